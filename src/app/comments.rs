@@ -1,0 +1,398 @@
+//! The public calls on comments (DESIGN §3, §4).
+
+use super::cache::Answer;
+use super::view::{build_tree, comment_view, CommentView, Sort, ThreadAnswer, ThreadInfo};
+use super::App;
+use crate::domain::comment::{judge, validate_text, Signals};
+use crate::domain::{now, rfc3339, CommentId, NewComment, Site, Status};
+use crate::error::Error;
+use crate::keys::{constant_time_eq, hash_token, new_token, FormTiming};
+use crate::render::render;
+use crate::store::{comments, threads, votes, StoreError};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Which page a call is about: `?url=…[&page_id=…]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PageQuery {
+    pub url: Option<String>,
+    pub page_id: Option<String>,
+}
+
+/// Who is asking: the address key the limits use (an IPv6 client's /64),
+/// and the browser's `Origin` header, if any.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub ip_key: String,
+    pub origin: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ThreadParams {
+    pub sort: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+/// The body of `POST /api/comments`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostBody {
+    pub text: String,
+    pub parent: Option<CommentId>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub title: Option<String>,
+    pub notify: Option<Notify>,
+    pub form_token: Option<String>,
+    pub voter: Option<String>,
+    /// The honeypot: a field people never see, so never fill in.
+    pub homepage: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Notify {
+    #[serde(default)]
+    pub replies: bool,
+    #[serde(default)]
+    pub thread: bool,
+}
+
+/// The answer to a new comment.
+#[derive(Debug, Serialize)]
+pub struct Posted {
+    pub comment: CommentView,
+    pub edit_token: String,
+    pub edit_until: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VoteCounts {
+    pub likes: i64,
+    pub dislikes: i64,
+    pub value: i8,
+}
+
+/// What the widget needs to know about a site.
+#[derive(Debug, Serialize)]
+pub struct SiteConfigView {
+    pub site: String,
+    pub name: String,
+    pub moderation: &'static str,
+    pub edit_window_seconds: u32,
+    pub max_depth: u8,
+    pub require_name: bool,
+    pub require_email: bool,
+    pub email_notifications: bool,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Limits {
+    pub text_max: u32,
+    pub name_max: u32,
+    pub email_max: u32,
+    pub website_max: u32,
+}
+
+const DEFAULT_PAGE: u32 = 50;
+const MAX_PAGE: u32 = 200;
+/// How long the same text in the same thread counts as a repeat.
+const DUPLICATE_WINDOW: i64 = 10 * 60;
+const MAX_COUNT_URLS: usize = 100;
+
+impl App {
+    /// `GET /api/comments`: a page of the thread, served from the cache.
+    pub async fn thread(&self, q: &PageQuery, p: &ThreadParams) -> Result<Arc<Answer>, Error> {
+        let page = self.locate(q)?;
+        let sort = Sort::parse(p.sort.as_deref()).map_err(|m| Error::validation("sort", m))?;
+        let limit = p.limit.unwrap_or(DEFAULT_PAGE);
+        if limit == 0 || limit > MAX_PAGE {
+            return Err(Error::validation("limit", format!("limit must be between 1 and {MAX_PAGE}")));
+        }
+        let offset: usize = match p.cursor.as_deref() {
+            None | Some("") => 0,
+            Some(c) => c.parse().map_err(|_| Error::validation("cursor", "cursor is not one this server gave; start again without it"))?,
+        };
+        let query = format!("{}|{limit}|{offset}", sort.as_str());
+        if let Some(hit) = self.cache.thread(&page.site.id, &page.key, &query) {
+            return Ok(hit);
+        }
+        let generation = self.cache.generation();
+        let (site, key) = (page.site.id.clone(), page.key.clone());
+        let found = self
+            .db
+            .read(move |c| match threads::find(c, &site, &key)? {
+                Some(t) => Ok(Some((comments::public_in_thread(c, t.id)?, t))),
+                None => Ok(None),
+            })
+            .await?;
+        let answer = match found {
+            None => ThreadAnswer {
+                thread: ThreadInfo { key: page.key.to_string(), url: None, title: None, count: 0, locked: false },
+                comments: Vec::new(),
+                next_cursor: None,
+            },
+            Some((rows, t)) => {
+                let count = rows.iter().filter(|r| r.status == Status::Published).count() as u64;
+                let top = build_tree(&rows, sort, &self.keys);
+                let end = (offset + limit as usize).min(top.len());
+                let next_cursor = (end < top.len()).then(|| end.to_string());
+                let comments = top.into_iter().skip(offset).take(limit as usize).collect();
+                ThreadAnswer {
+                    thread: ThreadInfo { key: t.key.to_string(), url: t.url, title: t.title, count, locked: t.locked },
+                    comments,
+                    next_cursor,
+                }
+            }
+        };
+        let answer = Arc::new(Answer::encode(&answer));
+        self.cache.put_thread(&page.site.id, &page.key, query, generation, answer.clone());
+        Ok(answer)
+    }
+
+    /// `POST /api/comments`: checks, renders and stores a new comment.
+    pub async fn post(&self, q: &PageQuery, client: &Client, body: PostBody) -> Result<Posted, Error> {
+        let page = self.locate(q)?;
+        self.check_origin(&page.site, client)?;
+        let created = now();
+        let too_fast = self.check_form_timing(body.form_token.as_deref(), created)?;
+        let honeypot = body.homepage.as_deref().is_some_and(|h| !h.trim().is_empty());
+        let voter = body.voter.as_deref().map(|v| check_voter(v)).transpose()?;
+        let new = NewComment {
+            text: body.text,
+            parent: body.parent,
+            name: body.name,
+            email: body.email,
+            website: body.website,
+            title: body.title,
+        }
+        .validate(&page.site.settings)?;
+        let html = render(&new.text);
+        let ip_hash = self.keys.ip_hash(&client.ip_key);
+        let voter_hash = voter.map(|v| self.keys.voter_hash(&client.ip_key, v));
+        let (token, token_hash) = new_token();
+        let edit_until = created + i64::from(page.site.settings.edit_window_seconds);
+        let site = page.site.clone();
+        let key = page.key.clone();
+        let row = self
+            .db
+            .write(move |c| {
+                let thread = threads::find_or_create(c, &site.id, &key, &page.canonical, new.title.as_deref(), created)?;
+                if thread.locked {
+                    return Err(Error::ThreadLocked);
+                }
+                if let Some(parent) = new.parent {
+                    let p = comments::get(c, parent).map_err(|_| no_parent())?;
+                    if p.thread_id != thread.id || p.status != Status::Published {
+                        return Err(no_parent());
+                    }
+                }
+                if comments::recent_duplicate(c, thread.id, &new.text, created - DUPLICATE_WINDOW)? {
+                    return Err(Error::Duplicate);
+                }
+                let known_author = comments::author_known(c, &site.id, new.email.as_deref(), voter_hash.as_deref())?;
+                let verdict = judge(&new.text, &site.settings, Signals { honeypot, too_fast, known_author });
+                let id = comments::insert(
+                    c,
+                    &comments::Insert {
+                        thread_id: thread.id,
+                        parent: new.parent,
+                        status: verdict.status(),
+                        name: new.name.as_deref(),
+                        email: new.email.as_deref(),
+                        website: new.website.as_deref(),
+                        text: &new.text,
+                        html: &html,
+                        ip_hash: &ip_hash,
+                        voter_hash: voter_hash.as_deref(),
+                        edit_hash: &token_hash,
+                        edit_until,
+                        created,
+                    },
+                )?;
+                Ok(comments::get(c, id)?)
+            })
+            .await?;
+        if row.status == Status::Published {
+            self.cache.invalidate(&page.site.id, &page.key);
+        }
+        tracing::info!(comment = %row.id, site = %page.site.id, status = row.status.as_str(), "comment posted");
+        Ok(Posted { comment: comment_view(&row, &self.keys), edit_token: token, edit_until: rfc3339(edit_until) })
+    }
+
+    /// Whether the form was sent too soon after it was loaded; a missing or
+    /// forged token is refused while the timing check is on.
+    fn check_form_timing(&self, token: Option<&str>, now: i64) -> Result<bool, Error> {
+        let min = self.config.spam_min_seconds;
+        if min == 0 {
+            return Ok(false);
+        }
+        match token.map(|t| self.keys.check_form_token(t, now, min)) {
+            Some(FormTiming::Human) => Ok(false),
+            Some(FormTiming::TooFast) => Ok(true),
+            Some(FormTiming::Invalid) | None => Err(Error::validation(
+                "form_token",
+                "This form has expired or was not loaded from the page. Reload the page and send it again.",
+            )),
+        }
+    }
+
+    /// Finds a comment and checks the author's edit token and window.
+    async fn own_comment(&self, id: CommentId, token: Option<&str>, client: &Client) -> Result<(comments::CommentRow, threads::ThreadRow, Arc<Site>), Error> {
+        let token = token.ok_or(Error::MissingToken)?;
+        let (row, thread) = self
+            .db
+            .read(move |c| {
+                let row = comments::get(c, id)?;
+                let thread = threads::get(c, row.thread_id)?;
+                Ok::<_, StoreError>((row, thread))
+            })
+            .await?;
+        if matches!(row.status, Status::Deleted | Status::Spam) {
+            return Err(Error::NotFound);
+        }
+        let site = self.sites.by_id(&thread.site_id).ok_or(Error::NotFound)?;
+        self.check_origin(&site, client)?;
+        let stored = row.edit_hash.as_deref().ok_or(Error::InvalidToken)?;
+        if !constant_time_eq(hash_token(token).as_bytes(), stored.as_bytes()) {
+            return Err(Error::InvalidToken);
+        }
+        if row.edit_until.is_none_or(|until| now() > until) {
+            return Err(Error::EditWindowClosed);
+        }
+        Ok((row, thread, site))
+    }
+
+    /// `PATCH /api/comments/{id}`: the author changes the text.
+    pub async fn edit(&self, id: CommentId, token: Option<&str>, client: &Client, text: &str) -> Result<CommentView, Error> {
+        let (_, thread, site) = self.own_comment(id, token, client).await?;
+        let text = validate_text(text, &site.settings)?;
+        let html = render(&text);
+        let edited = now();
+        let row = self
+            .db
+            .write(move |c| {
+                comments::update_text(c, id, &text, &html, edited)?;
+                comments::get(c, id)
+            })
+            .await?;
+        self.cache.invalidate(&thread.site_id, &thread.key);
+        Ok(comment_view(&row, &self.keys))
+    }
+
+    /// `DELETE /api/comments/{id}`: the author takes the comment back.
+    pub async fn delete(&self, id: CommentId, token: Option<&str>, client: &Client) -> Result<(), Error> {
+        let (_, thread, _) = self.own_comment(id, token, client).await?;
+        self.db.write(move |c| comments::mark_deleted(c, id)).await?;
+        self.cache.invalidate(&thread.site_id, &thread.key);
+        Ok(())
+    }
+
+    /// `POST /api/comments/{id}/vote`.
+    pub async fn vote(&self, id: CommentId, client: &Client, value: i8, voter: Option<&str>) -> Result<VoteCounts, Error> {
+        if !(-1..=1).contains(&value) {
+            return Err(Error::validation("value", "value must be 1 (like), -1 (dislike) or 0 (take back)"));
+        }
+        let voter = voter.map(check_voter).transpose()?.unwrap_or("");
+        let voter_hash = self.keys.voter_hash(&client.ip_key, voter);
+        let (row, thread) = self
+            .db
+            .read(move |c| Ok::<_, StoreError>({
+                let row = comments::get(c, id)?;
+                let thread = threads::get(c, row.thread_id)?;
+                (row, thread)
+            }))
+            .await?;
+        if row.status != Status::Published {
+            return Err(Error::NotFound);
+        }
+        let site = self.sites.by_id(&thread.site_id).ok_or(Error::NotFound)?;
+        self.check_origin(&site, client)?;
+        if row.voter_hash.as_deref() == Some(voter_hash.as_str()) {
+            return Err(Error::OwnComment);
+        }
+        let voted = now();
+        let (likes, dislikes) = self.db.write(move |c| votes::set(c, id, &voter_hash, value, voted)).await?;
+        self.cache.invalidate(&thread.site_id, &thread.key);
+        Ok(VoteCounts { likes, dislikes, value })
+    }
+
+    /// `POST /api/preview`: the HTML a text would be stored as.
+    pub fn preview(&self, text: &str) -> Result<String, Error> {
+        let limits = crate::domain::SiteSettings::default();
+        let text = validate_text(text, &limits)?;
+        Ok(render(&text).into_string())
+    }
+
+    /// `GET|POST /api/counts`: published counts of many pages at once. A URL
+    /// on no registered site counts 0.
+    pub async fn counts(&self, urls: Vec<String>) -> Result<Arc<Answer>, Error> {
+        if urls.is_empty() || urls.len() > MAX_COUNT_URLS {
+            return Err(Error::validation("url", format!("Ask for 1 to {MAX_COUNT_URLS} page addresses at once.")));
+        }
+        let query = urls.join("\n");
+        if let Some(hit) = self.cache.counts(&query) {
+            return Ok(hit);
+        }
+        let generation = self.cache.generation();
+        let located: Vec<Option<super::Page>> = urls
+            .iter()
+            .map(|u| self.locate(&PageQuery { url: Some(u.clone()), page_id: None }).ok())
+            .collect();
+        let lookups: Vec<_> = located.iter().map(|p| p.as_ref().map(|p| (p.site.id.clone(), p.key.clone()))).collect();
+        let numbers = self
+            .db
+            .read(move |c| {
+                lookups
+                    .iter()
+                    .map(|l| match l {
+                        Some((site, key)) => Ok(threads::published_counts(c, site, std::slice::from_ref(key))?[0]),
+                        None => Ok(0),
+                    })
+                    .collect::<Result<Vec<u64>, StoreError>>()
+            })
+            .await?;
+        let counts: serde_json::Map<String, serde_json::Value> =
+            urls.into_iter().zip(numbers).map(|(u, n)| (u, n.into())).collect();
+        let answer = Arc::new(Answer::encode(&serde_json::json!({ "counts": counts })));
+        self.cache.put_counts(query, generation, answer.clone());
+        Ok(answer)
+    }
+
+    /// `GET /api/config`.
+    pub fn site_config(&self, q: &PageQuery) -> Result<SiteConfigView, Error> {
+        let page = self.locate(q)?;
+        let s = &page.site.settings;
+        Ok(SiteConfigView {
+            site: page.site.id.to_string(),
+            name: page.site.name.clone(),
+            moderation: s.moderation.as_str(),
+            edit_window_seconds: s.edit_window_seconds,
+            max_depth: s.max_depth,
+            require_name: s.require_name,
+            require_email: s.require_email,
+            email_notifications: self.config.smtp.is_some(),
+            limits: Limits { text_max: s.text_max, name_max: s.name_max, email_max: s.email_max, website_max: s.website_max },
+        })
+    }
+
+    /// The signed timestamp a form sends back with its comment.
+    pub fn form_token(&self) -> String {
+        self.keys.form_token(now())
+    }
+}
+
+fn no_parent() -> Error {
+    Error::validation("parent", "The comment you are replying to is not here any more. Reload the page.")
+}
+
+fn check_voter(v: &str) -> Result<&str, Error> {
+    if v.len() > 64 || v.chars().any(char::is_control) {
+        return Err(Error::validation("voter", "voter must be at most 64 printable characters"));
+    }
+    Ok(v)
+}
+

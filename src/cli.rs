@@ -1,0 +1,230 @@
+//! The command line: `natter serve`, `site`, `check-config`, `healthcheck`.
+
+use crate::config::{self, Config, Overrides};
+use crate::domain::site::parse_duration;
+use crate::domain::{ModerationMode, Origin, Site, SiteId, SiteSettings};
+use crate::error::StartupError;
+use crate::store::{self, Db};
+use clap::{Args, Parser, Subcommand};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "natter", version, about = "A self-hosted comment service for any web page.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+struct Common {
+    /// Configuration file (default: natter.toml when it exists).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// SQLite database file (default: natter.db).
+    #[arg(long, global = true)]
+    database: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the widget, the API and the demo page.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to listen on (default: 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<String>,
+        /// A site as ID=ORIGIN[,ORIGIN…]; may be repeated.
+        #[arg(long = "site")]
+        sites: Vec<String>,
+    },
+    /// Add, list or remove sites in the database.
+    Site {
+        #[command(subcommand)]
+        action: SiteAction,
+    },
+    /// Load and check the configuration, then say what it holds.
+    CheckConfig {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Ask a running natter whether it is healthy (exit 0 if so).
+    Healthcheck {
+        #[command(flatten)]
+        common: Common,
+        /// Address of the server (default: the configured listen address).
+        #[arg(long)]
+        listen: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SiteAction {
+    /// Register a site, or update the one with this id.
+    Add {
+        #[command(flatten)]
+        common: Common,
+        id: String,
+        /// An origin pages of the site are served from; may be repeated.
+        #[arg(long = "origin", required = true)]
+        origins: Vec<String>,
+        #[arg(long)]
+        name: Option<String>,
+        /// none, first or all.
+        #[arg(long, default_value = "none")]
+        moderation: String,
+        /// How long authors may edit, like 15m.
+        #[arg(long, default_value = "15m")]
+        edit_window: String,
+    },
+    /// List the registered sites.
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Remove a site with all its threads and comments.
+    Remove {
+        #[command(flatten)]
+        common: Common,
+        id: String,
+    },
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("natter: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load(common: &Common, listen: Option<String>, sites: Vec<String>) -> Result<Config, StartupError> {
+    let flags = Overrides { listen, database: common.database.clone(), sites };
+    Config::load(common.config.as_deref(), &config::process_env(), &flags)
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NATTER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,warp::filters::trace=error"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn run(cli: Cli) -> Result<(), StartupError> {
+    match cli.command {
+        Command::Serve { common, listen, sites } => {
+            let config = load(&common, listen, sites)?;
+            init_logging(config.log_json);
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| StartupError::Usage(format!("cannot start the runtime: {e}")))?;
+            runtime.block_on(crate::serve_until_signal(config))
+        }
+        Command::Site { action } => site(action),
+        Command::CheckConfig { common } => {
+            let config = load(&common, None, Vec::new())?;
+            println!("configuration is valid");
+            println!("listen: {}", config.listen);
+            println!("database: {}", config.database.display());
+            println!("rate limits: {}", if config.rate_limit { "on" } else { "off" });
+            println!("email notifications: {}", if config.smtp.is_some() { "on" } else { "off" });
+            if config.sites.is_empty() {
+                println!("sites: none configured (the demo site is used unless the database has sites)");
+            }
+            for s in &config.sites {
+                let origins: Vec<&str> = s.origins.iter().map(Origin::as_str).collect();
+                println!("site {}: {} (moderation {})", s.id, origins.join(", "), s.settings.moderation.as_str());
+            }
+            Ok(())
+        }
+        Command::Healthcheck { common, listen } => {
+            let config = load(&common, listen, Vec::new())?;
+            healthcheck(config.listen)
+        }
+    }
+}
+
+fn open_db(common: &Common) -> Result<Db, StartupError> {
+    let config = load(common, None, Vec::new())?;
+    Db::open(&config.database).map_err(|e| StartupError::Database { path: config.database.display().to_string(), message: e.to_string() })
+}
+
+fn db_err(db: &Db) -> impl Fn(store::StoreError) -> StartupError + '_ {
+    move |e| StartupError::Database { path: db.path().display().to_string(), message: e.to_string() }
+}
+
+fn site(action: SiteAction) -> Result<(), StartupError> {
+    match action {
+        SiteAction::Add { common, id, origins, name, moderation, edit_window } => {
+            let settings = SiteSettings {
+                moderation: ModerationMode::parse(&moderation).map_err(StartupError::Usage)?,
+                edit_window_seconds: parse_duration(&edit_window).map_err(StartupError::Usage)?,
+                ..SiteSettings::default()
+            };
+            let site = Site {
+                id: SiteId::parse(&id).map_err(StartupError::Usage)?,
+                name: name.unwrap_or_else(|| id.clone()),
+                origins: origins.iter().map(|o| Origin::parse(o)).collect::<Result<_, _>>().map_err(StartupError::Usage)?,
+                settings,
+            };
+            let db = open_db(&common)?;
+            let result = db.write_blocking(move |c| store::sites::upsert(c, &site)).map_err(db_err(&db));
+            db.close();
+            result?;
+            println!("site {id} saved; a running natter picks it up within 5 seconds");
+            Ok(())
+        }
+        SiteAction::List { common } => {
+            let db = open_db(&common)?;
+            let sites = db.write_blocking(store::sites::list).map_err(db_err(&db));
+            db.close();
+            for s in sites? {
+                let origins: Vec<&str> = s.origins.iter().map(Origin::as_str).collect();
+                println!("{}\t{}\t{}\tmoderation={}", s.id, s.name, origins.join(","), s.settings.moderation.as_str());
+            }
+            Ok(())
+        }
+        SiteAction::Remove { common, id } => {
+            let id = SiteId::parse(&id).map_err(StartupError::Usage)?;
+            let db = open_db(&common)?;
+            let shown = id.to_string();
+            let result = db.write_blocking(move |c| store::sites::remove(c, &id)).map_err(db_err(&db));
+            db.close();
+            match result {
+                Err(StartupError::Database { message, .. }) if message == "not found" => {
+                    Err(StartupError::Usage(format!("there is no site {shown:?}; `natter site list` shows the sites")))
+                }
+                other => other.map(|()| println!("site {shown} removed")),
+            }
+        }
+    }
+}
+
+/// A plain HTTP/1.1 GET of `/healthz`, so the binary needs no HTTP client.
+fn healthcheck(addr: std::net::SocketAddr) -> Result<(), StartupError> {
+    let fail = |m: String| StartupError::Usage(format!("health check of {addr} failed: {m}"));
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(3)).map_err(|e| fail(e.to_string()))?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).map_err(|e| fail(e.to_string()))?;
+    write!(stream, "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").map_err(|e| fail(e.to_string()))?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).map_err(|e| fail(e.to_string()))?;
+    let status = answer.lines().next().unwrap_or("");
+    if status.split_whitespace().nth(1) == Some("200") {
+        println!("healthy");
+        Ok(())
+    } else {
+        Err(fail(format!("answer was {status:?}")))
+    }
+}

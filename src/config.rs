@@ -1,0 +1,432 @@
+//! One typed configuration, loaded once at start from `natter.toml`, then
+//! `NATTER_*` variables, then flags, each overriding the one before.
+
+use crate::domain::site::parse_duration;
+use crate::domain::{ModerationMode, Origin, Site, SiteId, SiteSettings};
+use crate::error::StartupError;
+use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+/// Everything natter needs to run, checked and parsed.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database: PathBuf,
+    /// How browsers reach natter; decides the demo site's origin.
+    pub public_url: Option<url::Url>,
+    /// Peers whose `X-Forwarded-For` header is believed.
+    pub trusted_proxies: Vec<Cidr>,
+    /// Sites from the configuration; `natter site add` keeps others in the database.
+    pub sites: Vec<Site>,
+    pub rate_limit: bool,
+    /// A form sent sooner than this after its GET is held; 0 turns it off.
+    pub spam_min_seconds: u32,
+    pub smtp: Option<Smtp>,
+    pub log_json: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database: PathBuf::from("natter.db"),
+            public_url: None,
+            trusted_proxies: Vec::new(),
+            sites: Vec::new(),
+            rate_limit: true,
+            spam_min_seconds: 3,
+            smtp: None,
+            log_json: false,
+        }
+    }
+}
+
+/// SMTP settings for notifications.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Smtp {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    #[serde(default)]
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub from: String,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    #[default]
+    Starttls,
+    Tls,
+}
+
+/// An IP network such as `127.0.0.1/32` or `fd00::/8`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let bad = || format!("trusted proxy {s:?} is not an address or network like 10.0.0.0/8");
+        let (a, p) = s.trim().split_once('/').map_or((s.trim(), None), |(a, p)| (a, Some(p)));
+        let addr: IpAddr = a.parse().map_err(|_| bad())?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match p {
+            Some(p) => p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(bad)?,
+            None => max,
+        };
+        Ok(Cidr { addr, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+            v4 => v4,
+        };
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - self.prefix as u32).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - self.prefix as u32).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The file's shape; unknown keys are errors.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    listen: Option<String>,
+    database: Option<PathBuf>,
+    public_url: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
+    #[serde(default)]
+    site: Vec<SiteFile>,
+    rate_limit: Option<RateLimitFile>,
+    spam: Option<SpamFile>,
+    smtp: Option<Smtp>,
+    log_format: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteFile {
+    id: String,
+    name: Option<String>,
+    origins: Vec<String>,
+    moderation: Option<String>,
+    edit_window: Option<String>,
+    max_depth: Option<u8>,
+    require_name: Option<bool>,
+    require_email: Option<bool>,
+    keep_query: Option<Vec<String>>,
+    max_links: Option<u32>,
+    block_words: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateLimitFile {
+    enabled: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpamFile {
+    min_seconds: u32,
+}
+
+/// Values given on the command line, which win over everything else.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub listen: Option<String>,
+    pub database: Option<PathBuf>,
+    /// `ID=ORIGIN[,ORIGIN…]`, from `--site`.
+    pub sites: Vec<String>,
+}
+
+/// The variables natter reads, so tests and `check-config` can pass their own.
+pub type Env = Vec<(String, String)>;
+
+/// Reads the process's `NATTER_*` variables.
+pub fn process_env() -> Env {
+    std::env::vars().filter(|(k, _)| k.starts_with("NATTER_")).collect()
+}
+
+impl Config {
+    /// Loads the file (the given one, else `natter.toml` if it exists), then
+    /// applies `env` and `flags`.
+    pub fn load(file: Option<&Path>, env: &Env, flags: &Overrides) -> Result<Config, StartupError> {
+        let env_get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let path = file
+            .map(Path::to_path_buf)
+            .or_else(|| env_get("NATTER_CONFIG").map(PathBuf::from))
+            .or_else(|| Some(PathBuf::from("natter.toml")).filter(|p| p.exists()));
+        let parsed: File = match &path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| StartupError::Config {
+                    path: p.display().to_string(),
+                    message: format!("cannot read it: {e}"),
+                })?;
+                toml::from_str(&text).map_err(|e| StartupError::Config {
+                    path: p.display().to_string(),
+                    message: e.to_string(),
+                })?
+            }
+            None => File::default(),
+        };
+        let source = path.as_ref().map_or("configuration".to_string(), |p| p.display().to_string());
+        let bad = |message: String| StartupError::Config { path: source.clone(), message };
+
+        let mut config = Config::default();
+        if let Some(l) = flags.listen.clone().or_else(|| env_get("NATTER_LISTEN")).or(parsed.listen) {
+            config.listen = l.parse().map_err(|_| {
+                bad(format!("listen {l:?} is not an address; write it like 127.0.0.1:8080"))
+            })?;
+        }
+        if let Some(d) = flags.database.clone().or_else(|| env_get("NATTER_DATABASE").map(PathBuf::from)).or(parsed.database) {
+            config.database = d;
+        }
+        if let Some(u) = env_get("NATTER_PUBLIC_URL").or(parsed.public_url) {
+            let url = url::Url::parse(&u)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| bad(format!("public_url {u:?} must be an http or https address")))?;
+            config.public_url = Some(url);
+        }
+        let proxies = env_get("NATTER_TRUSTED_PROXIES")
+            .map(|v| v.split(',').map(str::to_string).filter(|s| !s.trim().is_empty()).collect())
+            .or(parsed.trusted_proxies)
+            .unwrap_or_default();
+        config.trusted_proxies = proxies.iter().map(|p| Cidr::parse(p)).collect::<Result<_, _>>().map_err(bad)?;
+        if let Some(r) = parsed.rate_limit {
+            config.rate_limit = r.enabled;
+        }
+        if let Some(v) = env_get("NATTER_RATE_LIMIT") {
+            config.rate_limit = parse_bool(&v).ok_or_else(|| bad(format!("NATTER_RATE_LIMIT={v:?}: use true or false")))?;
+        }
+        if let Some(s) = parsed.spam {
+            config.spam_min_seconds = s.min_seconds;
+        }
+        if let Some(v) = env_get("NATTER_SPAM_MIN_SECONDS") {
+            config.spam_min_seconds = v.parse().map_err(|_| bad(format!("NATTER_SPAM_MIN_SECONDS={v:?}: use a whole number of seconds")))?;
+        }
+        config.smtp = parsed.smtp;
+        if let (Some(smtp), Some(pw)) = (config.smtp.as_mut(), env_get("NATTER_SMTP_PASSWORD")) {
+            smtp.password = Some(pw);
+        }
+        let log_format = env_get("NATTER_LOG_FORMAT").or(parsed.log_format).unwrap_or_else(|| "text".into());
+        config.log_json = match log_format.as_str() {
+            "text" => false,
+            "json" => true,
+            other => return Err(bad(format!("log_format {other:?}: use text or json"))),
+        };
+
+        for s in parsed.site {
+            config.sites.push(site_from_file(s).map_err(&bad)?);
+        }
+        let short: Vec<String> = env_get("NATTER_SITES")
+            .map(|v| v.split(';').map(str::to_string).filter(|s| !s.trim().is_empty()).collect())
+            .unwrap_or_default();
+        for spec in short.iter().chain(flags.sites.iter()) {
+            let site = site_from_spec(spec).map_err(&bad)?;
+            config.sites.retain(|s| s.id != site.id);
+            config.sites.push(site);
+        }
+        let mut ids: Vec<&SiteId> = config.sites.iter().map(|s| &s.id).collect();
+        ids.sort();
+        if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(bad(format!("site {:?} is defined twice", w[0].as_str())));
+        }
+        Ok(config)
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+fn parse_origins(id: &str, origins: &[String]) -> Result<Vec<Origin>, String> {
+    if origins.is_empty() {
+        return Err(format!("site {id:?} needs at least one origin, like https://blog.example.org"));
+    }
+    origins.iter().map(|o| Origin::parse(o)).collect()
+}
+
+fn site_from_file(s: SiteFile) -> Result<Site, String> {
+    let id = SiteId::parse(&s.id)?;
+    let mut settings = SiteSettings::default();
+    if let Some(m) = s.moderation {
+        settings.moderation = ModerationMode::parse(&m)?;
+    }
+    if let Some(w) = s.edit_window {
+        settings.edit_window_seconds = parse_duration(&w)?;
+    }
+    if let Some(d) = s.max_depth {
+        settings.max_depth = d;
+    }
+    settings.require_name = s.require_name.unwrap_or(false);
+    settings.require_email = s.require_email.unwrap_or(false);
+    settings.keep_query = s.keep_query.unwrap_or_default();
+    if let Some(l) = s.max_links {
+        settings.max_links = l;
+    }
+    settings.block_words = s.block_words.unwrap_or_default();
+    Ok(Site {
+        name: s.name.unwrap_or_else(|| s.id.clone()),
+        origins: parse_origins(&s.id, &s.origins)?,
+        id,
+        settings,
+    })
+}
+
+/// Parses `ID=ORIGIN[,ORIGIN…]`, the short form of `--site` and `NATTER_SITES`.
+fn site_from_spec(spec: &str) -> Result<Site, String> {
+    let (id, origins) = spec
+        .split_once('=')
+        .ok_or_else(|| format!("site {spec:?}: write it as ID=https://blog.example.org"))?;
+    let origins: Vec<String> = origins.split(',').map(str::to_string).collect();
+    Ok(Site {
+        id: SiteId::parse(id.trim())?,
+        name: id.trim().to_string(),
+        origins: parse_origins(id, &origins)?,
+        settings: SiteSettings::default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> tempfile_path::TempPath {
+        tempfile_path::TempPath::with(text)
+    }
+
+    /// A file in the system temp folder, removed when dropped.
+    mod tempfile_path {
+        pub struct TempPath(pub std::path::PathBuf);
+        impl TempPath {
+            pub fn with(text: &str) -> Self {
+                let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+                let p = std::env::temp_dir().join(format!("natter-config-{n}-{}.toml", std::process::id()));
+                std::fs::write(&p, text).unwrap();
+                TempPath(p)
+            }
+        }
+        impl Drop for TempPath {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_file(&self.0);
+            }
+        }
+    }
+
+    const FULL: &str = r#"
+listen = "127.0.0.1:9000"
+database = "x.db"
+public_url = "https://comments.example.org"
+trusted_proxies = ["127.0.0.1/32", "::1"]
+
+[[site]]
+id = "blog"
+name = "Co-production for Change"
+origins = ["https://blog.example.org"]
+moderation = "first"
+edit_window = "15m"
+keep_query = ["p"]
+
+[rate_limit]
+enabled = false
+
+[spam]
+min_seconds = 0
+
+[smtp]
+host = "smtp.example.org"
+port = 587
+tls = "starttls"
+username = "natter"
+password = "x"
+from = "Comments <comments@example.org>"
+"#;
+
+    #[test]
+    fn the_design_example_loads() {
+        let f = write(FULL);
+        let c = Config::load(Some(&f.0), &vec![], &Overrides::default()).unwrap();
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.sites[0].settings.moderation, ModerationMode::First);
+        assert_eq!(c.sites[0].settings.keep_query, vec!["p".to_string()]);
+        assert!(!c.rate_limit);
+        assert_eq!(c.spam_min_seconds, 0);
+        assert_eq!(c.smtp.unwrap().port, 587);
+        assert!(c.trusted_proxies[1].contains("::1".parse().unwrap()));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let f = write("listen = \"127.0.0.1:1\"\nlisten_port = 5\n");
+        let e = Config::load(Some(&f.0), &vec![], &Overrides::default()).unwrap_err();
+        assert!(e.to_string().contains("listen_port"), "{e}");
+    }
+
+    #[test]
+    fn env_overrides_file_and_flags_override_env() {
+        let f = write(FULL);
+        let env = vec![
+            ("NATTER_LISTEN".to_string(), "127.0.0.1:9001".to_string()),
+            ("NATTER_DATABASE".to_string(), "env.db".to_string()),
+            ("NATTER_SITES".to_string(), "other=https://other.example".to_string()),
+        ];
+        let flags = Overrides { listen: Some("127.0.0.1:9002".into()), sites: vec!["blog=https://new.example".into()], ..Default::default() };
+        let c = Config::load(Some(&f.0), &env, &flags).unwrap();
+        assert_eq!(c.listen.port(), 9002);
+        assert_eq!(c.database, PathBuf::from("env.db"));
+        let ids: Vec<&str> = c.sites.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["other", "blog"]);
+        assert_eq!(c.sites[1].origins[0].as_str(), "https://new.example");
+    }
+
+    #[test]
+    fn bad_values_say_what_to_write() {
+        for (text, needle) in [
+            ("listen = \"nowhere\"", "127.0.0.1:8080"),
+            ("[[site]]\nid = \"a\"\norigins = []", "at least one origin"),
+            ("[[site]]\nid = \"a\"\norigins = [\"https://a.org/blog\"]", "no path"),
+            ("[[site]]\nid = \"a\"\norigins = [\"https://a.org\"]\nmoderation = \"some\"", "none, first or all"),
+            ("trusted_proxies = [\"10.0.0.0/99\"]", "10.0.0.0/8"),
+        ] {
+            let f = write(text);
+            let e = Config::load(Some(&f.0), &vec![], &Overrides::default()).unwrap_err().to_string();
+            assert!(e.contains(needle), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn cidr() {
+        let net = Cidr::parse("10.1.0.0/16").unwrap();
+        assert!(net.contains("10.1.200.3".parse().unwrap()));
+        assert!(!net.contains("10.2.0.1".parse().unwrap()));
+        assert!(Cidr::parse("127.0.0.1").unwrap().contains("::ffff:127.0.0.1".parse().unwrap()));
+        assert!(Cidr::parse("0.0.0.0/0").unwrap().contains("8.8.8.8".parse().unwrap()));
+    }
+}

@@ -1,0 +1,29 @@
+//! natter's vocabulary: sites, threads, comments and the rules between them.
+//! Nothing here knows HTTP or SQL.
+
+pub mod comment;
+pub mod pageurl;
+pub mod site;
+
+pub use comment::{CommentId, NewComment, Status, Validated};
+pub use pageurl::{PageRef, ThreadKey};
+pub use site::{ModerationMode, Origin, Site, SiteId, SiteSettings};
+
+/// Seconds since the Unix epoch, the one time type stored and compared.
+pub type UnixTime = i64;
+
+/// The current time as [`UnixTime`].
+pub fn now() -> UnixTime {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Formats a time as RFC 3339 UTC, as every answer shows times.
+pub fn rfc3339(t: UnixTime) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}

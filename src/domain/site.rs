@@ -1,0 +1,208 @@
+//! Sites: who may embed natter, and how each site moderates.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A site's short identifier, such as `blog`: letters, digits, `-` and `_`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct SiteId(String);
+
+impl SiteId {
+    /// Checks the shape of an id; the error says what is allowed.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if ok {
+            Ok(SiteId(s.to_string()))
+        } else {
+            Err(format!(
+                "site id {s:?} is not valid: use 1 to 64 letters, digits, '-' or '_'"
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SiteId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A web origin (`https://blog.example.org`, or with a port), lower-cased and
+/// without a trailing slash, so it compares equal to a browser's `Origin` header.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Origin(String);
+
+impl Origin {
+    /// Parses `scheme://host[:port]`; a path, query or other scheme is an error.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let url = url::Url::parse(s.trim())
+            .map_err(|e| format!("origin {s:?} is not a URL ({e}); write it like https://blog.example.org"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("origin {s:?} must start with http:// or https://"));
+        }
+        if url.host_str().is_none() || url.path() != "/" || url.query().is_some() {
+            return Err(format!(
+                "origin {s:?} must be only scheme and host, like https://blog.example.org (no path)"
+            ));
+        }
+        Ok(Origin(url.origin().ascii_serialization()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How a site treats new comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ModerationMode {
+    /// Publish at once (the spam rules may still hold a comment).
+    #[default]
+    None,
+    /// Hold a comment unless its author has an earlier approved comment.
+    First,
+    /// Hold every comment for a moderator.
+    All,
+}
+
+impl ModerationMode {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s {
+            "none" => Ok(Self::None),
+            "first" => Ok(Self::First),
+            "all" => Ok(Self::All),
+            _ => Err(format!(
+                "moderation {s:?} is not known: use none, first or all"
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::First => "first",
+            Self::All => "all",
+        }
+    }
+}
+
+/// Per-site settings, stored as JSON beside the site; every field has a default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteSettings {
+    pub moderation: ModerationMode,
+    /// How long an author may edit or delete their comment, in seconds.
+    pub edit_window_seconds: u32,
+    /// How deep the widget indents replies before it shows them flat.
+    pub max_depth: u8,
+    pub require_name: bool,
+    pub require_email: bool,
+    /// Query parameters that are part of a page's identity (WordPress's `p`).
+    pub keep_query: Vec<String>,
+    /// More links than this hold a comment for moderation.
+    pub max_links: u32,
+    /// Words that hold a comment for moderation (case-insensitive).
+    pub block_words: Vec<String>,
+    pub text_max: u32,
+    pub name_max: u32,
+    pub email_max: u32,
+    pub website_max: u32,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        SiteSettings {
+            moderation: ModerationMode::None,
+            edit_window_seconds: 15 * 60,
+            max_depth: 5,
+            require_name: false,
+            require_email: false,
+            keep_query: Vec::new(),
+            max_links: 2,
+            block_words: Vec::new(),
+            text_max: 10_000,
+            name_max: 80,
+            email_max: 254,
+            website_max: 500,
+        }
+    }
+}
+
+/// A registered site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    pub id: SiteId,
+    pub name: String,
+    pub origins: Vec<Origin>,
+    pub settings: SiteSettings,
+}
+
+impl Site {
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.origins.iter().any(|o| o.as_str() == origin)
+    }
+}
+
+/// Parses a duration such as `90s`, `15m`, `2h` or `1d` into seconds.
+pub fn parse_duration(s: &str) -> Result<u32, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u32 = num
+        .parse()
+        .map_err(|_| format!("duration {s:?} is not valid: write it like 90s, 15m, 2h or 1d"))?;
+    let scale = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("duration {s:?} has an unknown unit: use s, m, h or d")),
+    };
+    n.checked_mul(scale)
+        .ok_or_else(|| format!("duration {s:?} is too long"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_compare_like_browser_origin_headers() {
+        assert_eq!(Origin::parse("https://Blog.Example.org/").unwrap().as_str(), "https://blog.example.org");
+        assert_eq!(Origin::parse("http://localhost:8080").unwrap().as_str(), "http://localhost:8080");
+        assert_eq!(Origin::parse("https://a.org:443").unwrap().as_str(), "https://a.org");
+        assert!(Origin::parse("https://a.org/blog").is_err());
+        assert!(Origin::parse("ftp://a.org").is_err());
+        assert!(Origin::parse("blog.example.org").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("15m"), Ok(900));
+        assert_eq!(parse_duration("90"), Ok(90));
+        assert_eq!(parse_duration("1d"), Ok(86_400));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5w").is_err());
+    }
+
+    #[test]
+    fn site_ids() {
+        assert!(SiteId::parse("blog_2-x").is_ok());
+        assert!(SiteId::parse("").is_err());
+        assert!(SiteId::parse("a b").is_err());
+    }
+}

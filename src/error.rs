@@ -1,0 +1,70 @@
+//! natter's errors. [`Error`] is what a request can fail with; its public
+//! message is fixed by the variant, and `http::error` is the one place that
+//! maps it to a status code. [`StartupError`] is what stops natter starting.
+
+use crate::domain::Origin;
+use thiserror::Error;
+
+/// Why a request failed. Internal detail is logged, never shown.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// A field broke a limit; `message` says how to fix it.
+    #[error("{message}")]
+    Validation { field: &'static str, message: String },
+    /// A query parameter or body is malformed (not a single field).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The page URL is on no registered site.
+    #[error("The page's origin {origin} is not registered with this natter server. Its owner can add it with `natter site add ID --origin {origin}` or in natter.toml.")]
+    UnknownSite { origin: Origin },
+    /// The `Origin` header is not one of the page's site's origins.
+    #[error("Requests from {origin} are not allowed for this site. Register {origin} as one of the site's origins.")]
+    ForbiddenOrigin { origin: String },
+    #[error("There is no such comment. It may have been deleted.")]
+    NotFound,
+    #[error("This discussion is closed to new comments.")]
+    ThreadLocked,
+    #[error("This comment was already posted here a moment ago.")]
+    Duplicate,
+    #[error("You cannot vote for your own comment.")]
+    OwnComment,
+    #[error("This change needs the edit key given when the comment was posted, sent as `Authorization: Bearer KEY`.")]
+    MissingToken,
+    #[error("The edit key does not belong to this comment.")]
+    InvalidToken,
+    #[error("The time for changing this comment has passed.")]
+    EditWindowClosed,
+    #[error("Too many requests. Please wait {retry_after} seconds and try again.")]
+    RateLimited { retry_after: u64 },
+    #[error("Send the body as JSON, with the header `Content-Type: application/json`.")]
+    UnsupportedMediaType,
+    #[error("The request is too large: the most natter accepts is 64 KiB.")]
+    PayloadTooLarge,
+    #[error("Something went wrong on the server. Please try again in a moment.")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Validation { field, message: message.into() }
+    }
+}
+
+impl From<crate::domain::comment::FieldError> for Error {
+    fn from(e: crate::domain::comment::FieldError) -> Self {
+        Error::Validation { field: e.field, message: e.message }
+    }
+}
+
+/// Why natter could not start, said so that the operator can fix it.
+#[derive(Debug, Error)]
+pub enum StartupError {
+    #[error("configuration {path}: {message}")]
+    Config { path: String, message: String },
+    #[error("database {path}: {message}")]
+    Database { path: String, message: String },
+    #[error("cannot listen on {addr}: {message}")]
+    Listen { addr: String, message: String },
+    #[error("{0}")]
+    Usage(String),
+}

@@ -1,0 +1,136 @@
+//! The smaller routes of the public API, and the health check.
+
+use super::answer::{self, Negotiation};
+use super::limits::Kind;
+use super::{json_body, json_reply, query_pairs, respond, Ctx};
+use crate::app::{App, Client, PageQuery};
+use serde::{Deserialize, Serialize};
+use warp::http::{header, StatusCode};
+use warp::reply::Response;
+use warp::{Filter, Rejection};
+
+pub fn routes(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    preview(ctx)
+        .or(counts_get(ctx))
+        .unify()
+        .or(counts_post(ctx))
+        .unify()
+        .or(config(ctx))
+        .unify()
+        .or(avatar(ctx))
+        .unify()
+        .or(openapi())
+        .unify()
+        .or(healthz(ctx))
+        .unify()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PreviewBody {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct PreviewAnswer {
+    html: String,
+}
+
+/// POST /api/preview
+fn preview(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("api" / "preview")
+        .and(warp::post())
+        .and(ctx.limited(Kind::Read))
+        .and(ctx.app())
+        .and(json_body::<PreviewBody>())
+        .map(|_c: Client, app: App, body: PreviewBody| {
+            respond(app.preview(&body.text).map(|html| json_reply(StatusCode::OK, &PreviewAnswer { html })))
+        })
+}
+
+/// GET /api/counts?url=A&url=B…
+fn counts_get(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("api" / "counts")
+        .and(warp::get())
+        .and(ctx.limited(Kind::Read))
+        .and(ctx.app())
+        .and(query_pairs())
+        .and(answer::negotiation())
+        .then(|_c: Client, app: App, pairs: Vec<(String, String)>, n: Negotiation| async move {
+            let urls = pairs.into_iter().filter(|(k, _)| k == "url").map(|(_, v)| v).collect();
+            respond(app.counts(urls).await.map(|a| answer::send(&a, &n, "application/json", "no-cache")))
+        })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CountsBody {
+    urls: Vec<String>,
+}
+
+/// POST /api/counts
+fn counts_post(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("api" / "counts")
+        .and(warp::post())
+        .and(ctx.limited(Kind::Read))
+        .and(ctx.app())
+        .and(answer::negotiation())
+        .and(json_body::<CountsBody>())
+        .then(|_c: Client, app: App, n: Negotiation, body: CountsBody| async move {
+            respond(app.counts(body.urls).await.map(|a| answer::send(&a, &n, "application/json", "no-cache")))
+        })
+}
+
+/// GET /api/config?url=U
+fn config(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("api" / "config")
+        .and(warp::get())
+        .and(ctx.limited(Kind::Read))
+        .and(ctx.app())
+        .and(query_pairs())
+        .map(|_c: Client, app: App, pairs: Vec<(String, String)>| {
+            let q = PageQuery { url: super::first(&pairs, "url"), page_id: None };
+            respond(app.site_config(&q).map(|c| json_reply(StatusCode::OK, &c)))
+        })
+}
+
+/// GET /api/avatar/{seed}.svg: an identicon; the same seed always gives the same picture.
+fn avatar(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("api" / "avatar" / String).and(warp::get()).and(ctx.app()).map(|file: String, _app: App| {
+        let seed = file.strip_suffix(".svg").unwrap_or("");
+        respond(crate::app::avatar::identicon(seed).map(|svg| {
+            let mut res = Response::new(svg.into());
+            let h = res.headers_mut();
+            h.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("image/svg+xml"));
+            h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("public, max-age=604800, immutable"));
+            h.insert("content-security-policy", header::HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"));
+            res
+        }))
+    })
+}
+
+/// GET /api/openapi.json
+fn openapi() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    warp::path!("api" / "openapi.json").and(warp::get()).map(|| {
+        let mut res = Response::new(OPENAPI.into());
+        res.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+        res
+    })
+}
+
+/// The API description, kept true by `tests/openapi.rs`.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// GET /healthz: 200 when the database answers.
+fn healthz(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("healthz").and(warp::get()).and(ctx.app()).then(|app: App| async move {
+        match app.health().await {
+            Ok(()) => json_reply(StatusCode::OK, &serde_json::json!({"status": "ok"})),
+            Err(e) => {
+                tracing::error!(error = %e, "health check failed");
+                json_reply(StatusCode::SERVICE_UNAVAILABLE, &serde_json::json!({"status": "unavailable"}))
+            }
+        }
+    })
+}
+

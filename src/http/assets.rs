@@ -1,0 +1,58 @@
+//! The browser files in `widget/`, embedded in the binary: `/embed.js`,
+//! `/embed.css`, `/i18n/…`, and the demo page at `/`. Each is sent with an
+//! ETag and, when the browser takes it, gzip (compressed once, then kept).
+
+use super::answer::{self, Negotiation};
+use crate::app::cache::Answer;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+use warp::path::FullPath;
+use warp::reply::Response;
+use warp::{Filter, Rejection};
+
+#[derive(rust_embed::Embed)]
+#[folder = "widget/"]
+#[exclude = "*.md"]
+struct Files;
+
+/// Encoded files, by path; filled on first request.
+static ENCODED: LazyLock<Mutex<HashMap<String, Arc<Answer>>>> = LazyLock::new(Default::default);
+
+/// GET /{file}: a widget file; `/` is the demo page.
+pub fn routes() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    warp::get()
+        .and(warp::path::full())
+        .and(answer::negotiation())
+        .and_then(|path: FullPath, n: Negotiation| async move {
+            let path = match path.as_str().trim_start_matches('/') {
+                "" => "demo/index.html",
+                p => p,
+            };
+            let (answer, mime) = load(path).ok_or_else(warp::reject::not_found)?;
+            let cache = if path.ends_with(".html") { "no-cache" } else { "public, max-age=300" };
+            let mut res = answer::send(&answer, &n, mime, cache);
+            if path.ends_with(".html") {
+                res.headers_mut().insert("x-frame-options", warp::http::HeaderValue::from_static("DENY"));
+            }
+            Ok::<_, Rejection>(res)
+        })
+}
+
+fn load(path: &str) -> Option<(Arc<Answer>, &'static str)> {
+    let file = Files::get(path)?;
+    let mime = match path.rsplit('.').next() {
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("html") => "text/html; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    };
+    let key = crate::keys::hex(&file.metadata.sha256_hash());
+    let mut encoded = ENCODED.lock().unwrap_or_else(|p| p.into_inner());
+    let answer = encoded
+        .entry(format!("{path}:{key}"))
+        .or_insert_with(|| Arc::new(Answer::from_bytes(file.data.into_owned(), &key)))
+        .clone();
+    Some((answer, mime))
+}

@@ -1,0 +1,99 @@
+//! Rate limits per client address (DESIGN §4), answered 429 with Retry-After.
+
+use crate::error::Error;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What a limit applies to.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// New comments: a burst of 3, then one per 20 seconds.
+    Post,
+    /// Votes: 10 a minute.
+    Vote,
+    /// Reads: 50 a second, bursts of 100.
+    Read,
+}
+
+type Limiter = Arc<DefaultKeyedRateLimiter<IpAddr>>;
+
+/// The limiters, or none when limits are off.
+#[derive(Clone)]
+pub struct Limits {
+    inner: Option<Arc<[Limiter; 3]>>,
+}
+
+fn nz(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n).expect("limits are positive")
+}
+
+impl Limits {
+    pub fn new(enabled: bool) -> Limits {
+        let make = |q: Quota| Arc::new(RateLimiter::keyed(q));
+        let inner = enabled.then(|| {
+            Arc::new([
+                make(Quota::with_period(Duration::from_secs(20)).expect("non-zero").allow_burst(nz(3))),
+                make(Quota::per_minute(nz(10))),
+                make(Quota::per_second(nz(50)).allow_burst(nz(100))),
+            ])
+        });
+        Limits { inner }
+    }
+
+    /// Counts one request of `kind` from `ip`, or says how long to wait.
+    pub fn check(&self, kind: Kind, ip: IpAddr) -> Result<(), Error> {
+        let Some(limiters) = &self.inner else {
+            return Ok(());
+        };
+        let limiter = &limiters[kind as usize];
+        limiter.check_key(&ip).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            Error::RateLimited { retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0) }
+        })
+    }
+
+    /// Forgets clients whose limits have refilled, so memory stays bounded.
+    pub fn prune(&self) {
+        if let Some(limiters) = &self.inner {
+            for l in limiters.iter() {
+                l.retain_recent();
+                l.shrink_to_fit();
+            }
+        }
+    }
+
+    /// How many clients the limiters remember.
+    pub fn len(&self) -> usize {
+        self.inner.as_ref().map_or(0, |ls| ls.iter().map(|l| l.len()).sum())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posts_burst_then_wait() {
+        let limits = Limits::new(true);
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        for _ in 0..3 {
+            limits.check(Kind::Post, ip).unwrap();
+        }
+        match limits.check(Kind::Post, ip) {
+            Err(Error::RateLimited { retry_after }) => assert!((1..=20).contains(&retry_after)),
+            other => panic!("expected a limit, got {other:?}"),
+        }
+        // Another client is not affected.
+        limits.check(Kind::Post, "192.0.2.2".parse().unwrap()).unwrap();
+        assert_eq!(limits.len(), 2);
+        assert!(Limits::new(false).check(Kind::Post, ip).is_ok());
+    }
+}

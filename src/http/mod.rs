@@ -1,0 +1,107 @@
+//! The only code that knows warp: routes, guards, CORS, answers. This file
+//! holds the shared filters and composes the routes.
+
+mod answer;
+mod api;
+mod assets;
+mod client;
+mod comments;
+mod cors;
+pub mod error;
+pub mod limits;
+
+use crate::app::{App, Client};
+use crate::error::Error;
+use serde::de::DeserializeOwned;
+use std::convert::Infallible;
+use std::sync::Arc;
+use warp::reply::Response;
+use warp::{Filter, Rejection, Reply};
+
+/// The most a request body may carry.
+pub const MAX_BODY: u64 = 64 * 1024;
+
+/// What every route may need: the app, and the limits and client filters.
+#[derive(Clone)]
+pub struct Ctx {
+    pub app: App,
+    pub limits: limits::Limits,
+}
+
+impl Ctx {
+    pub fn new(app: App) -> Ctx {
+        let limits = limits::Limits::new(app.config.rate_limit);
+        Ctx { app, limits }
+    }
+
+    fn app(&self) -> impl Filter<Extract = (App,), Error = Infallible> + Clone + use<> {
+        let app = self.app.clone();
+        warp::any().map(move || app.clone())
+    }
+
+    /// The client, after counting the request against the `kind` limit.
+    fn limited(&self, kind: limits::Kind) -> impl Filter<Extract = (Client,), Error = Rejection> + Clone + use<> {
+        let limits = self.limits.clone();
+        client::client(Arc::new(self.app.config.trusted_proxies.clone())).and_then(move |c: Client, ip| {
+            let checked = limits.check(kind, ip).map(|()| c).map_err(warp::reject::custom);
+            async move { checked }
+        })
+    }
+}
+
+/// All of natter's routes, with errors answered as JSON.
+pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallible> + Clone {
+    let all = comments::routes(&ctx)
+        .or(api::routes(&ctx))
+        .unify()
+        .or(cors::preflight(&ctx))
+        .unify()
+        .or(assets::routes())
+        .unify()
+        .recover(error::recover)
+        .unify();
+    cors::wrap(&ctx, all).with(warp::trace::request())
+}
+
+/// The query string as pairs (repeated keys kept), never a rejection.
+fn query_pairs() -> impl Filter<Extract = (Vec<(String, String)>,), Error = Infallible> + Clone {
+    warp::query::raw()
+        .or(warp::any().map(String::new))
+        .unify()
+        .map(|raw: String| url::form_urlencoded::parse(raw.as_bytes()).into_owned().collect())
+}
+
+fn first(pairs: &[(String, String)], key: &str) -> Option<String> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+}
+
+/// A JSON body: `Content-Type: application/json` (415 otherwise), at most
+/// [`MAX_BODY`] bytes (413), and the right shape (400 naming the problem).
+fn json_body<T: DeserializeOwned + Send>() -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
+    warp::header::optional::<String>("content-type")
+        .and_then(|ct: Option<String>| async move {
+            let is_json = ct.as_deref().is_some_and(|ct| {
+                let mime = ct.split(';').next().unwrap_or("").trim();
+                mime.eq_ignore_ascii_case("application/json")
+            });
+            if is_json { Ok(()) } else { Err(warp::reject::custom(Error::UnsupportedMediaType)) }
+        })
+        .untuple_one()
+        .and(warp::body::content_length_limit(MAX_BODY))
+        .and(warp::body::bytes())
+        .and_then(|body: bytes::Bytes| async move {
+            serde_json::from_slice::<T>(&body).map_err(|e| {
+                warp::reject::custom(Error::BadRequest(format!("The body is not the JSON this call takes: {e}.")))
+            })
+        })
+}
+
+/// A JSON answer with a status.
+fn json_reply<T: serde::Serialize>(status: warp::http::StatusCode, value: &T) -> Response {
+    warp::reply::with_status(warp::reply::json(value), status).into_response()
+}
+
+/// Answers a handler's result, errors included.
+fn respond(result: Result<Response, Error>) -> Response {
+    result.unwrap_or_else(|e| error::error_response(&e))
+}

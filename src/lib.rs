@@ -1,0 +1,149 @@
+//! natter: a self-hosted comment service. This crate wires the modules and
+//! starts the server; `main.rs` only parses the command line.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod keys;
+pub mod render;
+pub mod store;
+
+use app::App;
+use config::Config;
+use domain::{Origin, Site, SiteId, SiteSettings};
+use error::StartupError;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+/// A running server.
+pub struct Server {
+    /// The address it listens on (useful when started on port 0).
+    pub addr: SocketAddr,
+    shutdown: oneshot::Sender<()>,
+    done: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    /// Stops accepting, finishes requests in flight, commits queued writes.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(());
+        let _ = self.done.await;
+    }
+
+    /// Waits until the server stops by itself (it does not, unless told).
+    pub async fn wait(self) {
+        let _ = self.done.await;
+    }
+}
+
+/// Opens the database, listens, and serves until [`Server::stop`].
+pub async fn start(config: Config) -> Result<Server, StartupError> {
+    let db_path = config.database.display().to_string();
+    let listener = tokio::net::TcpListener::bind(config.listen).await.map_err(|e| StartupError::Listen {
+        addr: config.listen.to_string(),
+        message: format!("{e}; choose another address with --listen or NATTER_LISTEN"),
+    })?;
+    let addr = listener.local_addr().map_err(|e| StartupError::Listen { addr: config.listen.to_string(), message: e.to_string() })?;
+    let app = tokio::task::spawn_blocking(move || App::open(config))
+        .await
+        .map_err(|e| StartupError::Database { path: db_path.clone(), message: e.to_string() })?
+        .map_err(|e| StartupError::Database { path: db_path.clone(), message: e.to_string() })?;
+    register_demo_site(&app, addr)
+        .await
+        .map_err(|e| StartupError::Database { path: db_path, message: e.to_string() })?;
+
+    let ctx = http::Ctx::new(app.clone());
+    spawn_housekeeping(&ctx);
+    let (tx, rx) = oneshot::channel::<()>();
+    let routes = http::routes(ctx);
+    let done = tokio::spawn(async move {
+        warp::serve(routes)
+            .incoming(listener)
+            .graceful(async {
+                let _ = rx.await;
+            })
+            .run()
+            .await;
+        tracing::info!("no requests in flight; finishing writes");
+        let db = app.db.clone();
+        let _ = tokio::task::spawn_blocking(move || db.close()).await;
+    });
+    tracing::info!(%addr, "natter is listening");
+    Ok(Server { addr, shutdown: tx, done })
+}
+
+/// With no site configured, natter registers a demo site whose origin is
+/// natter itself, so the page at `/` works at once.
+async fn register_demo_site(app: &App, addr: SocketAddr) -> Result<(), store::StoreError> {
+    let others = app.sites.all().iter().any(|s| s.id.as_str() != "demo");
+    if !app.config.sites.is_empty() || others {
+        return Ok(());
+    }
+    let mut origins = vec![format!("http://{addr}")];
+    if addr.ip().is_loopback() {
+        origins.push(format!("http://localhost:{}", addr.port()));
+    }
+    if let Some(url) = &app.config.public_url {
+        origins.push(url.origin().ascii_serialization());
+    }
+    let site = Site {
+        id: SiteId::parse("demo").expect("a valid id"),
+        name: "natter demo".into(),
+        origins: origins.iter().filter_map(|o| Origin::parse(o).ok()).collect(),
+        settings: SiteSettings::default(),
+    };
+    tracing::info!(origins = ?origins, "no site configured: serving the demo site");
+    app.add_site(site).await
+}
+
+/// Prunes the rate limiters and reloads the sites once a minute and every
+/// few seconds respectively.
+fn spawn_housekeeping(ctx: &http::Ctx) {
+    let limits = ctx.limits.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limits.prune();
+        }
+    });
+    let app = ctx.app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app.reload_sites().await {
+                tracing::warn!(error = %e, "could not reload sites");
+            }
+        }
+    });
+}
+
+/// Runs until SIGINT or SIGTERM, then stops gracefully.
+pub async fn serve_until_signal(config: Config) -> Result<(), StartupError> {
+    let server = start(config).await?;
+    println!("natter listening on http://{}", server.addr);
+    shutdown_signal().await;
+    tracing::info!("stopping: no new connections");
+    server.stop().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("installing SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

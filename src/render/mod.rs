@@ -1,0 +1,144 @@
+//! The only code that turns user text into HTML.
+//!
+//! Markdown (CommonMark with strikethrough and bare-URL links) is rendered by
+//! pulldown-cmark, with raw HTML turned into visible text and images turned
+//! into links, and the result goes through one ammonia allow-list. Nothing
+//! else in natter makes a [`SafeHtml`].
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::sync::LazyLock;
+
+/// HTML that went through [`render`]; only this module can make one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafeHtml(String);
+
+impl SafeHtml {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// HTML read back from the database, which only ever stores what
+    /// [`render`] produced.
+    pub fn from_stored(html: String) -> Self {
+        SafeHtml(html)
+    }
+}
+
+/// The tags and attributes a comment may carry (DESIGN §3).
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::empty();
+    b.add_tags([
+        "p", "br", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+    ])
+    .add_tag_attributes("a", ["href"])
+    .add_tag_attributes("ol", ["start"])
+    .url_schemes(["http", "https", "mailto"].into_iter().collect())
+    .link_rel(Some("nofollow ugc noopener noreferrer"))
+    .url_relative(ammonia::UrlRelative::Deny)
+    .strip_comments(true);
+    b
+});
+
+/// Renders a comment's Markdown source to sanitised HTML.
+pub fn render(markdown: &str) -> SafeHtml {
+    let parser = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH);
+    let mut events = Vec::new();
+    let mut in_link = 0usize;
+    let mut in_code = false;
+    for event in parser {
+        match event {
+            // Raw HTML is shown as the text the author typed.
+            Event::Html(s) | Event::InlineHtml(s) => events.push(Event::Text(s)),
+            Event::Start(Tag::HtmlBlock) => events.push(Event::Start(Tag::Paragraph)),
+            Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
+            // Images would load from anywhere (tracking pixels): link to them instead.
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                in_link += 1;
+                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Event::End(TagEnd::Image) => {
+                in_link -= 1;
+                events.push(Event::End(TagEnd::Link));
+            }
+            Event::Start(Tag::Link { .. }) => {
+                in_link += 1;
+                events.push(event);
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
+                events.push(event);
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                events.push(event);
+            }
+            Event::Text(text) if in_link == 0 && !in_code => linkify(text, &mut events),
+            other => events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    SafeHtml(SANITIZER.clean(&html).to_string())
+}
+
+/// Turns bare `http://` and `https://` addresses in text into links.
+fn linkify<'a>(text: CowStr<'a>, out: &mut Vec<Event<'a>>) {
+    let mut rest: &str = &text;
+    let mut pieces = Vec::new();
+    while let Some(start) = find_url_start(rest) {
+        let tail = &rest[start..];
+        let mut end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+            .unwrap_or(tail.len());
+        // Trailing punctuation belongs to the sentence, not the address.
+        while end > 0 && tail[..end].ends_with(['.', ',', ';', ':', '!', '?', ')', '\'']) {
+            end -= 1;
+        }
+        let url = &tail[..end];
+        if url.len() <= "https://".len() {
+            pieces.push(Event::Text(CowStr::from(rest[..start + end.max(1)].to_string())));
+            rest = &rest[start + end.max(1)..];
+            continue;
+        }
+        if start > 0 {
+            pieces.push(Event::Text(CowStr::from(rest[..start].to_string())));
+        }
+        let link = Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url: CowStr::from(url.to_string()),
+            title: CowStr::from(""),
+            id: CowStr::from(""),
+        };
+        pieces.push(Event::Start(link));
+        pieces.push(Event::Text(CowStr::from(url.to_string())));
+        pieces.push(Event::End(TagEnd::Link));
+        rest = &tail[end..];
+    }
+    if pieces.is_empty() {
+        out.push(Event::Text(text));
+        return;
+    }
+    if !rest.is_empty() {
+        pieces.push(Event::Text(CowStr::from(rest.to_string())));
+    }
+    out.extend(pieces);
+}
+
+fn find_url_start(s: &str) -> Option<usize> {
+    let lower = s.to_ascii_lowercase();
+    match (lower.find("https://"), lower.find("http://")) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,164 @@
+//! Comments table.
+
+use super::{Connection, StoreError};
+use crate::domain::{CommentId, SiteId, Status, UnixTime};
+use crate::render::SafeHtml;
+
+/// A stored comment, with what only the server may see.
+#[derive(Debug, Clone)]
+pub struct CommentRow {
+    pub id: CommentId,
+    pub thread_id: i64,
+    pub parent: Option<CommentId>,
+    pub status: Status,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub text: String,
+    pub html: SafeHtml,
+    pub ip_hash: Option<String>,
+    pub voter_hash: Option<String>,
+    pub edit_hash: Option<String>,
+    pub edit_until: Option<UnixTime>,
+    pub created: UnixTime,
+    pub edited: Option<UnixTime>,
+    pub likes: i64,
+    pub dislikes: i64,
+}
+
+const COLUMNS: &str = "id, thread_id, parent_id, status, name, email, website, text, html, ip_hash, \
+                       voter_hash, edit_hash, edit_until, created, edited, likes, dislikes";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CommentRow> {
+    let status: String = r.get(3)?;
+    Ok(CommentRow {
+        id: CommentId(r.get(0)?),
+        thread_id: r.get(1)?,
+        parent: r.get::<_, Option<i64>>(2)?.map(CommentId),
+        status: Status::parse(&status).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, format!("status {status}").into())
+        })?,
+        name: r.get(4)?,
+        email: r.get(5)?,
+        website: r.get(6)?,
+        text: r.get(7)?,
+        html: SafeHtml::from_stored(r.get(8)?),
+        ip_hash: r.get(9)?,
+        voter_hash: r.get(10)?,
+        edit_hash: r.get(11)?,
+        edit_until: r.get(12)?,
+        created: r.get(13)?,
+        edited: r.get(14)?,
+        likes: r.get(15)?,
+        dislikes: r.get(16)?,
+    })
+}
+
+/// What a new comment stores.
+#[derive(Debug, Clone)]
+pub struct Insert<'a> {
+    pub thread_id: i64,
+    pub parent: Option<CommentId>,
+    pub status: Status,
+    pub name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub website: Option<&'a str>,
+    pub text: &'a str,
+    pub html: &'a SafeHtml,
+    pub ip_hash: &'a str,
+    pub voter_hash: Option<&'a str>,
+    pub edit_hash: &'a str,
+    pub edit_until: UnixTime,
+    pub created: UnixTime,
+}
+
+pub fn insert(conn: &Connection, c: &Insert<'_>) -> Result<CommentId, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO comments (thread_id, parent_id, status, name, email, website, text, html,
+                               ip_hash, voter_hash, edit_hash, edit_until, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(rusqlite::params![
+        c.thread_id,
+        c.parent.map(|p| p.0),
+        c.status.as_str(),
+        c.name,
+        c.email,
+        c.website,
+        c.text,
+        c.html.as_str(),
+        c.ip_hash,
+        c.voter_hash,
+        c.edit_hash,
+        c.edit_until,
+        c.created,
+    ])?;
+    Ok(CommentId(conn.last_insert_rowid()))
+}
+
+pub fn get(conn: &Connection, id: CommentId) -> Result<CommentRow, StoreError> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM comments WHERE id = ?1"))?
+        .query_row([id.0], from_row)
+        .optional()?
+        .ok_or(StoreError::NotFound)
+}
+
+/// The comments the public may see a trace of: published and deleted ones,
+/// oldest first. Whether a deleted one shows as a tombstone is decided by
+/// the thread's shape.
+pub fn public_in_thread(conn: &Connection, thread_id: i64) -> Result<Vec<CommentRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM comments WHERE thread_id = ?1 AND status IN ('published', 'deleted')
+         ORDER BY created, id"
+    ))?;
+    let rows = stmt.query_map([thread_id], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replaces a comment's text after an edit.
+pub fn update_text(conn: &Connection, id: CommentId, text: &str, html: &SafeHtml, edited: UnixTime) -> Result<(), StoreError> {
+    let n = conn
+        .prepare_cached("UPDATE comments SET text = ?2, html = ?3, edited = ?4 WHERE id = ?1")?
+        .execute(rusqlite::params![id.0, text, html.as_str(), edited])?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Deletes a comment's content and personal data, keeping the row so that
+/// its replies keep their place.
+pub fn mark_deleted(conn: &Connection, id: CommentId) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE comments SET status = 'deleted', text = '', html = '', name = NULL, email = NULL,
+                             website = NULL, edit_hash = NULL WHERE id = ?1",
+    )?
+    .execute([id.0])?;
+    Ok(())
+}
+
+/// Whether the author has an earlier published comment on the site, by
+/// email if they gave one, else by their voter key.
+pub fn author_known(conn: &Connection, site: &SiteId, email: Option<&str>, voter_hash: Option<&str>) -> Result<bool, StoreError> {
+    let (column, value) = match (email, voter_hash) {
+        (Some(e), _) => ("c.email", e),
+        (None, Some(v)) => ("c.voter_hash", v),
+        (None, None) => return Ok(false),
+    };
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id
+         WHERE t.site_id = ?1 AND {column} = ?2 AND c.status = 'published')"
+    );
+    Ok(conn.prepare_cached(&sql)?.query_row((site.as_str(), value), |r| r.get(0))?)
+}
+
+/// Whether the same text was posted in the thread since `since`.
+pub fn recent_duplicate(conn: &Connection, thread_id: i64, text: &str, since: UnixTime) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM comments WHERE thread_id = ?1 AND created >= ?3 AND text = ?2
+                            AND status != 'deleted')",
+        )?
+        .query_row(rusqlite::params![thread_id, text, since], |r| r.get(0))?)
+}

@@ -1,0 +1,140 @@
+//! The only code that knows rusqlite. One writer thread commits queued writes
+//! in batches; a small pool of read-only connections serves reads. Both run
+//! off the async runtime.
+
+pub mod comments;
+mod migrate;
+mod pool;
+pub mod sites;
+pub mod threads;
+pub mod votes;
+mod writer;
+
+pub use migrate::migrate_database;
+pub use rusqlite::Connection;
+
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Why a database call failed.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The row asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Stored JSON or text did not parse.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// The writer has stopped (natter is shutting down).
+    #[error("the database writer has stopped")]
+    Closed,
+    #[error("a database task panicked: {0}")]
+    Panicked(String),
+}
+
+impl From<StoreError> for crate::error::Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => crate::error::Error::NotFound,
+            other => crate::error::Error::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Settings applied to every connection.
+const PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
+/// The database: a writer and a pool of readers over one SQLite file.
+#[derive(Clone)]
+pub struct Db {
+    writer: writer::Writer,
+    readers: pool::ReadPool,
+    path: PathBuf,
+}
+
+impl Db {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Db, StoreError> {
+        let mut conn = open_writer(path)?;
+        migrate::apply(&mut conn, None)?;
+        let writer = writer::Writer::start(conn);
+        let readers = pool::ReadPool::open(path, 4)?;
+        Ok(Db { writer, readers, path: path.to_path_buf() })
+    }
+
+    /// Runs `f` on a read-only connection, off the async runtime.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.readers.run(f).await
+    }
+
+    /// Queues `f` for the writer. It runs inside the writer's batch
+    /// transaction (in its own savepoint) and this returns once the batch is
+    /// committed to disk.
+    /// `f` may fail with any error that a [`StoreError`] converts into; a
+    /// failure undoes its writes and only its own.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        self.writer.run(f).await
+    }
+
+    /// The same as [`Db::write`], for callers outside the async runtime.
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        self.writer.run_blocking(f)
+    }
+
+    /// Finishes every queued write and stops the writer.
+    pub fn close(&self) {
+        self.writer.stop();
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.execute_batch(PRAGMAS)?;
+    // WAL lets readers go on while the writer commits; FULL makes each
+    // commit durable before it is acknowledged.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(conn)
+}
+
+/// Reads a server-wide setting.
+pub fn get_setting(conn: &Connection, name: &str) -> Result<Option<String>, StoreError> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?)
+}
+
+/// Writes a server-wide setting unless it is already set; returns the value in force.
+pub fn init_setting(conn: &Connection, name: &str, value: &str) -> Result<String, StoreError> {
+    conn.prepare_cached("INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING")?
+        .execute([name, value])?;
+    get_setting(conn, name)?.ok_or(StoreError::NotFound)
+}
+
+/// Checks that the database answers (for `/healthz`).
+pub fn ping(conn: &Connection) -> Result<(), StoreError> {
+    conn.query_row("SELECT count(*) FROM sites", [], |_| Ok(()))?;
+    Ok(())
+}

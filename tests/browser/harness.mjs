@@ -1,0 +1,135 @@
+// Real parts for the browser tests: a natter server on 127.0.0.1:0 with its
+// own SQLite file, a host page server on another origin (localhost:0), and
+// headless Chromium. Nothing here is a mock.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const top = resolve(import.meta.dirname, '../..');
+const bin = process.env.NATTER_BIN || join(top, 'target/debug/natter');
+
+/** The README's snippet, pointed at a natter origin. */
+export const snippet = (natter, attrs = '') =>
+  `<div id="natter"${attrs}></div>\n<script src="${natter}/embed.js" async></script>`;
+
+/** A host page server on its own origin; `pages` maps a path to a function
+ *  (natterOrigin) -> HTML body, so pages can name natter's port once known. */
+export async function startPages(pages) {
+  const state = { natter: '' };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    const page = pages[path];
+    if (!page) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const body = page(state.natter);
+    const html = body.startsWith('<!doctype') ? body
+      : `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test page ${path}</title></head><body><main>${body}</main></body></html>`;
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  state.origin = `http://localhost:${server.address().port}`;
+  state.close = () => new Promise((r) => server.close(r));
+  return state;
+}
+
+/** Starts natter with one site per entry of `sites` ({id, origins,
+ *  moderation}); resolves once it prints its listening line. */
+export async function startNatter({ sites = [], rateLimit = false } = {}) {
+  if (!existsSync(bin)) throw new Error(`natter binary not found at ${bin}: build it with cargo build`);
+  const dir = mkdtempSync(join(tmpdir(), 'natter-browser-'));
+  const config = [];
+  for (const s of sites) {
+    config.push('[[site]]', `id = "${s.id}"`, `name = "${s.name || 'Test blog'}"`,
+      `origins = ${JSON.stringify(s.origins)}`, `moderation = "${s.moderation || 'none'}"`,
+      `edit_window = "${s.editWindow || '15m'}"`, '');
+  }
+  config.push('[rate_limit]', `enabled = ${rateLimit}`, '', '[spam]', 'min_seconds = 0', '');
+  const file = join(dir, 'natter.toml');
+  writeFileSync(file, config.join('\n'));
+  const args = ['serve', '--config', file, '--listen', '127.0.0.1:0', '--database', join(dir, 'natter.db')];
+  const child = bin.endsWith('.mjs') ? spawn(process.execPath, [bin, ...args]) : spawn(bin, args);
+  let log = '';
+  const origin = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('natter did not start in 15 s:\n' + log)), 15000);
+    child.stderr.on('data', (d) => { log += d; });
+    child.stdout.on('data', (d) => {
+      log += d;
+      const m = /natter listening on (http:\/\/\S+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1].replace(/\/$/, ''));
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`natter exited with ${code}:\n${log}`)));
+  });
+  return {
+    origin,
+    log: () => log,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode != null ? r() : child.on('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Calls natter's API from Node (no Origin header, as a server-side client). */
+export async function api(natter, method, path, body) {
+  const r = await fetch(natter + path, {
+    method,
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body && JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : null };
+}
+
+/** Posts a comment through the API and returns the answer's body. */
+export async function seed(natter, pageUrl, fields) {
+  const r = await api(natter, 'POST', '/api/comments?url=' + encodeURIComponent(pageUrl), fields);
+  if (r.status !== 201 && r.status !== 202) throw new Error(`seeding failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Opens `url` and waits until the widget in `host` has rendered its thread. */
+export async function openThread(browser, url, host = '#natter', pageOpts = {}) {
+  const page = await browser.newPage(pageOpts);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  page.errors = errors;
+  await page.goto(url);
+  await page.locator(host + ' .n-count').waitFor();
+  return page;
+}
+
+/** axe-core's source, to inject into a page. */
+export function axeSource() {
+  const require = createRequire(import.meta.url);
+  return require('fs').readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+}
+
+/** Runs axe on the page for WCAG 2.x A/AA (up to 2.2) and returns violations. */
+export async function axe(page) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ content: axeSource() });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ') + ' :: ' + n.failureSummary) }));
+  });
+}
