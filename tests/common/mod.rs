@@ -1,0 +1,164 @@
+//! A real natter on 127.0.0.1:0 with a real SQLite file, and a real HTTP client.
+#![allow(dead_code)]
+
+use natter::config::{Cidr, Config};
+use natter::domain::{ModerationMode, Origin, Site, SiteId, SiteSettings};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+/// The page origin registered for the test site.
+pub const ORIGIN: &str = "https://blog.example.org";
+
+/// A folder under the system temp dir, removed at drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("natter-test-{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.0.join(file)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn site(id: &str, origin: &str, settings: SiteSettings) -> Site {
+    Site {
+        id: SiteId::parse(id).unwrap(),
+        name: id.into(),
+        origins: vec![Origin::parse(origin).unwrap()],
+        settings,
+    }
+}
+
+/// A configuration for tests: one site on [`ORIGIN`], limits on, the
+/// timing check off, 127.0.0.1 trusted as a proxy so tests can pose as
+/// other clients with `X-Forwarded-For`.
+pub fn config(dir: &TempDir) -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database: dir.path("natter.db"),
+        sites: vec![site("blog", ORIGIN, SiteSettings::default())],
+        spam_min_seconds: 0,
+        trusted_proxies: vec![Cidr::parse("127.0.0.1/32").unwrap()],
+        ..Config::default()
+    }
+}
+
+pub struct TestServer {
+    pub server: Option<natter::Server>,
+    pub base: String,
+    pub http: Client,
+    pub dir: TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let dir = TempDir::new("api");
+        let cfg = config(&dir);
+        TestServer::with(dir, cfg).await
+    }
+
+    pub async fn with_settings(settings: SiteSettings) -> TestServer {
+        let dir = TempDir::new("api");
+        let mut cfg = config(&dir);
+        cfg.sites[0].settings = settings;
+        TestServer::with(dir, cfg).await
+    }
+
+    pub async fn with(dir: TempDir, cfg: Config) -> TestServer {
+        let server = natter::start(cfg).await.expect("server starts");
+        let base = format!("http://{}", server.addr);
+        TestServer { server: Some(server), base, http: Client::new(), dir }
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.stop().await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// GET /api/comments for a page path of the test site.
+    pub async fn thread(&self, page: &str) -> Value {
+        let res = self.get(&format!("/api/comments?url={}", enc(&page_url(page)))).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.http.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// POSTs a comment as the client at `ip`.
+    pub async fn post_as(&self, ip: &str, page: &str, body: Value) -> Response {
+        self.http
+            .post(self.url(&format!("/api/comments?url={}", enc(&page_url(page)))))
+            .header("x-forwarded-for", ip)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// POSTs a comment and expects it published; returns the answer.
+    pub async fn post_ok(&self, page: &str, body: Value) -> Value {
+        let ip = fresh_ip();
+        let res = self.post_as(&ip, page, body).await;
+        let status = res.status();
+        let value: Value = res.json().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{value}");
+        value
+    }
+
+    pub async fn post_text(&self, page: &str, text: &str) -> Value {
+        self.post_ok(page, json!({ "text": text })).await
+    }
+}
+
+/// A different client address each call, so rate limits don't interfere.
+pub fn fresh_ip() -> String {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("198.18.{}.{}", n / 250, n % 250 + 1)
+}
+
+pub fn page_url(page: &str) -> String {
+    format!("{ORIGIN}{page}")
+}
+
+pub fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Asserts an error answer's status, code and (for validation) field.
+pub async fn assert_error(res: Response, status: StatusCode, code: &str, field: Option<&str>) -> Value {
+    assert_eq!(res.status(), status);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], code, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| m.len() > 10), "{body}");
+    match field {
+        Some(f) => assert_eq!(body["field"], f, "{body}"),
+        None => assert!(body.get("field").is_none(), "{body}"),
+    }
+    body
+}
+
+pub fn moderated(mode: ModerationMode) -> SiteSettings {
+    SiteSettings { moderation: mode, ..SiteSettings::default() }
+}
