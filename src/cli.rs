@@ -12,7 +12,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "natter", version, about = "A self-hosted comment service for any web page.")]
+#[command(
+    name = "natter",
+    version,
+    about = "A self-hosted comment service for any web page."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -105,15 +109,25 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn load(common: &Common, listen: Option<String>, sites: Vec<String>) -> Result<Config, StartupError> {
-    let flags = Overrides { listen, database: common.database.clone(), sites };
+fn load(
+    common: &Common,
+    listen: Option<String>,
+    sites: Vec<String>,
+) -> Result<Config, StartupError> {
+    let flags = Overrides {
+        listen,
+        database: common.database.clone(),
+        sites,
+    };
     Config::load(common.config.as_deref(), &config::process_env(), &flags)
 }
 
 fn init_logging(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("NATTER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,warp::filters::trace=error"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -123,7 +137,11 @@ fn init_logging(json: bool) {
 
 fn run(cli: Cli) -> Result<(), StartupError> {
     match cli.command {
-        Command::Serve { common, listen, sites } => {
+        Command::Serve {
+            common,
+            listen,
+            sites,
+        } => {
             let config = load(&common, listen, sites)?;
             init_logging(config.log_json);
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -138,14 +156,27 @@ fn run(cli: Cli) -> Result<(), StartupError> {
             println!("configuration is valid");
             println!("listen: {}", config.listen);
             println!("database: {}", config.database.display());
-            println!("rate limits: {}", if config.rate_limit { "on" } else { "off" });
-            println!("email notifications: {}", if config.smtp.is_some() { "on" } else { "off" });
+            println!(
+                "rate limits: {}",
+                if config.rate_limit { "on" } else { "off" }
+            );
+            println!(
+                "email notifications: {}",
+                if config.smtp.is_some() { "on" } else { "off" }
+            );
             if config.sites.is_empty() {
-                println!("sites: none configured (the demo site is used unless the database has sites)");
+                println!(
+                    "sites: none configured (the demo site is used unless the database has sites)"
+                );
             }
             for s in &config.sites {
                 let origins: Vec<&str> = s.origins.iter().map(Origin::as_str).collect();
-                println!("site {}: {} (moderation {})", s.id, origins.join(", "), s.settings.moderation.as_str());
+                println!(
+                    "site {}: {} (moderation {})",
+                    s.id,
+                    origins.join(", "),
+                    s.settings.moderation.as_str()
+                );
             }
             Ok(())
         }
@@ -158,16 +189,29 @@ fn run(cli: Cli) -> Result<(), StartupError> {
 
 fn open_db(common: &Common) -> Result<Db, StartupError> {
     let config = load(common, None, Vec::new())?;
-    Db::open(&config.database).map_err(|e| StartupError::Database { path: config.database.display().to_string(), message: e.to_string() })
+    Db::open(&config.database).map_err(|e| StartupError::Database {
+        path: config.database.display().to_string(),
+        message: e.to_string(),
+    })
 }
 
 fn db_err(db: &Db) -> impl Fn(store::StoreError) -> StartupError + '_ {
-    move |e| StartupError::Database { path: db.path().display().to_string(), message: e.to_string() }
+    move |e| StartupError::Database {
+        path: db.path().display().to_string(),
+        message: e.to_string(),
+    }
 }
 
 fn site(action: SiteAction) -> Result<(), StartupError> {
     match action {
-        SiteAction::Add { common, id, origins, name, moderation, edit_window } => {
+        SiteAction::Add {
+            common,
+            id,
+            origins,
+            name,
+            moderation,
+            edit_window,
+        } => {
             let settings = SiteSettings {
                 moderation: ModerationMode::parse(&moderation).map_err(StartupError::Usage)?,
                 edit_window_seconds: parse_duration(&edit_window).map_err(StartupError::Usage)?,
@@ -176,11 +220,17 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
             let site = Site {
                 id: SiteId::parse(&id).map_err(StartupError::Usage)?,
                 name: name.unwrap_or_else(|| id.clone()),
-                origins: origins.iter().map(|o| Origin::parse(o)).collect::<Result<_, _>>().map_err(StartupError::Usage)?,
+                origins: origins
+                    .iter()
+                    .map(|o| Origin::parse(o))
+                    .collect::<Result<_, _>>()
+                    .map_err(StartupError::Usage)?,
                 settings,
             };
             let db = open_db(&common)?;
-            let result = db.write_blocking(move |c| store::sites::upsert(c, &site)).map_err(db_err(&db));
+            let result = db
+                .write_blocking(move |c| store::sites::upsert(c, &site))
+                .map_err(db_err(&db));
             db.close();
             result?;
             println!("site {id} saved; a running natter picks it up within 5 seconds");
@@ -192,7 +242,13 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
             db.close();
             for s in sites? {
                 let origins: Vec<&str> = s.origins.iter().map(Origin::as_str).collect();
-                println!("{}\t{}\t{}\tmoderation={}", s.id, s.name, origins.join(","), s.settings.moderation.as_str());
+                println!(
+                    "{}\t{}\t{}\tmoderation={}",
+                    s.id,
+                    s.name,
+                    origins.join(","),
+                    s.settings.moderation.as_str()
+                );
             }
             Ok(())
         }
@@ -200,11 +256,15 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
             let id = SiteId::parse(&id).map_err(StartupError::Usage)?;
             let db = open_db(&common)?;
             let shown = id.to_string();
-            let result = db.write_blocking(move |c| store::sites::remove(c, &id)).map_err(db_err(&db));
+            let result = db
+                .write_blocking(move |c| store::sites::remove(c, &id))
+                .map_err(db_err(&db));
             db.close();
             match result {
                 Err(StartupError::Database { message, .. }) if message == "not found" => {
-                    Err(StartupError::Usage(format!("there is no site {shown:?}; `natter site list` shows the sites")))
+                    Err(StartupError::Usage(format!(
+                        "there is no site {shown:?}; `natter site list` shows the sites"
+                    )))
                 }
                 other => other.map(|()| println!("site {shown} removed")),
             }
@@ -215,11 +275,20 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
 /// A plain HTTP/1.1 GET of `/healthz`, so the binary needs no HTTP client.
 fn healthcheck(addr: std::net::SocketAddr) -> Result<(), StartupError> {
     let fail = |m: String| StartupError::Usage(format!("health check of {addr} failed: {m}"));
-    let mut stream = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(3)).map_err(|e| fail(e.to_string()))?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).map_err(|e| fail(e.to_string()))?;
-    write!(stream, "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").map_err(|e| fail(e.to_string()))?;
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(3))
+        .map_err(|e| fail(e.to_string()))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .map_err(|e| fail(e.to_string()))?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| fail(e.to_string()))?;
     let mut answer = String::new();
-    stream.read_to_string(&mut answer).map_err(|e| fail(e.to_string()))?;
+    stream
+        .read_to_string(&mut answer)
+        .map_err(|e| fail(e.to_string()))?;
     let status = answer.lines().next().unwrap_or("");
     if status.split_whitespace().nth(1) == Some("200") {
         println!("healthy");

@@ -79,7 +79,10 @@ pub struct Cidr {
 impl Cidr {
     pub fn parse(s: &str) -> Result<Self, String> {
         let bad = || format!("trusted proxy {s:?} is not an address or network like 10.0.0.0/8");
-        let (a, p) = s.trim().split_once('/').map_or((s.trim(), None), |(a, p)| (a, Some(p)));
+        let (a, p) = s
+            .trim()
+            .split_once('/')
+            .map_or((s.trim(), None), |(a, p)| (a, Some(p)));
         let addr: IpAddr = a.parse().map_err(|_| bad())?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
         let prefix = match p {
@@ -166,7 +169,9 @@ pub type Env = Vec<(String, String)>;
 
 /// Reads the process's `NATTER_*` variables.
 pub fn process_env() -> Env {
-    std::env::vars().filter(|(k, _)| k.starts_with("NATTER_")).collect()
+    std::env::vars()
+        .filter(|(k, _)| k.starts_with("NATTER_"))
+        .collect()
 }
 
 impl Config {
@@ -191,16 +196,33 @@ impl Config {
             }
             None => File::default(),
         };
-        let source = path.as_ref().map_or("configuration".to_string(), |p| p.display().to_string());
-        let bad = |message: String| StartupError::Config { path: source.clone(), message };
+        let source = path
+            .as_ref()
+            .map_or("configuration".to_string(), |p| p.display().to_string());
+        let bad = |message: String| StartupError::Config {
+            path: source.clone(),
+            message,
+        };
 
         let mut config = Config::default();
-        if let Some(l) = flags.listen.clone().or_else(|| env_get("NATTER_LISTEN")).or(parsed.listen) {
+        if let Some(l) = flags
+            .listen
+            .clone()
+            .or_else(|| env_get("NATTER_LISTEN"))
+            .or(parsed.listen)
+        {
             config.listen = l.parse().map_err(|_| {
-                bad(format!("listen {l:?} is not an address; write it like 127.0.0.1:8080"))
+                bad(format!(
+                    "listen {l:?} is not an address; write it like 127.0.0.1:8080"
+                ))
             })?;
         }
-        if let Some(d) = flags.database.clone().or_else(|| env_get("NATTER_DATABASE").map(PathBuf::from)).or(parsed.database) {
+        if let Some(d) = flags
+            .database
+            .clone()
+            .or_else(|| env_get("NATTER_DATABASE").map(PathBuf::from))
+            .or(parsed.database)
+        {
             config.database = d;
         }
         if let Some(u) = env_get("NATTER_PUBLIC_URL").or(parsed.public_url) {
@@ -211,27 +233,43 @@ impl Config {
             config.public_url = Some(url);
         }
         let proxies = env_get("NATTER_TRUSTED_PROXIES")
-            .map(|v| v.split(',').map(str::to_string).filter(|s| !s.trim().is_empty()).collect())
+            .map(|v| {
+                v.split(',')
+                    .map(str::to_string)
+                    .filter(|s| !s.trim().is_empty())
+                    .collect()
+            })
             .or(parsed.trusted_proxies)
             .unwrap_or_default();
-        config.trusted_proxies = proxies.iter().map(|p| Cidr::parse(p)).collect::<Result<_, _>>().map_err(bad)?;
+        config.trusted_proxies = proxies
+            .iter()
+            .map(|p| Cidr::parse(p))
+            .collect::<Result<_, _>>()
+            .map_err(bad)?;
         if let Some(r) = parsed.rate_limit {
             config.rate_limit = r.enabled;
         }
         if let Some(v) = env_get("NATTER_RATE_LIMIT") {
-            config.rate_limit = parse_bool(&v).ok_or_else(|| bad(format!("NATTER_RATE_LIMIT={v:?}: use true or false")))?;
+            config.rate_limit = parse_bool(&v)
+                .ok_or_else(|| bad(format!("NATTER_RATE_LIMIT={v:?}: use true or false")))?;
         }
         if let Some(s) = parsed.spam {
             config.spam_min_seconds = s.min_seconds;
         }
         if let Some(v) = env_get("NATTER_SPAM_MIN_SECONDS") {
-            config.spam_min_seconds = v.parse().map_err(|_| bad(format!("NATTER_SPAM_MIN_SECONDS={v:?}: use a whole number of seconds")))?;
+            config.spam_min_seconds = v.parse().map_err(|_| {
+                bad(format!(
+                    "NATTER_SPAM_MIN_SECONDS={v:?}: use a whole number of seconds"
+                ))
+            })?;
         }
         config.smtp = parsed.smtp;
         if let (Some(smtp), Some(pw)) = (config.smtp.as_mut(), env_get("NATTER_SMTP_PASSWORD")) {
             smtp.password = Some(pw);
         }
-        let log_format = env_get("NATTER_LOG_FORMAT").or(parsed.log_format).unwrap_or_else(|| "text".into());
+        let log_format = env_get("NATTER_LOG_FORMAT")
+            .or(parsed.log_format)
+            .unwrap_or_else(|| "text".into());
         config.log_json = match log_format.as_str() {
             "text" => false,
             "json" => true,
@@ -242,7 +280,12 @@ impl Config {
             config.sites.push(site_from_file(s).map_err(&bad)?);
         }
         let short: Vec<String> = env_get("NATTER_SITES")
-            .map(|v| v.split(';').map(str::to_string).filter(|s| !s.trim().is_empty()).collect())
+            .map(|v| {
+                v.split(';')
+                    .map(str::to_string)
+                    .filter(|s| !s.trim().is_empty())
+                    .collect()
+            })
             .unwrap_or_default();
         for spec in short.iter().chain(flags.sites.iter()) {
             let site = site_from_spec(spec).map_err(&bad)?;
@@ -268,7 +311,9 @@ fn parse_bool(v: &str) -> Option<bool> {
 
 fn parse_origins(id: &str, origins: &[String]) -> Result<Vec<Origin>, String> {
     if origins.is_empty() {
-        return Err(format!("site {id:?} needs at least one origin, like https://blog.example.org"));
+        return Err(format!(
+            "site {id:?} needs at least one origin, like https://blog.example.org"
+        ));
     }
     origins.iter().map(|o| Origin::parse(o)).collect()
 }
@@ -327,8 +372,12 @@ mod tests {
         pub struct TempPath(pub std::path::PathBuf);
         impl TempPath {
             pub fn with(text: &str) -> Self {
-                let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-                let p = std::env::temp_dir().join(format!("natter-config-{n}-{}.toml", std::process::id()));
+                let n = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos();
+                let p = std::env::temp_dir()
+                    .join(format!("natter-config-{n}-{}.toml", std::process::id()));
                 std::fs::write(&p, text).unwrap();
                 TempPath(p)
             }
@@ -395,9 +444,16 @@ from = "Comments <comments@example.org>"
         let env = vec![
             ("NATTER_LISTEN".to_string(), "127.0.0.1:9001".to_string()),
             ("NATTER_DATABASE".to_string(), "env.db".to_string()),
-            ("NATTER_SITES".to_string(), "other=https://other.example".to_string()),
+            (
+                "NATTER_SITES".to_string(),
+                "other=https://other.example".to_string(),
+            ),
         ];
-        let flags = Overrides { listen: Some("127.0.0.1:9002".into()), sites: vec!["blog=https://new.example".into()], ..Default::default() };
+        let flags = Overrides {
+            listen: Some("127.0.0.1:9002".into()),
+            sites: vec!["blog=https://new.example".into()],
+            ..Default::default()
+        };
         let c = Config::load(Some(&f.0), &env, &flags).unwrap();
         assert_eq!(c.listen.port(), 9002);
         assert_eq!(c.database, PathBuf::from("env.db"));
@@ -411,12 +467,20 @@ from = "Comments <comments@example.org>"
         for (text, needle) in [
             ("listen = \"nowhere\"", "127.0.0.1:8080"),
             ("[[site]]\nid = \"a\"\norigins = []", "at least one origin"),
-            ("[[site]]\nid = \"a\"\norigins = [\"https://a.org/blog\"]", "no path"),
-            ("[[site]]\nid = \"a\"\norigins = [\"https://a.org\"]\nmoderation = \"some\"", "none, first or all"),
+            (
+                "[[site]]\nid = \"a\"\norigins = [\"https://a.org/blog\"]",
+                "no path",
+            ),
+            (
+                "[[site]]\nid = \"a\"\norigins = [\"https://a.org\"]\nmoderation = \"some\"",
+                "none, first or all",
+            ),
             ("trusted_proxies = [\"10.0.0.0/99\"]", "10.0.0.0/8"),
         ] {
             let f = write(text);
-            let e = Config::load(Some(&f.0), &vec![], &Overrides::default()).unwrap_err().to_string();
+            let e = Config::load(Some(&f.0), &vec![], &Overrides::default())
+                .unwrap_err()
+                .to_string();
             assert!(e.contains(needle), "{text}: {e}");
         }
     }
@@ -426,7 +490,15 @@ from = "Comments <comments@example.org>"
         let net = Cidr::parse("10.1.0.0/16").unwrap();
         assert!(net.contains("10.1.200.3".parse().unwrap()));
         assert!(!net.contains("10.2.0.1".parse().unwrap()));
-        assert!(Cidr::parse("127.0.0.1").unwrap().contains("::ffff:127.0.0.1".parse().unwrap()));
-        assert!(Cidr::parse("0.0.0.0/0").unwrap().contains("8.8.8.8".parse().unwrap()));
+        assert!(
+            Cidr::parse("127.0.0.1")
+                .unwrap()
+                .contains("::ffff:127.0.0.1".parse().unwrap())
+        );
+        assert!(
+            Cidr::parse("0.0.0.0/0")
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
     }
 }

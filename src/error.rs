@@ -10,15 +10,22 @@ use thiserror::Error;
 pub enum Error {
     /// A field broke a limit; `message` says how to fix it.
     #[error("{message}")]
-    Validation { field: &'static str, message: String },
+    Validation {
+        field: &'static str,
+        message: String,
+    },
     /// A query parameter or body is malformed (not a single field).
     #[error("{0}")]
     BadRequest(String),
     /// The page URL is on no registered site.
-    #[error("The page's origin {origin} is not registered with this natter server. Its owner can add it with `natter site add ID --origin {origin}` or in natter.toml.")]
+    #[error(
+        "The page's origin {origin} is not registered with this natter server. Its owner can add it with `natter site add ID --origin {origin}` or in natter.toml."
+    )]
     UnknownSite { origin: Origin },
     /// The `Origin` header is not one of the page's site's origins.
-    #[error("Requests from {origin} are not allowed for this site. Register {origin} as one of the site's origins.")]
+    #[error(
+        "Requests from {origin} are not allowed for this site. Register {origin} as one of the site's origins."
+    )]
     ForbiddenOrigin { origin: String },
     #[error("There is no such comment. It may have been deleted.")]
     NotFound,
@@ -28,7 +35,9 @@ pub enum Error {
     Duplicate,
     #[error("You cannot vote for your own comment.")]
     OwnComment,
-    #[error("This change needs the edit key given when the comment was posted, sent as `Authorization: Bearer KEY`.")]
+    #[error(
+        "This change needs the edit key given when the comment was posted, sent as `Authorization: Bearer KEY`."
+    )]
     MissingToken,
     #[error("The edit key does not belong to this comment.")]
     InvalidToken,
@@ -46,13 +55,19 @@ pub enum Error {
 
 impl Error {
     pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
-        Error::Validation { field, message: message.into() }
+        Error::Validation {
+            field,
+            message: message.into(),
+        }
     }
 }
 
 impl From<crate::domain::comment::FieldError> for Error {
     fn from(e: crate::domain::comment::FieldError) -> Self {
-        Error::Validation { field: e.field, message: e.message }
+        Error::Validation {
+            field: e.field,
+            message: e.message,
+        }
     }
 }
 

@@ -78,7 +78,8 @@ impl Keys {
         let Ok(given) = B64.decode(sig) else {
             return FormTiming::Invalid;
         };
-        if !constant_time_eq(&given, &expected[..16]) || issued > now + 60 || now - issued > 86_400 {
+        if !constant_time_eq(&given, &expected[..16]) || issued > now + 60 || now - issued > 86_400
+        {
             return FormTiming::Invalid;
         }
         if now - issued < i64::from(min_seconds) {
@@ -115,10 +116,12 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 #[cfg(test)]
@@ -131,7 +134,10 @@ mod tests {
         let t = k.form_token(1000);
         assert_eq!(k.check_form_token(&t, 1001, 3), FormTiming::TooFast);
         assert_eq!(k.check_form_token(&t, 1003, 3), FormTiming::Human);
-        assert_eq!(k.check_form_token(&t, 1000 + 90_000, 3), FormTiming::Invalid);
+        assert_eq!(
+            k.check_form_token(&t, 1000 + 90_000, 3),
+            FormTiming::Invalid
+        );
         assert_eq!(k.check_form_token("999.AAAA", 1003, 3), FormTiming::Invalid);
         let other = Keys::new(b"other".to_vec());
         assert_eq!(other.check_form_token(&t, 1003, 3), FormTiming::Invalid);

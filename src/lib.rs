@@ -43,18 +43,32 @@ impl Server {
 /// Opens the database, listens, and serves until [`Server::stop`].
 pub async fn start(config: Config) -> Result<Server, StartupError> {
     let db_path = config.database.display().to_string();
-    let listener = tokio::net::TcpListener::bind(config.listen).await.map_err(|e| StartupError::Listen {
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| StartupError::Listen {
+            addr: config.listen.to_string(),
+            message: format!("{e}; choose another address with --listen or NATTER_LISTEN"),
+        })?;
+    let addr = listener.local_addr().map_err(|e| StartupError::Listen {
         addr: config.listen.to_string(),
-        message: format!("{e}; choose another address with --listen or NATTER_LISTEN"),
+        message: e.to_string(),
     })?;
-    let addr = listener.local_addr().map_err(|e| StartupError::Listen { addr: config.listen.to_string(), message: e.to_string() })?;
     let app = tokio::task::spawn_blocking(move || App::open(config))
         .await
-        .map_err(|e| StartupError::Database { path: db_path.clone(), message: e.to_string() })?
-        .map_err(|e| StartupError::Database { path: db_path.clone(), message: e.to_string() })?;
+        .map_err(|e| StartupError::Database {
+            path: db_path.clone(),
+            message: e.to_string(),
+        })?
+        .map_err(|e| StartupError::Database {
+            path: db_path.clone(),
+            message: e.to_string(),
+        })?;
     register_demo_site(&app, addr)
         .await
-        .map_err(|e| StartupError::Database { path: db_path, message: e.to_string() })?;
+        .map_err(|e| StartupError::Database {
+            path: db_path,
+            message: e.to_string(),
+        })?;
 
     let ctx = http::Ctx::new(app.clone());
     spawn_housekeeping(&ctx);
@@ -73,7 +87,11 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
         let _ = tokio::task::spawn_blocking(move || db.close()).await;
     });
     tracing::info!(%addr, "natter is listening");
-    Ok(Server { addr, shutdown: tx, done })
+    Ok(Server {
+        addr,
+        shutdown: tx,
+        done,
+    })
 }
 
 /// With no site configured, natter registers a demo site whose origin is
@@ -93,7 +111,10 @@ async fn register_demo_site(app: &App, addr: SocketAddr) -> Result<(), store::St
     let site = Site {
         id: SiteId::parse("demo").expect("a valid id"),
         name: "natter demo".into(),
-        origins: origins.iter().filter_map(|o| Origin::parse(o).ok()).collect(),
+        origins: origins
+            .iter()
+            .filter_map(|o| Origin::parse(o).ok())
+            .collect(),
         settings: SiteSettings::default(),
     };
     tracing::info!(origins = ?origins, "no site configured: serving the demo site");
@@ -138,7 +159,8 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("installing SIGTERM handler");
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing SIGTERM handler");
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},

@@ -41,23 +41,55 @@ fn check_config_reports_mistakes_and_fails() {
     let o = natter(&dir, &["check-config"]);
     assert!(!o.status.success());
     let err = stderr(&o);
-    assert!(err.contains("natter.toml") && err.contains("moderaton"), "{err}");
+    assert!(
+        err.contains("natter.toml") && err.contains("moderaton"),
+        "{err}"
+    );
 
-    std::fs::write(dir.path("natter.toml"), "[[site]]\nid = \"blog\"\norigins = [\"https://blog.example.org\"]\nmoderation = \"all\"\n").unwrap();
+    std::fs::write(
+        dir.path("natter.toml"),
+        "[[site]]\nid = \"blog\"\norigins = [\"https://blog.example.org\"]\nmoderation = \"all\"\n",
+    )
+    .unwrap();
     let o = natter(&dir, &["check-config"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("site blog: https://blog.example.org (moderation all)"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("site blog: https://blog.example.org (moderation all)"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
 fn sites_are_added_listed_and_removed() {
     let dir = TempDir::new("cli-sites");
-    let o = natter(&dir, &["site", "add", "blog", "--origin", "https://blog.example.org", "--origin", "https://www.blog.example.org", "--moderation", "first"]);
+    let o = natter(
+        &dir,
+        &[
+            "site",
+            "add",
+            "blog",
+            "--origin",
+            "https://blog.example.org",
+            "--origin",
+            "https://www.blog.example.org",
+            "--moderation",
+            "first",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let o = natter(&dir, &["site", "list"]);
     let out = stdout(&o);
-    assert!(out.contains("blog") && out.contains("https://www.blog.example.org") && out.contains("moderation=first"), "{out}");
-    let o = natter(&dir, &["site", "add", "bad", "--origin", "blog.example.org"]);
+    assert!(
+        out.contains("blog")
+            && out.contains("https://www.blog.example.org")
+            && out.contains("moderation=first"),
+        "{out}"
+    );
+    let o = natter(
+        &dir,
+        &["site", "add", "bad", "--origin", "blog.example.org"],
+    );
     assert!(!o.status.success());
     assert!(stderr(&o).contains("https://"), "{}", stderr(&o));
     let o = natter(&dir, &["site", "remove", "nosuch"]);
@@ -79,9 +111,18 @@ fn serve_with_no_configuration_shows_the_demo_and_passes_healthcheck() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.trim().strip_prefix("natter listening on http://").unwrap().to_string();
-    assert!(dir.path("natter.db").exists(), "natter.db is made in the working directory");
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("natter listening on http://")
+        .unwrap()
+        .to_string();
+    assert!(
+        dir.path("natter.db").exists(),
+        "natter.db is made in the working directory"
+    );
 
     let o = natter(&dir, &["healthcheck", "--listen", &addr]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -93,7 +134,12 @@ fn serve_with_no_configuration_shows_the_demo_and_passes_healthcheck() {
         let page = format!("http://{addr}/");
         let res = http.get(&page).send().await.unwrap();
         assert_eq!(res.status(), 200);
-        assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
         let res = http
             .post(format!("http://{addr}/api/comments?url={}", enc(&page)))
             .header("origin", format!("http://{addr}"))
@@ -103,12 +149,19 @@ fn serve_with_no_configuration_shows_the_demo_and_passes_healthcheck() {
             .unwrap();
         // The timing check is on by default, so a form without its token is refused.
         assert_eq!(res.status(), 400);
-        let res = http.get(format!("http://{addr}/api/config?url={}", enc(&page))).send().await.unwrap();
+        let res = http
+            .get(format!("http://{addr}/api/config?url={}", enc(&page)))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200);
     });
     child.kill().unwrap();
     child.wait().unwrap();
 
     let o = natter(&dir, &["healthcheck", "--listen", &addr]);
-    assert!(!o.status.success(), "healthcheck must fail when nothing listens");
+    assert!(
+        !o.status.success(),
+        "healthcheck must fail when nothing listens"
+    );
 }

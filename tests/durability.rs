@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -35,8 +35,13 @@ fn spawn_binary(dir: &TempDir, extra: &[&str]) -> (Child, String) {
         .spawn()
         .expect("natter binary starts");
     let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.trim().strip_prefix("natter listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("natter listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
     (child, addr.to_string())
 }
 
@@ -55,15 +60,25 @@ async fn no_acknowledged_comment_is_lost_to_sigkill() {
             let mut n = 0;
             // Bounded: at most 10,000 posts per worker or until the process dies.
             while n < 10_000 {
-                let url = format!("{base}/api/comments?url={}", enc(&page_url(&format!("/k{}", n % 7))));
-                let res = http.post(url).json(&json!({"text": format!("w{w} n{n}")})).send().await;
+                let url = format!(
+                    "{base}/api/comments?url={}",
+                    enc(&page_url(&format!("/k{}", n % 7)))
+                );
+                let res = http
+                    .post(url)
+                    .json(&json!({"text": format!("w{w} n{n}")}))
+                    .send()
+                    .await;
                 match res {
                     Ok(r) if r.status() == StatusCode::CREATED => {
                         let v: Value = match r.json().await {
                             Ok(v) => v,
                             Err(_) => break,
                         };
-                        acked.lock().unwrap().push(v["comment"]["id"].as_i64().unwrap());
+                        acked
+                            .lock()
+                            .unwrap()
+                            .push(v["comment"]["id"].as_i64().unwrap());
                     }
                     Ok(r) => panic!("unexpected status {}", r.status()),
                     Err(_) => break,
@@ -79,20 +94,34 @@ async fn no_acknowledged_comment_is_lost_to_sigkill() {
         w.await.unwrap();
     }
     let acked = acked.lock().unwrap().clone();
-    assert!(acked.len() > 20, "only {} posts were acknowledged", acked.len());
+    assert!(
+        acked.len() > 20,
+        "only {} posts were acknowledged",
+        acked.len()
+    );
     eprintln!("{} posts acknowledged before SIGKILL", acked.len());
 
     let (mut child, base) = spawn_binary(&dir, &[&site]);
     let mut found = std::collections::HashSet::new();
     for k in 0..7 {
-        let url = format!("{base}/api/comments?url={}&limit=200", enc(&page_url(&format!("/k{k}"))));
+        let url = format!(
+            "{base}/api/comments?url={}&limit=200",
+            enc(&page_url(&format!("/k{k}")))
+        );
         let mut cursor: Option<String> = None;
         loop {
             let page_url = match &cursor {
                 Some(c) => format!("{url}&cursor={c}"),
                 None => url.clone(),
             };
-            let t: Value = http.get(page_url).send().await.unwrap().json().await.unwrap();
+            let t: Value = http
+                .get(page_url)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
             for c in t["comments"].as_array().unwrap() {
                 found.insert(c["id"].as_i64().unwrap());
             }
@@ -105,7 +134,13 @@ async fn no_acknowledged_comment_is_lost_to_sigkill() {
     child.kill().unwrap();
     child.wait().unwrap();
     let lost: Vec<&i64> = acked.iter().filter(|id| !found.contains(id)).collect();
-    assert!(lost.is_empty(), "{} of {} acknowledged comments lost: {:?}", lost.len(), acked.len(), &lost[..lost.len().min(10)]);
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged comments lost: {:?}",
+        lost.len(),
+        acked.len(),
+        &lost[..lost.len().min(10)]
+    );
 }
 
 #[tokio::test]
@@ -115,25 +150,36 @@ async fn sigterm_finishes_and_exits_zero() {
     let (mut child, base) = spawn_binary(&dir, &[&site]);
     let http = reqwest::Client::new();
     let res = http
-        .post(format!("{base}/api/comments?url={}", enc(&page_url("/term"))))
+        .post(format!(
+            "{base}/api/comments?url={}",
+            enc(&page_url("/term"))
+        ))
         .json(&json!({"text": "just before the end"}))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(10);
     let code = loop {
         if let Some(code) = child.try_wait().unwrap() {
             break code;
         }
-        assert!(Instant::now() < deadline, "natter did not stop within 10 s of SIGTERM");
+        assert!(
+            Instant::now() < deadline,
+            "natter did not stop within 10 s of SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(code.success(), "exit status {code}");
     let db = rusqlite::Connection::open(dir.path("natter.db")).unwrap();
-    let n: i64 = db.query_row("SELECT count(*) FROM comments", [], |r| r.get(0)).unwrap();
+    let n: i64 = db
+        .query_row("SELECT count(*) FROM comments", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 1);
 }
 
@@ -152,7 +198,10 @@ async fn a_database_of_the_first_schema_is_upgraded() {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        assert!(!columns.contains(&"likes".to_string()), "the old schema has no likes");
+        assert!(
+            !columns.contains(&"likes".to_string()),
+            "the old schema has no likes"
+        );
         db.execute_batch(&format!(
             "INSERT INTO sites (id, name, origins, settings) VALUES ('blog', 'Blog', '[\"{ORIGIN}\"]', '{{}}');
              INSERT INTO threads (id, site_id, key, url, title, created) VALUES (1, 'blog', '/old', '{ORIGIN}/old', 'Old', 1700000000);
@@ -173,9 +222,21 @@ async fn a_database_of_the_first_schema_is_upgraded() {
     assert_eq!(t["comments"][0]["likes"], 0);
     assert_eq!(t["comments"][0]["created"], "2023-11-14T22:13:20Z");
     let id = t["comments"][0]["id"].clone();
-    let res = s.http.post(s.url(&format!("/api/comments/{id}/vote"))).json(&json!({"value": 1, "voter": "new"})).send().await.unwrap();
+    let res = s
+        .http
+        .post(s.url(&format!("/api/comments/{id}/vote")))
+        .json(&json!({"value": 1, "voter": "new"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let db = rusqlite::Connection::open(&path).unwrap();
-    let versions: Vec<i64> = db.prepare("SELECT version FROM schema_migrations ORDER BY version").unwrap().query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+    let versions: Vec<i64> = db
+        .prepare("SELECT version FROM schema_migrations ORDER BY version")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
     assert_eq!(versions, [1, 2]);
 }

@@ -8,7 +8,9 @@ pub fn identicon(seed: &str) -> Result<String, Error> {
     if seed.len() != 20 || !seed.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Error::NotFound);
     }
-    let bytes: Vec<u8> = (0..10).map(|i| u8::from_str_radix(&seed[i * 2..i * 2 + 2], 16).unwrap_or(0)).collect();
+    let bytes: Vec<u8> = (0..10)
+        .map(|i| u8::from_str_radix(&seed[i * 2..i * 2 + 2], 16).unwrap_or(0))
+        .collect();
     let hue = u16::from_be_bytes([bytes[0], bytes[1]]) % 360;
     let bits = u32::from_be_bytes([bytes[2], bytes[3], bytes[4], bytes[5]]);
     let mut cells = String::new();
@@ -19,7 +21,11 @@ pub fn identicon(seed: &str) -> Result<String, Error> {
                     if col == 2 && x != col {
                         continue;
                     }
-                    cells.push_str(&format!("<rect x=\"{}\" y=\"{}\" width=\"1\" height=\"1\"/>", x + 1, row + 1));
+                    cells.push_str(&format!(
+                        "<rect x=\"{}\" y=\"{}\" width=\"1\" height=\"1\"/>",
+                        x + 1,
+                        row + 1
+                    ));
                 }
             }
         }

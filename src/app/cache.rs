@@ -31,7 +31,11 @@ impl Answer {
         let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::default());
         gz.write_all(&bytes).expect("writing to memory");
         let gzip = gz.finish().expect("writing to memory");
-        Answer { etag: format!("\"{}\"", &tag[..tag.len().min(24)]), json: Bytes::from(bytes), gzip: Bytes::from(gzip) }
+        Answer {
+            etag: format!("\"{}\"", &tag[..tag.len().min(24)]),
+            json: Bytes::from(bytes),
+            gzip: Bytes::from(gzip),
+        }
     }
 }
 
@@ -66,17 +70,32 @@ impl Cache {
     }
 
     pub fn thread(&self, site: &SiteId, key: &ThreadKey, query: &str) -> Option<Arc<Answer>> {
-        self.lock().threads.get(&(site.clone(), key.clone()))?.get(query).cloned()
+        self.lock()
+            .threads
+            .get(&(site.clone(), key.clone()))?
+            .get(query)
+            .cloned()
     }
 
-    pub fn put_thread(&self, site: &SiteId, key: &ThreadKey, query: String, generation: u64, answer: Arc<Answer>) {
+    pub fn put_thread(
+        &self,
+        site: &SiteId,
+        key: &ThreadKey,
+        query: String,
+        generation: u64,
+        answer: Arc<Answer>,
+    ) {
         let mut inner = self.lock();
         if inner.generation != generation {
             return;
         }
         inner.make_room();
         inner.entries += 1;
-        inner.threads.entry((site.clone(), key.clone())).or_default().insert(query, answer);
+        inner
+            .threads
+            .entry((site.clone(), key.clone()))
+            .or_default()
+            .insert(query, answer);
     }
 
     pub fn counts(&self, query: &str) -> Option<Arc<Answer>> {

@@ -1,14 +1,14 @@
 //! The public calls on comments (DESIGN §3, §4).
 
-use super::cache::Answer;
-use super::view::{build_tree, comment_view, CommentView, Sort, ThreadAnswer, ThreadInfo};
 use super::App;
-use crate::domain::comment::{judge, validate_text, Signals};
-use crate::domain::{now, rfc3339, CommentId, NewComment, Site, Status};
+use super::cache::Answer;
+use super::view::{CommentView, Sort, ThreadAnswer, ThreadInfo, build_tree, comment_view};
+use crate::domain::comment::{Signals, judge, validate_text};
+use crate::domain::{CommentId, NewComment, Site, Status, now, rfc3339};
 use crate::error::Error;
-use crate::keys::{constant_time_eq, hash_token, new_token, FormTiming};
+use crate::keys::{FormTiming, constant_time_eq, hash_token, new_token};
 use crate::render::render;
-use crate::store::{comments, threads, votes, StoreError};
+use crate::store::{StoreError, comments, threads, votes};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -110,11 +110,19 @@ impl App {
         let sort = Sort::parse(p.sort.as_deref()).map_err(|m| Error::validation("sort", m))?;
         let limit = p.limit.unwrap_or(DEFAULT_PAGE);
         if limit == 0 || limit > MAX_PAGE {
-            return Err(Error::validation("limit", format!("limit must be between 1 and {MAX_PAGE}")));
+            return Err(Error::validation(
+                "limit",
+                format!("limit must be between 1 and {MAX_PAGE}"),
+            ));
         }
         let offset: usize = match p.cursor.as_deref() {
             None | Some("") => 0,
-            Some(c) => c.parse().map_err(|_| Error::validation("cursor", "cursor is not one this server gave; start again without it"))?,
+            Some(c) => c.parse().map_err(|_| {
+                Error::validation(
+                    "cursor",
+                    "cursor is not one this server gave; start again without it",
+                )
+            })?,
         };
         let query = format!("{}|{limit}|{offset}", sort.as_str());
         if let Some(hit) = self.cache.thread(&page.site.id, &page.key, &query) {
@@ -131,35 +139,59 @@ impl App {
             .await?;
         let answer = match found {
             None => ThreadAnswer {
-                thread: ThreadInfo { key: page.key.to_string(), url: None, title: None, count: 0, locked: false },
+                thread: ThreadInfo {
+                    key: page.key.to_string(),
+                    url: None,
+                    title: None,
+                    count: 0,
+                    locked: false,
+                },
                 comments: Vec::new(),
                 next_cursor: None,
             },
             Some((rows, t)) => {
-                let count = rows.iter().filter(|r| r.status == Status::Published).count() as u64;
+                let count = rows
+                    .iter()
+                    .filter(|r| r.status == Status::Published)
+                    .count() as u64;
                 let top = build_tree(&rows, sort, &self.keys);
                 let end = (offset + limit as usize).min(top.len());
                 let next_cursor = (end < top.len()).then(|| end.to_string());
                 let comments = top.into_iter().skip(offset).take(limit as usize).collect();
                 ThreadAnswer {
-                    thread: ThreadInfo { key: t.key.to_string(), url: t.url, title: t.title, count, locked: t.locked },
+                    thread: ThreadInfo {
+                        key: t.key.to_string(),
+                        url: t.url,
+                        title: t.title,
+                        count,
+                        locked: t.locked,
+                    },
                     comments,
                     next_cursor,
                 }
             }
         };
         let answer = Arc::new(Answer::encode(&answer));
-        self.cache.put_thread(&page.site.id, &page.key, query, generation, answer.clone());
+        self.cache
+            .put_thread(&page.site.id, &page.key, query, generation, answer.clone());
         Ok(answer)
     }
 
     /// `POST /api/comments`: checks, renders and stores a new comment.
-    pub async fn post(&self, q: &PageQuery, client: &Client, body: PostBody) -> Result<Posted, Error> {
+    pub async fn post(
+        &self,
+        q: &PageQuery,
+        client: &Client,
+        body: PostBody,
+    ) -> Result<Posted, Error> {
         let page = self.locate(q)?;
         self.check_origin(&page.site, client)?;
         let created = now();
         let too_fast = self.check_form_timing(body.form_token.as_deref(), created)?;
-        let honeypot = body.homepage.as_deref().is_some_and(|h| !h.trim().is_empty());
+        let honeypot = body
+            .homepage
+            .as_deref()
+            .is_some_and(|h| !h.trim().is_empty());
         let voter = body.voter.as_deref().map(|v| check_voter(v)).transpose()?;
         let new = NewComment {
             text: body.text,
@@ -180,7 +212,14 @@ impl App {
         let row = self
             .db
             .write(move |c| {
-                let thread = threads::find_or_create(c, &site.id, &key, &page.canonical, new.title.as_deref(), created)?;
+                let thread = threads::find_or_create(
+                    c,
+                    &site.id,
+                    &key,
+                    &page.canonical,
+                    new.title.as_deref(),
+                    created,
+                )?;
                 if thread.locked {
                     return Err(Error::ThreadLocked);
                 }
@@ -190,11 +229,25 @@ impl App {
                         return Err(no_parent());
                     }
                 }
-                if comments::recent_duplicate(c, thread.id, &new.text, created - DUPLICATE_WINDOW)? {
+                if comments::recent_duplicate(c, thread.id, &new.text, created - DUPLICATE_WINDOW)?
+                {
                     return Err(Error::Duplicate);
                 }
-                let known_author = comments::author_known(c, &site.id, new.email.as_deref(), voter_hash.as_deref())?;
-                let verdict = judge(&new.text, &site.settings, Signals { honeypot, too_fast, known_author });
+                let known_author = comments::author_known(
+                    c,
+                    &site.id,
+                    new.email.as_deref(),
+                    voter_hash.as_deref(),
+                )?;
+                let verdict = judge(
+                    &new.text,
+                    &site.settings,
+                    Signals {
+                        honeypot,
+                        too_fast,
+                        known_author,
+                    },
+                );
                 let id = comments::insert(
                     c,
                     &comments::Insert {
@@ -220,7 +273,11 @@ impl App {
             self.cache.invalidate(&page.site.id, &page.key);
         }
         tracing::info!(comment = %row.id, site = %page.site.id, status = row.status.as_str(), "comment posted");
-        Ok(Posted { comment: comment_view(&row, &self.keys), edit_token: token, edit_until: rfc3339(edit_until) })
+        Ok(Posted {
+            comment: comment_view(&row, &self.keys),
+            edit_token: token,
+            edit_until: rfc3339(edit_until),
+        })
     }
 
     /// Whether the form was sent too soon after it was loaded; a missing or
@@ -241,7 +298,12 @@ impl App {
     }
 
     /// Finds a comment and checks the author's edit token and window.
-    async fn own_comment(&self, id: CommentId, token: Option<&str>, client: &Client) -> Result<(comments::CommentRow, threads::ThreadRow, Arc<Site>), Error> {
+    async fn own_comment(
+        &self,
+        id: CommentId,
+        token: Option<&str>,
+        client: &Client,
+    ) -> Result<(comments::CommentRow, threads::ThreadRow, Arc<Site>), Error> {
         let token = token.ok_or(Error::MissingToken)?;
         let (row, thread) = self
             .db
@@ -267,7 +329,13 @@ impl App {
     }
 
     /// `PATCH /api/comments/{id}`: the author changes the text.
-    pub async fn edit(&self, id: CommentId, token: Option<&str>, client: &Client, text: &str) -> Result<CommentView, Error> {
+    pub async fn edit(
+        &self,
+        id: CommentId,
+        token: Option<&str>,
+        client: &Client,
+        text: &str,
+    ) -> Result<CommentView, Error> {
         let (_, thread, site) = self.own_comment(id, token, client).await?;
         let text = validate_text(text, &site.settings)?;
         let html = render(&text);
@@ -284,27 +352,45 @@ impl App {
     }
 
     /// `DELETE /api/comments/{id}`: the author takes the comment back.
-    pub async fn delete(&self, id: CommentId, token: Option<&str>, client: &Client) -> Result<(), Error> {
+    pub async fn delete(
+        &self,
+        id: CommentId,
+        token: Option<&str>,
+        client: &Client,
+    ) -> Result<(), Error> {
         let (_, thread, _) = self.own_comment(id, token, client).await?;
-        self.db.write(move |c| comments::mark_deleted(c, id)).await?;
+        self.db
+            .write(move |c| comments::mark_deleted(c, id))
+            .await?;
         self.cache.invalidate(&thread.site_id, &thread.key);
         Ok(())
     }
 
     /// `POST /api/comments/{id}/vote`.
-    pub async fn vote(&self, id: CommentId, client: &Client, value: i8, voter: Option<&str>) -> Result<VoteCounts, Error> {
+    pub async fn vote(
+        &self,
+        id: CommentId,
+        client: &Client,
+        value: i8,
+        voter: Option<&str>,
+    ) -> Result<VoteCounts, Error> {
         if !(-1..=1).contains(&value) {
-            return Err(Error::validation("value", "value must be 1 (like), -1 (dislike) or 0 (take back)"));
+            return Err(Error::validation(
+                "value",
+                "value must be 1 (like), -1 (dislike) or 0 (take back)",
+            ));
         }
         let voter = voter.map(check_voter).transpose()?.unwrap_or("");
         let voter_hash = self.keys.voter_hash(&client.ip_key, voter);
         let (row, thread) = self
             .db
-            .read(move |c| Ok::<_, StoreError>({
-                let row = comments::get(c, id)?;
-                let thread = threads::get(c, row.thread_id)?;
-                (row, thread)
-            }))
+            .read(move |c| {
+                Ok::<_, StoreError>({
+                    let row = comments::get(c, id)?;
+                    let thread = threads::get(c, row.thread_id)?;
+                    (row, thread)
+                })
+            })
             .await?;
         if row.status != Status::Published {
             return Err(Error::NotFound);
@@ -315,9 +401,16 @@ impl App {
             return Err(Error::OwnComment);
         }
         let voted = now();
-        let (likes, dislikes) = self.db.write(move |c| votes::set(c, id, &voter_hash, value, voted)).await?;
+        let (likes, dislikes) = self
+            .db
+            .write(move |c| votes::set(c, id, &voter_hash, value, voted))
+            .await?;
         self.cache.invalidate(&thread.site_id, &thread.key);
-        Ok(VoteCounts { likes, dislikes, value })
+        Ok(VoteCounts {
+            likes,
+            dislikes,
+            value,
+        })
     }
 
     /// `POST /api/preview`: the HTML a text would be stored as.
@@ -331,7 +424,10 @@ impl App {
     /// on no registered site counts 0.
     pub async fn counts(&self, urls: Vec<String>) -> Result<Arc<Answer>, Error> {
         if urls.is_empty() || urls.len() > MAX_COUNT_URLS {
-            return Err(Error::validation("url", format!("Ask for 1 to {MAX_COUNT_URLS} page addresses at once.")));
+            return Err(Error::validation(
+                "url",
+                format!("Ask for 1 to {MAX_COUNT_URLS} page addresses at once."),
+            ));
         }
         let query = urls.join("\n");
         if let Some(hit) = self.cache.counts(&query) {
@@ -340,23 +436,37 @@ impl App {
         let generation = self.cache.generation();
         let located: Vec<Option<super::Page>> = urls
             .iter()
-            .map(|u| self.locate(&PageQuery { url: Some(u.clone()), page_id: None }).ok())
+            .map(|u| {
+                self.locate(&PageQuery {
+                    url: Some(u.clone()),
+                    page_id: None,
+                })
+                .ok()
+            })
             .collect();
-        let lookups: Vec<_> = located.iter().map(|p| p.as_ref().map(|p| (p.site.id.clone(), p.key.clone()))).collect();
+        let lookups: Vec<_> = located
+            .iter()
+            .map(|p| p.as_ref().map(|p| (p.site.id.clone(), p.key.clone())))
+            .collect();
         let numbers = self
             .db
             .read(move |c| {
                 lookups
                     .iter()
                     .map(|l| match l {
-                        Some((site, key)) => Ok(threads::published_counts(c, site, std::slice::from_ref(key))?[0]),
+                        Some((site, key)) => {
+                            Ok(threads::published_counts(c, site, std::slice::from_ref(key))?[0])
+                        }
                         None => Ok(0),
                     })
                     .collect::<Result<Vec<u64>, StoreError>>()
             })
             .await?;
-        let counts: serde_json::Map<String, serde_json::Value> =
-            urls.into_iter().zip(numbers).map(|(u, n)| (u, n.into())).collect();
+        let counts: serde_json::Map<String, serde_json::Value> = urls
+            .into_iter()
+            .zip(numbers)
+            .map(|(u, n)| (u, n.into()))
+            .collect();
         let answer = Arc::new(Answer::encode(&serde_json::json!({ "counts": counts })));
         self.cache.put_counts(query, generation, answer.clone());
         Ok(answer)
@@ -375,7 +485,12 @@ impl App {
             require_name: s.require_name,
             require_email: s.require_email,
             email_notifications: self.config.smtp.is_some(),
-            limits: Limits { text_max: s.text_max, name_max: s.name_max, email_max: s.email_max, website_max: s.website_max },
+            limits: Limits {
+                text_max: s.text_max,
+                name_max: s.name_max,
+                email_max: s.email_max,
+                website_max: s.website_max,
+            },
         })
     }
 
@@ -386,13 +501,18 @@ impl App {
 }
 
 fn no_parent() -> Error {
-    Error::validation("parent", "The comment you are replying to is not here any more. Reload the page.")
+    Error::validation(
+        "parent",
+        "The comment you are replying to is not here any more. Reload the page.",
+    )
 }
 
 fn check_voter(v: &str) -> Result<&str, Error> {
     if v.len() > 64 || v.chars().any(char::is_control) {
-        return Err(Error::validation("voter", "voter must be at most 64 printable characters"));
+        return Err(Error::validation(
+            "voter",
+            "voter must be at most 64 printable characters",
+        ));
     }
     Ok(v)
 }
-

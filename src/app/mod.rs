@@ -43,7 +43,10 @@ impl Sites {
     }
 
     pub fn by_origin(&self, origin: &Origin) -> Option<Arc<Site>> {
-        self.all().iter().find(|s| s.origins.contains(origin)).cloned()
+        self.all()
+            .iter()
+            .find(|s| s.origins.contains(origin))
+            .cloned()
     }
 
     pub fn by_id(&self, id: &SiteId) -> Option<Arc<Site>> {
@@ -69,7 +72,8 @@ impl App {
     /// registers the configured sites.
     pub fn open(config: Config) -> Result<App, StoreError> {
         let db = Db::open(&config.database)?;
-        let secret = db.write_blocking(|c| store::init_setting(c, "secret", &Keys::generate_secret()))?;
+        let secret =
+            db.write_blocking(|c| store::init_setting(c, "secret", &Keys::generate_secret()))?;
         let configured = config.sites.clone();
         let sites = db.write_blocking(move |c| {
             for site in &configured {
@@ -97,25 +101,36 @@ impl App {
 
     /// Registers a site now (the demo site, for one).
     pub async fn add_site(&self, site: Site) -> Result<(), StoreError> {
-        self.db.write(move |c| store::sites::upsert(c, &site)).await?;
+        self.db
+            .write(move |c| store::sites::upsert(c, &site))
+            .await?;
         self.reload_sites().await
     }
 
     /// Finds the site and thread key of a page URL (or explicit page id).
     pub fn locate(&self, q: &PageQuery) -> Result<Page, Error> {
         let raw = q.url.as_deref().ok_or_else(|| {
-            Error::validation("url", "Add the page's address as ?url=https://… to the request.")
+            Error::validation(
+                "url",
+                "Add the page's address as ?url=https://… to the request.",
+            )
         })?;
         let page = PageRef::parse(raw).map_err(|m| Error::validation("url", m))?;
         let site = self
             .sites
             .by_origin(&page.origin)
-            .ok_or_else(|| Error::UnknownSite { origin: page.origin.clone() })?;
+            .ok_or_else(|| Error::UnknownSite {
+                origin: page.origin.clone(),
+            })?;
         let key = match q.page_id.as_deref() {
             Some(id) => ThreadKey::from_page_id(id).map_err(|m| Error::validation("page_id", m))?,
             None => page.thread_key(&site.settings.keep_query),
         };
-        Ok(Page { key, canonical: page.canonical(), site })
+        Ok(Page {
+            key,
+            canonical: page.canonical(),
+            site,
+        })
     }
 
     /// A browser's `Origin` header, when present, must be one of the site's.

@@ -1,7 +1,7 @@
 //! What the public API shows of threads and comments. Never an email, an IP
 //! hash or a token.
 
-use crate::domain::{rfc3339, CommentId, Status};
+use crate::domain::{CommentId, Status, rfc3339};
 use crate::keys::Keys;
 use crate::store::comments::CommentRow;
 use serde::Serialize;
@@ -58,7 +58,9 @@ impl Sort {
             "oldest" => Ok(Sort::Oldest),
             "newest" => Ok(Sort::Newest),
             "top" => Ok(Sort::Top),
-            other => Err(format!("sort {other:?} is not known: use oldest, newest or top")),
+            other => Err(format!(
+                "sort {other:?} is not known: use oldest, newest or top"
+            )),
         }
     }
 
@@ -83,7 +85,11 @@ pub fn comment_view(row: &CommentRow, keys: &Keys) -> CommentView {
             id: row.id,
             parent: row.parent,
             status: Status::Deleted,
-            author: AuthorView { name: String::new(), website: None, avatar: avatar_path(&keys.avatar_seed("deleted")) },
+            author: AuthorView {
+                name: String::new(),
+                website: None,
+                avatar: avatar_path(&keys.avatar_seed("deleted")),
+            },
             html: String::new(),
             created: rfc3339(row.created),
             edited: None,
@@ -94,7 +100,11 @@ pub fn comment_view(row: &CommentRow, keys: &Keys) -> CommentView {
     }
     let who = match (&row.email, &row.name) {
         (Some(email), _) => email.to_lowercase(),
-        (None, name) => format!("{}|{}", name.as_deref().unwrap_or(""), row.ip_hash.as_deref().unwrap_or("")),
+        (None, name) => format!(
+            "{}|{}",
+            name.as_deref().unwrap_or(""),
+            row.ip_hash.as_deref().unwrap_or("")
+        ),
     };
     CommentView {
         id: row.id,
@@ -129,10 +139,18 @@ pub fn build_tree(rows: &[CommentRow], sort: Sort, keys: &Keys) -> Vec<CommentVi
         let parent = row.parent.filter(|p| ids.contains(p));
         children.entry(parent).or_default().push(row);
     }
-    fn build(row: &CommentRow, children: &HashMap<Option<CommentId>, Vec<&CommentRow>>, keys: &Keys) -> Option<CommentView> {
+    fn build(
+        row: &CommentRow,
+        children: &HashMap<Option<CommentId>, Vec<&CommentRow>>,
+        keys: &Keys,
+    ) -> Option<CommentView> {
         let replies: Vec<CommentView> = children
             .get(&Some(row.id))
-            .map(|kids| kids.iter().filter_map(|k| build(k, children, keys)).collect())
+            .map(|kids| {
+                kids.iter()
+                    .filter_map(|k| build(k, children, keys))
+                    .collect()
+            })
             .unwrap_or_default();
         if row.status == Status::Deleted && replies.is_empty() {
             return None;
@@ -143,7 +161,12 @@ pub fn build_tree(rows: &[CommentRow], sort: Sort, keys: &Keys) -> Vec<CommentVi
     }
     let mut top: Vec<(&CommentRow, CommentView)> = children
         .get(&None)
-        .map(|roots| roots.iter().filter_map(|r| build(r, &children, keys).map(|v| (*r, v))).collect())
+        .map(|roots| {
+            roots
+                .iter()
+                .filter_map(|r| build(r, &children, keys).map(|v| (*r, v)))
+                .collect()
+        })
         .unwrap_or_default();
     match sort {
         Sort::Oldest => {}

@@ -78,7 +78,10 @@ pub struct FieldError {
 }
 
 fn field_err(field: &'static str, message: impl Into<String>) -> FieldError {
-    FieldError { field, message: message.into() }
+    FieldError {
+        field,
+        message: message.into(),
+    }
 }
 
 fn optional(s: Option<String>) -> Option<String> {
@@ -90,7 +93,10 @@ pub fn validate_text(text: &str, limits: &SiteSettings) -> Result<String, FieldE
     let text = text.trim();
     let n = text.chars().count();
     if n == 0 {
-        return Err(field_err("text", "Please write a comment before sending it."));
+        return Err(field_err(
+            "text",
+            "Please write a comment before sending it.",
+        ));
     }
     if n > limits.text_max as usize {
         return Err(field_err(
@@ -115,7 +121,10 @@ impl NewComment {
 
         match &name {
             None if site.require_name => {
-                return Err(field_err("name", "Please give a name: this site asks for one."));
+                return Err(field_err(
+                    "name",
+                    "Please give a name: this site asks for one.",
+                ));
             }
             Some(n) if n.chars().count() > site.name_max as usize => {
                 return Err(field_err(
@@ -124,13 +133,19 @@ impl NewComment {
                 ));
             }
             Some(n) if n.chars().any(char::is_control) => {
-                return Err(field_err("name", "The name cannot contain line breaks or control characters."));
+                return Err(field_err(
+                    "name",
+                    "The name cannot contain line breaks or control characters.",
+                ));
             }
             _ => {}
         }
         match &email {
             None if site.require_email => {
-                return Err(field_err("email", "Please give an email address: this site asks for one."));
+                return Err(field_err(
+                    "email",
+                    "Please give an email address: this site asks for one.",
+                ));
             }
             Some(e) if e.len() > site.email_max as usize || !looks_like_email(e) => {
                 return Err(field_err(
@@ -144,7 +159,10 @@ impl NewComment {
             if w.chars().count() > site.website_max as usize {
                 return Err(field_err(
                     "website",
-                    format!("The website address can be at most {} characters.", site.website_max),
+                    format!(
+                        "The website address can be at most {} characters.",
+                        site.website_max
+                    ),
                 ));
             }
             let ok = url::Url::parse(w)
@@ -157,7 +175,14 @@ impl NewComment {
                 ));
             }
         }
-        Ok(Validated { text, parent: self.parent, name, email, website, title })
+        Ok(Validated {
+            text,
+            parent: self.parent,
+            name,
+            email,
+            website,
+            title,
+        })
     }
 }
 
@@ -172,7 +197,9 @@ fn looks_like_email(e: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
         && !domain.contains('@')
 }
 
@@ -230,7 +257,9 @@ pub fn judge(text: &str, site: &SiteSettings, signals: Signals) -> Verdict {
 /// Counts what readers would see as links: URLs and `www.` addresses.
 fn count_links(text: &str) -> usize {
     let lower = text.to_lowercase();
-    lower.matches("http://").count() + lower.matches("https://").count() + lower.matches("www.").count()
+    lower.matches("http://").count()
+        + lower.matches("https://").count()
+        + lower.matches("www.").count()
         - lower.matches("://www.").count()
 }
 
@@ -239,7 +268,10 @@ mod tests {
     use super::*;
 
     fn new(text: &str) -> NewComment {
-        NewComment { text: text.into(), ..Default::default() }
+        NewComment {
+            text: text.into(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -247,7 +279,10 @@ mod tests {
         let s = SiteSettings::default();
         assert_eq!(new("  ").validate(&s).unwrap_err().field, "text");
         assert!(new(&"a".repeat(10_000)).validate(&s).is_ok());
-        assert_eq!(new(&"a".repeat(10_001)).validate(&s).unwrap_err().field, "text");
+        assert_eq!(
+            new(&"a".repeat(10_001)).validate(&s).unwrap_err().field,
+            "text"
+        );
     }
 
     #[test]
@@ -268,7 +303,11 @@ mod tests {
 
     #[test]
     fn required_fields() {
-        let s = SiteSettings { require_name: true, require_email: true, ..Default::default() };
+        let s = SiteSettings {
+            require_name: true,
+            require_email: true,
+            ..Default::default()
+        };
         assert_eq!(new("hi").validate(&s).unwrap_err().field, "name");
     }
 
@@ -277,17 +316,63 @@ mod tests {
         let mut s = SiteSettings::default();
         let plain = Signals::default();
         assert_eq!(judge("hello", &s, plain), Verdict::Publish);
-        assert_eq!(judge("a http://a b https://b c www.c.org", &s, plain), Verdict::Hold);
-        assert_eq!(judge("see https://www.a.org and http://b", &s, plain), Verdict::Publish);
-        assert_eq!(judge("x", &s, Signals { honeypot: true, ..plain }), Verdict::Spam);
-        assert_eq!(judge("x", &s, Signals { too_fast: true, ..plain }), Verdict::Hold);
+        assert_eq!(
+            judge("a http://a b https://b c www.c.org", &s, plain),
+            Verdict::Hold
+        );
+        assert_eq!(
+            judge("see https://www.a.org and http://b", &s, plain),
+            Verdict::Publish
+        );
+        assert_eq!(
+            judge(
+                "x",
+                &s,
+                Signals {
+                    honeypot: true,
+                    ..plain
+                }
+            ),
+            Verdict::Spam
+        );
+        assert_eq!(
+            judge(
+                "x",
+                &s,
+                Signals {
+                    too_fast: true,
+                    ..plain
+                }
+            ),
+            Verdict::Hold
+        );
         s.block_words = vec!["Casino".into()];
         assert_eq!(judge("best CASINO deals", &s, plain), Verdict::Hold);
         s.block_words.clear();
         s.moderation = ModerationMode::First;
         assert_eq!(judge("x", &s, plain), Verdict::Hold);
-        assert_eq!(judge("x", &s, Signals { known_author: true, ..plain }), Verdict::Publish);
+        assert_eq!(
+            judge(
+                "x",
+                &s,
+                Signals {
+                    known_author: true,
+                    ..plain
+                }
+            ),
+            Verdict::Publish
+        );
         s.moderation = ModerationMode::All;
-        assert_eq!(judge("x", &s, Signals { known_author: true, ..plain }), Verdict::Hold);
+        assert_eq!(
+            judge(
+                "x",
+                &s,
+                Signals {
+                    known_author: true,
+                    ..plain
+                }
+            ),
+            Verdict::Hold
+        );
     }
 }

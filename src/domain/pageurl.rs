@@ -156,7 +156,10 @@ mod tests {
     #[test]
     fn fragment_is_dropped() {
         assert_eq!(key("https://b.org/a#comments"), "/a");
-        assert_eq!(PageRef::parse("https://b.org/a#x").unwrap().canonical(), "https://b.org/a");
+        assert_eq!(
+            PageRef::parse("https://b.org/a#x").unwrap().canonical(),
+            "https://b.org/a"
+        );
     }
 
     #[test]
@@ -222,7 +225,10 @@ mod tests {
 
     #[test]
     fn page_ids() {
-        assert_eq!(ThreadKey::from_page_id(" post-5 ").unwrap().as_str(), "post-5");
+        assert_eq!(
+            ThreadKey::from_page_id(" post-5 ").unwrap().as_str(),
+            "post-5"
+        );
         assert!(ThreadKey::from_page_id("").is_err());
         assert!(ThreadKey::from_page_id("a\nb").is_err());
     }

@@ -42,8 +42,9 @@ pub struct Origin(String);
 impl Origin {
     /// Parses `scheme://host[:port]`; a path, query or other scheme is an error.
     pub fn parse(s: &str) -> Result<Self, String> {
-        let url = url::Url::parse(s.trim())
-            .map_err(|e| format!("origin {s:?} is not a URL ({e}); write it like https://blog.example.org"))?;
+        let url = url::Url::parse(s.trim()).map_err(|e| {
+            format!("origin {s:?} is not a URL ({e}); write it like https://blog.example.org")
+        })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!("origin {s:?} must start with http:// or https://"));
         }
@@ -170,7 +171,11 @@ pub fn parse_duration(s: &str) -> Result<u32, String> {
         "m" => 60,
         "h" => 3600,
         "d" => 86_400,
-        _ => return Err(format!("duration {s:?} has an unknown unit: use s, m, h or d")),
+        _ => {
+            return Err(format!(
+                "duration {s:?} has an unknown unit: use s, m, h or d"
+            ));
+        }
     };
     n.checked_mul(scale)
         .ok_or_else(|| format!("duration {s:?} is too long"))
@@ -182,9 +187,18 @@ mod tests {
 
     #[test]
     fn origins_compare_like_browser_origin_headers() {
-        assert_eq!(Origin::parse("https://Blog.Example.org/").unwrap().as_str(), "https://blog.example.org");
-        assert_eq!(Origin::parse("http://localhost:8080").unwrap().as_str(), "http://localhost:8080");
-        assert_eq!(Origin::parse("https://a.org:443").unwrap().as_str(), "https://a.org");
+        assert_eq!(
+            Origin::parse("https://Blog.Example.org/").unwrap().as_str(),
+            "https://blog.example.org"
+        );
+        assert_eq!(
+            Origin::parse("http://localhost:8080").unwrap().as_str(),
+            "http://localhost:8080"
+        );
+        assert_eq!(
+            Origin::parse("https://a.org:443").unwrap().as_str(),
+            "https://a.org"
+        );
         assert!(Origin::parse("https://a.org/blog").is_err());
         assert!(Origin::parse("ftp://a.org").is_err());
         assert!(Origin::parse("blog.example.org").is_err());

@@ -2,7 +2,7 @@
 //! client takes it.
 
 use crate::app::cache::Answer;
-use warp::http::{header, HeaderValue, StatusCode};
+use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
 
 /// The request headers that choose how an answer is sent.
@@ -12,11 +12,15 @@ pub struct Negotiation {
     pub if_none_match: Option<String>,
 }
 
-pub fn negotiation() -> impl warp::Filter<Extract = (Negotiation,), Error = warp::Rejection> + Clone {
+pub fn negotiation() -> impl warp::Filter<Extract = (Negotiation,), Error = warp::Rejection> + Clone
+{
     use warp::Filter;
     warp::header::optional::<String>("accept-encoding")
         .and(warp::header::optional::<String>("if-none-match"))
-        .map(|accept_encoding, if_none_match| Negotiation { accept_encoding, if_none_match })
+        .map(|accept_encoding, if_none_match| Negotiation {
+            accept_encoding,
+            if_none_match,
+        })
 }
 
 fn takes_gzip(accept: Option<&str>) -> bool {
@@ -31,29 +35,43 @@ fn takes_gzip(accept: Option<&str>) -> bool {
 }
 
 fn etag_matches(if_none_match: Option<&str>, etag: &str) -> bool {
-    if_none_match.is_some_and(|v| v.split(',').any(|t| {
-        let t = t.trim();
-        t == "*" || t.trim_start_matches("W/") == etag
-    }))
+    if_none_match.is_some_and(|v| {
+        v.split(',').any(|t| {
+            let t = t.trim();
+            t == "*" || t.trim_start_matches("W/") == etag
+        })
+    })
 }
 
 /// The answer as a response, with `cache_control` and `content_type`.
-pub fn send(answer: &Answer, n: &Negotiation, content_type: &'static str, cache_control: &'static str) -> Response {
+pub fn send(
+    answer: &Answer,
+    n: &Negotiation,
+    content_type: &'static str,
+    cache_control: &'static str,
+) -> Response {
     let mut res = if etag_matches(n.if_none_match.as_deref(), &answer.etag) {
         let mut r = Response::new(Default::default());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
         r
     } else if takes_gzip(n.accept_encoding.as_deref()) {
         let mut r = Response::new(answer.gzip.clone().into());
-        r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        r.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         r
     } else {
         Response::new(answer.json.clone().into())
     };
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Origin"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Encoding, Origin"),
+    );
     if let Ok(v) = HeaderValue::from_str(&answer.etag) {
         h.insert(header::ETAG, v);
     }

@@ -2,10 +2,10 @@
 
 use super::answer::{self, Negotiation};
 use super::limits::Kind;
-use super::{json_body, json_reply, query_pairs, respond, Ctx};
+use super::{Ctx, json_body, json_reply, query_pairs, respond};
 use crate::app::{App, Client, PageQuery};
 use serde::{Deserialize, Serialize};
-use warp::http::{header, StatusCode};
+use warp::http::{StatusCode, header};
 use warp::reply::Response;
 use warp::{Filter, Rejection};
 
@@ -44,7 +44,10 @@ fn preview(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> +
         .and(ctx.app())
         .and(json_body::<PreviewBody>())
         .map(|_c: Client, app: App, body: PreviewBody| {
-            respond(app.preview(&body.text).map(|html| json_reply(StatusCode::OK, &PreviewAnswer { html })))
+            respond(
+                app.preview(&body.text)
+                    .map(|html| json_reply(StatusCode::OK, &PreviewAnswer { html })),
+            )
         })
 }
 
@@ -56,10 +59,20 @@ fn counts_get(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection
         .and(ctx.app())
         .and(query_pairs())
         .and(answer::negotiation())
-        .then(|_c: Client, app: App, pairs: Vec<(String, String)>, n: Negotiation| async move {
-            let urls = pairs.into_iter().filter(|(k, _)| k == "url").map(|(_, v)| v).collect();
-            respond(app.counts(urls).await.map(|a| answer::send(&a, &n, "application/json", "no-cache")))
-        })
+        .then(
+            |_c: Client, app: App, pairs: Vec<(String, String)>, n: Negotiation| async move {
+                let urls = pairs
+                    .into_iter()
+                    .filter(|(k, _)| k == "url")
+                    .map(|(_, v)| v)
+                    .collect();
+                respond(
+                    app.counts(urls)
+                        .await
+                        .map(|a| answer::send(&a, &n, "application/json", "no-cache")),
+                )
+            },
+        )
 }
 
 #[derive(Deserialize)]
@@ -76,9 +89,15 @@ fn counts_post(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejectio
         .and(ctx.app())
         .and(answer::negotiation())
         .and(json_body::<CountsBody>())
-        .then(|_c: Client, app: App, n: Negotiation, body: CountsBody| async move {
-            respond(app.counts(body.urls).await.map(|a| answer::send(&a, &n, "application/json", "no-cache")))
-        })
+        .then(
+            |_c: Client, app: App, n: Negotiation, body: CountsBody| async move {
+                respond(
+                    app.counts(body.urls)
+                        .await
+                        .map(|a| answer::send(&a, &n, "application/json", "no-cache")),
+                )
+            },
+        )
 }
 
 /// GET /api/config?url=U
@@ -89,33 +108,55 @@ fn config(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + 
         .and(ctx.app())
         .and(query_pairs())
         .map(|_c: Client, app: App, pairs: Vec<(String, String)>| {
-            let q = PageQuery { url: super::first(&pairs, "url"), page_id: None };
+            let q = PageQuery {
+                url: super::first(&pairs, "url"),
+                page_id: None,
+            };
             respond(app.site_config(&q).map(|c| json_reply(StatusCode::OK, &c)))
         })
 }
 
 /// GET /api/avatar/{seed}.svg: an identicon; the same seed always gives the same picture.
 fn avatar(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
-    warp::path!("api" / "avatar" / String).and(warp::get()).and(ctx.app()).map(|file: String, _app: App| {
-        let seed = file.strip_suffix(".svg").unwrap_or("");
-        respond(crate::app::avatar::identicon(seed).map(|svg| {
-            let mut res = Response::new(svg.into());
-            let h = res.headers_mut();
-            h.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("image/svg+xml"));
-            h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("public, max-age=604800, immutable"));
-            h.insert("content-security-policy", header::HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"));
-            res
-        }))
-    })
+    warp::path!("api" / "avatar" / String)
+        .and(warp::get())
+        .and(ctx.app())
+        .map(|file: String, _app: App| {
+            let seed = file.strip_suffix(".svg").unwrap_or("");
+            respond(crate::app::avatar::identicon(seed).map(|svg| {
+                let mut res = Response::new(svg.into());
+                let h = res.headers_mut();
+                h.insert(
+                    header::CONTENT_TYPE,
+                    header::HeaderValue::from_static("image/svg+xml"),
+                );
+                h.insert(
+                    header::CACHE_CONTROL,
+                    header::HeaderValue::from_static("public, max-age=604800, immutable"),
+                );
+                h.insert(
+                    "content-security-policy",
+                    header::HeaderValue::from_static(
+                        "default-src 'none'; style-src 'unsafe-inline'",
+                    ),
+                );
+                res
+            }))
+        })
 }
 
 /// GET /api/openapi.json
 fn openapi() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
-    warp::path!("api" / "openapi.json").and(warp::get()).map(|| {
-        let mut res = Response::new(OPENAPI.into());
-        res.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
-        res
-    })
+    warp::path!("api" / "openapi.json")
+        .and(warp::get())
+        .map(|| {
+            let mut res = Response::new(OPENAPI.into());
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("application/json"),
+            );
+            res
+        })
 }
 
 /// The API description, kept true by `tests/openapi.rs`.
@@ -123,14 +164,19 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 
 /// GET /healthz: 200 when the database answers.
 fn healthz(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
-    warp::path!("healthz").and(warp::get()).and(ctx.app()).then(|app: App| async move {
-        match app.health().await {
-            Ok(()) => json_reply(StatusCode::OK, &serde_json::json!({"status": "ok"})),
-            Err(e) => {
-                tracing::error!(error = %e, "health check failed");
-                json_reply(StatusCode::SERVICE_UNAVAILABLE, &serde_json::json!({"status": "unavailable"}))
+    warp::path!("healthz")
+        .and(warp::get())
+        .and(ctx.app())
+        .then(|app: App| async move {
+            match app.health().await {
+                Ok(()) => json_reply(StatusCode::OK, &serde_json::json!({"status": "ok"})),
+                Err(e) => {
+                    tracing::error!(error = %e, "health check failed");
+                    json_reply(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        &serde_json::json!({"status": "unavailable"}),
+                    )
+                }
             }
-        }
-    })
+        })
 }
-

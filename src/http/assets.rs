@@ -29,10 +29,17 @@ pub fn routes() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone
                 p => p,
             };
             let (answer, mime) = load(path).ok_or_else(warp::reject::not_found)?;
-            let cache = if path.ends_with(".html") { "no-cache" } else { "public, max-age=300" };
+            let cache = if path.ends_with(".html") {
+                "no-cache"
+            } else {
+                "public, max-age=300"
+            };
             let mut res = answer::send(&answer, &n, mime, cache);
             if path.ends_with(".html") {
-                res.headers_mut().insert("x-frame-options", warp::http::HeaderValue::from_static("DENY"));
+                res.headers_mut().insert(
+                    "x-frame-options",
+                    warp::http::HeaderValue::from_static("DENY"),
+                );
             }
             Ok::<_, Rejection>(res)
         })

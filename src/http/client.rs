@@ -47,14 +47,24 @@ pub fn client_ip(peer: Option<SocketAddr>, forwarded: Option<&str>, trusted: &[C
 
 /// Extracts the [`Client`] of a request, with its address already reduced
 /// to the limiting key.
-pub fn client(trusted: Arc<Vec<Cidr>>) -> impl Filter<Extract = (Client, IpAddr), Error = Rejection> + Clone {
+pub fn client(
+    trusted: Arc<Vec<Cidr>>,
+) -> impl Filter<Extract = (Client, IpAddr), Error = Rejection> + Clone {
     warp::addr::remote()
         .and(warp::header::optional::<String>("x-forwarded-for"))
         .and(warp::header::optional::<String>("origin"))
-        .map(move |peer: Option<SocketAddr>, fwd: Option<String>, origin: Option<String>| {
-            let key = ip_key(client_ip(peer, fwd.as_deref(), &trusted));
-            (Client { ip_key: key.to_string(), origin }, key)
-        })
+        .map(
+            move |peer: Option<SocketAddr>, fwd: Option<String>, origin: Option<String>| {
+                let key = ip_key(client_ip(peer, fwd.as_deref(), &trusted));
+                (
+                    Client {
+                        ip_key: key.to_string(),
+                        origin,
+                    },
+                    key,
+                )
+            },
+        )
         .untuple_one()
 }
 
@@ -63,18 +73,33 @@ mod tests {
     use super::*;
 
     fn trusted() -> Vec<Cidr> {
-        vec![Cidr::parse("127.0.0.1/32").unwrap(), Cidr::parse("10.0.0.0/8").unwrap()]
+        vec![
+            Cidr::parse("127.0.0.1/32").unwrap(),
+            Cidr::parse("10.0.0.0/8").unwrap(),
+        ]
     }
 
     #[test]
     fn forwarded_is_believed_only_from_trusted_peers() {
         let peer = Some("127.0.0.1:5000".parse().unwrap());
         let stranger = Some("203.0.113.9:5000".parse().unwrap());
-        assert_eq!(client_ip(peer, Some("198.51.100.7"), &trusted()).to_string(), "198.51.100.7");
-        assert_eq!(client_ip(stranger, Some("198.51.100.7"), &trusted()).to_string(), "203.0.113.9");
+        assert_eq!(
+            client_ip(peer, Some("198.51.100.7"), &trusted()).to_string(),
+            "198.51.100.7"
+        );
+        assert_eq!(
+            client_ip(stranger, Some("198.51.100.7"), &trusted()).to_string(),
+            "203.0.113.9"
+        );
         // A client cannot hide behind a forged first hop.
-        assert_eq!(client_ip(peer, Some("1.1.1.1, 198.51.100.7, 10.0.0.2"), &trusted()).to_string(), "198.51.100.7");
-        assert_eq!(client_ip(peer, Some("garbage"), &trusted()).to_string(), "127.0.0.1");
+        assert_eq!(
+            client_ip(peer, Some("1.1.1.1, 198.51.100.7, 10.0.0.2"), &trusted()).to_string(),
+            "198.51.100.7"
+        );
+        assert_eq!(
+            client_ip(peer, Some("garbage"), &trusted()).to_string(),
+            "127.0.0.1"
+        );
         assert_eq!(client_ip(peer, None, &trusted()).to_string(), "127.0.0.1");
     }
 
@@ -85,6 +110,9 @@ mod tests {
         let c = ip_key("2001:db8:1:3::1".parse().unwrap());
         assert_eq!(a, b);
         assert_ne!(a, c);
-        assert_eq!(ip_key("::ffff:1.2.3.4".parse().unwrap()).to_string(), "1.2.3.4");
+        assert_eq!(
+            ip_key("::ffff:1.2.3.4".parse().unwrap()).to_string(),
+            "1.2.3.4"
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use super::answer::{self, Negotiation};
 use super::limits::Kind;
-use super::{first, json_body, json_reply, query_pairs, respond, Ctx};
+use super::{Ctx, first, json_body, json_reply, query_pairs, respond};
 use crate::app::{App, Client, PageQuery, PostBody, ThreadParams};
 use crate::domain::CommentId;
 use serde::{Deserialize, Serialize};
@@ -11,11 +11,22 @@ use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
 pub fn routes(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
-    list(ctx).or(post(ctx)).unify().or(edit(ctx)).unify().or(delete(ctx)).unify().or(vote(ctx)).unify()
+    list(ctx)
+        .or(post(ctx))
+        .unify()
+        .or(edit(ctx))
+        .unify()
+        .or(delete(ctx))
+        .unify()
+        .or(vote(ctx))
+        .unify()
 }
 
 fn page_query(pairs: &[(String, String)]) -> PageQuery {
-    PageQuery { url: first(pairs, "url"), page_id: first(pairs, "page_id") }
+    PageQuery {
+        url: first(pairs, "url"),
+        page_id: first(pairs, "page_id"),
+    }
 }
 
 /// The edit token from `Authorization: Bearer …`.
@@ -33,24 +44,26 @@ fn list(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
         .and(ctx.app())
         .and(query_pairs())
         .and(answer::negotiation())
-        .then(|_client: Client, app: App, pairs: Vec<(String, String)>, n: Negotiation| async move {
-            let params = ThreadParams {
-                sort: first(&pairs, "sort"),
-                limit: match first(&pairs, "limit").map(|l| l.parse::<u32>()) {
-                    Some(Ok(l)) => Some(l),
-                    Some(Err(_)) => Some(0),
-                    None => None,
-                },
-                cursor: first(&pairs, "cursor"),
-            };
-            respond(app.thread(&page_query(&pairs), &params).await.map(|a| {
-                let mut res = answer::send(&a, &n, "application/json", "no-cache");
-                if let Ok(v) = app.form_token().parse() {
-                    res.headers_mut().insert("natter-form-token", v);
-                }
-                res
-            }))
-        })
+        .then(
+            |_client: Client, app: App, pairs: Vec<(String, String)>, n: Negotiation| async move {
+                let params = ThreadParams {
+                    sort: first(&pairs, "sort"),
+                    limit: match first(&pairs, "limit").map(|l| l.parse::<u32>()) {
+                        Some(Ok(l)) => Some(l),
+                        Some(Err(_)) => Some(0),
+                        None => None,
+                    },
+                    cursor: first(&pairs, "cursor"),
+                };
+                respond(app.thread(&page_query(&pairs), &params).await.map(|a| {
+                    let mut res = answer::send(&a, &n, "application/json", "no-cache");
+                    if let Ok(v) = app.form_token().parse() {
+                        res.headers_mut().insert("natter-form-token", v);
+                    }
+                    res
+                }))
+            },
+        )
 }
 
 /// POST /api/comments?url=U[&page_id=K]
@@ -61,15 +74,21 @@ fn post(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
         .and(ctx.app())
         .and(query_pairs())
         .and(json_body::<PostBody>())
-        .then(|client: Client, app: App, pairs: Vec<(String, String)>, body: PostBody| async move {
-            respond(app.post(&page_query(&pairs), &client, body).await.map(|posted| {
-                let status = match posted.comment.status {
-                    crate::domain::Status::Published => StatusCode::CREATED,
-                    _ => StatusCode::ACCEPTED,
-                };
-                json_reply(status, &posted)
-            }))
-        })
+        .then(
+            |client: Client, app: App, pairs: Vec<(String, String)>, body: PostBody| async move {
+                respond(
+                    app.post(&page_query(&pairs), &client, body)
+                        .await
+                        .map(|posted| {
+                            let status = match posted.comment.status {
+                                crate::domain::Status::Published => StatusCode::CREATED,
+                                _ => StatusCode::ACCEPTED,
+                            };
+                            json_reply(status, &posted)
+                        }),
+                )
+            },
+        )
 }
 
 #[derive(Deserialize)]
@@ -91,13 +110,15 @@ fn edit(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
         .and(ctx.app())
         .and(bearer())
         .and(json_body::<EditBody>())
-        .then(|id: i64, client: Client, app: App, token: Option<String>, body: EditBody| async move {
-            respond(
-                app.edit(CommentId(id), token.as_deref(), &client, &body.text)
-                    .await
-                    .map(|comment| json_reply(StatusCode::OK, &Edited { comment })),
-            )
-        })
+        .then(
+            |id: i64, client: Client, app: App, token: Option<String>, body: EditBody| async move {
+                respond(
+                    app.edit(CommentId(id), token.as_deref(), &client, &body.text)
+                        .await
+                        .map(|comment| json_reply(StatusCode::OK, &Edited { comment })),
+                )
+            },
+        )
 }
 
 /// DELETE /api/comments/{id}
@@ -107,13 +128,15 @@ fn delete(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + 
         .and(ctx.limited(Kind::Vote))
         .and(ctx.app())
         .and(bearer())
-        .then(|id: i64, client: Client, app: App, token: Option<String>| async move {
-            respond(
-                app.delete(CommentId(id), token.as_deref(), &client)
-                    .await
-                    .map(|()| StatusCode::NO_CONTENT.into_response()),
-            )
-        })
+        .then(
+            |id: i64, client: Client, app: App, token: Option<String>| async move {
+                respond(
+                    app.delete(CommentId(id), token.as_deref(), &client)
+                        .await
+                        .map(|()| StatusCode::NO_CONTENT.into_response()),
+                )
+            },
+        )
 }
 
 #[derive(Deserialize)]
@@ -130,11 +153,13 @@ fn vote(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
         .and(ctx.limited(Kind::Vote))
         .and(ctx.app())
         .and(json_body::<VoteBody>())
-        .then(|id: i64, client: Client, app: App, body: VoteBody| async move {
-            respond(
-                app.vote(CommentId(id), &client, body.value, body.voter.as_deref())
-                    .await
-                    .map(|counts| json_reply(StatusCode::OK, &counts)),
-            )
-        })
+        .then(
+            |id: i64, client: Client, app: App, body: VoteBody| async move {
+                respond(
+                    app.vote(CommentId(id), &client, body.value, body.voter.as_deref())
+                        .await
+                        .map(|counts| json_reply(StatusCode::OK, &counts)),
+                )
+            },
+        )
 }

@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::error::Error;
 use std::convert::Infallible;
-use warp::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use warp::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use warp::path::FullPath;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
@@ -12,52 +12,84 @@ use warp::{Filter, Rejection};
 const EXPOSED: &str = "ETag, Retry-After, Natter-Form-Token";
 
 /// Adds CORS headers to every answer whose request came from a registered origin.
-pub fn wrap<F>(ctx: &Ctx, inner: F) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + use<F>
+pub fn wrap<F>(
+    ctx: &Ctx,
+    inner: F,
+) -> impl Filter<Extract = (Response,), Error = Infallible> + Clone + use<F>
 where
     F: Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static,
 {
     let app = ctx.app.clone();
-    warp::header::headers_cloned().and(inner).map(move |req: HeaderMap, mut res: Response| {
-        let origin = req.get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_string);
-        let h = res.headers_mut();
-        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Origin"));
-        if let Some(origin) = origin.filter(|o| app.sites.knows_origin(o))
-            && let Ok(v) = HeaderValue::from_str(&origin)
-        {
-            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
-            h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSED));
-        }
-        res
-    })
+    warp::header::headers_cloned()
+        .and(inner)
+        .map(move |req: HeaderMap, mut res: Response| {
+            let origin = req
+                .get(header::ORIGIN)
+                .and_then(|o| o.to_str().ok())
+                .map(str::to_string);
+            let h = res.headers_mut();
+            h.insert(
+                header::VARY,
+                HeaderValue::from_static("Accept-Encoding, Origin"),
+            );
+            if let Some(origin) = origin.filter(|o| app.sites.knows_origin(o))
+                && let Ok(v) = HeaderValue::from_str(&origin)
+            {
+                h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+                h.insert(
+                    header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                    HeaderValue::from_static(EXPOSED),
+                );
+            }
+            res
+        })
 }
 
 /// OPTIONS /api/…: the preflight of a cross-origin write.
-pub fn preflight(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+pub fn preflight(
+    ctx: &Ctx,
+) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     let app = ctx.app.clone();
     warp::method()
         .and(warp::path::full())
         .and(warp::header::optional::<String>("origin"))
-        .and_then(move |method: Method, path: FullPath, origin: Option<String>| {
-            let app = app.clone();
-            async move {
-                // Checked here, not by `warp::options()`, so that another
-                // method on an unknown path is a 404, not a 405.
-                if method != Method::OPTIONS || !path.as_str().starts_with("/api/") {
-                    return Err(warp::reject::not_found());
+        .and_then(
+            move |method: Method, path: FullPath, origin: Option<String>| {
+                let app = app.clone();
+                async move {
+                    // Checked here, not by `warp::options()`, so that another
+                    // method on an unknown path is a 404, not a 405.
+                    if method != Method::OPTIONS || !path.as_str().starts_with("/api/") {
+                        return Err(warp::reject::not_found());
+                    }
+                    let origin = origin.unwrap_or_default();
+                    if !app.sites.knows_origin(&origin) {
+                        return Ok(super::error::error_response(&Error::ForbiddenOrigin {
+                            origin,
+                        }));
+                    }
+                    let mut res = Response::new(Default::default());
+                    *res.status_mut() = StatusCode::NO_CONTENT;
+                    let h = res.headers_mut();
+                    h.insert(
+                        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                        HeaderValue::from_str(&origin).map_err(|_| warp::reject::not_found())?,
+                    );
+                    h.insert(
+                        header::ACCESS_CONTROL_ALLOW_METHODS,
+                        HeaderValue::from_static("GET, POST, PATCH, DELETE"),
+                    );
+                    h.insert(
+                        header::ACCESS_CONTROL_ALLOW_HEADERS,
+                        HeaderValue::from_static("Content-Type, Authorization, If-None-Match"),
+                    );
+                    h.insert(
+                        header::ACCESS_CONTROL_MAX_AGE,
+                        HeaderValue::from_static("86400"),
+                    );
+                    h.insert(header::VARY, HeaderValue::from_static("Origin"));
+                    Ok(res)
                 }
-                let origin = origin.unwrap_or_default();
-                if !app.sites.knows_origin(&origin) {
-                    return Ok(super::error::error_response(&Error::ForbiddenOrigin { origin }));
-                }
-                let mut res = Response::new(Default::default());
-                *res.status_mut() = StatusCode::NO_CONTENT;
-                let h = res.headers_mut();
-                h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_str(&origin).map_err(|_| warp::reject::not_found())?);
-                h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, PATCH, DELETE"));
-                h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("Content-Type, Authorization, If-None-Match"));
-                h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
-                h.insert(header::VARY, HeaderValue::from_static("Origin"));
-                Ok(res)
-            }
-        })
+            },
+        )
 }

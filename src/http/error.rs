@@ -34,7 +34,9 @@ fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
         Error::InvalidToken => (StatusCode::FORBIDDEN, "invalid_token"),
         Error::EditWindowClosed => (StatusCode::FORBIDDEN, "edit_window_closed"),
         Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-        Error::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+        Error::UnsupportedMediaType => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+        }
         Error::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
         Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
@@ -52,13 +54,20 @@ pub fn error_response(e: &Error) -> Response {
     };
     let mut res = json_error(status, code, e.to_string(), field);
     if let Error::RateLimited { retry_after } = e {
-        res.headers_mut().insert("retry-after", retry_after.to_string().parse().expect("digits"));
+        res.headers_mut().insert(
+            "retry-after",
+            retry_after.to_string().parse().expect("digits"),
+        );
     }
     res
 }
 
 fn json_error(status: StatusCode, code: &str, message: String, field: Option<&str>) -> Response {
-    let body = Body { error: code, message, field };
+    let body = Body {
+        error: code,
+        message,
+        field,
+    };
     warp::reply::with_status(warp::reply::json(&body), status).into_response()
 }
 
@@ -68,20 +77,48 @@ pub async fn recover(r: Rejection) -> Result<Response, Infallible> {
         return Ok(error_response(e));
     }
     let (status, code, message) = if r.is_not_found() {
-        (StatusCode::NOT_FOUND, "not_found", "There is nothing at this address. The API is described at /api/openapi.json.".to_string())
+        (
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "There is nothing at this address. The API is described at /api/openapi.json."
+                .to_string(),
+        )
     } else if r.find::<warp::reject::PayloadTooLarge>().is_some() {
         return Ok(error_response(&Error::PayloadTooLarge));
     } else if r.find::<warp::reject::LengthRequired>().is_some() {
-        (StatusCode::LENGTH_REQUIRED, "length_required", "Send the body with a Content-Length header.".to_string())
+        (
+            StatusCode::LENGTH_REQUIRED,
+            "length_required",
+            "Send the body with a Content-Length header.".to_string(),
+        )
     } else if r.find::<warp::reject::MethodNotAllowed>().is_some() {
-        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This address does not take that method. The API is described at /api/openapi.json.".to_string())
+        (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "This address does not take that method. The API is described at /api/openapi.json."
+                .to_string(),
+        )
     } else if let Some(e) = r.find::<warp::reject::InvalidQuery>() {
-        (StatusCode::BAD_REQUEST, "bad_request", format!("The query string is not valid: {e}."))
-    } else if r.find::<warp::reject::InvalidHeader>().is_some() || r.find::<warp::reject::MissingHeader>().is_some() {
-        (StatusCode::BAD_REQUEST, "bad_request", "A request header is missing or not valid.".to_string())
+        (
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("The query string is not valid: {e}."),
+        )
+    } else if r.find::<warp::reject::InvalidHeader>().is_some()
+        || r.find::<warp::reject::MissingHeader>().is_some()
+    {
+        (
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "A request header is missing or not valid.".to_string(),
+        )
     } else {
         tracing::warn!(rejection = ?r, "unhandled rejection");
-        (StatusCode::INTERNAL_SERVER_ERROR, "internal", Error::Internal(String::new()).to_string())
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            Error::Internal(String::new()).to_string(),
+        )
     };
     Ok(json_error(status, code, message, None))
 }

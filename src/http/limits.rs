@@ -36,7 +36,11 @@ impl Limits {
         let make = |q: Quota| Arc::new(RateLimiter::keyed(q));
         let inner = enabled.then(|| {
             Arc::new([
-                make(Quota::with_period(Duration::from_secs(20)).expect("non-zero").allow_burst(nz(3))),
+                make(
+                    Quota::with_period(Duration::from_secs(20))
+                        .expect("non-zero")
+                        .allow_burst(nz(3)),
+                ),
                 make(Quota::per_minute(nz(10))),
                 make(Quota::per_second(nz(50)).allow_burst(nz(100))),
             ])
@@ -52,7 +56,9 @@ impl Limits {
         let limiter = &limiters[kind as usize];
         limiter.check_key(&ip).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
-            Error::RateLimited { retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0) }
+            Error::RateLimited {
+                retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+            }
         })
     }
 
@@ -68,7 +74,9 @@ impl Limits {
 
     /// How many clients the limiters remember.
     pub fn len(&self) -> usize {
-        self.inner.as_ref().map_or(0, |ls| ls.iter().map(|l| l.len()).sum())
+        self.inner
+            .as_ref()
+            .map_or(0, |ls| ls.iter().map(|l| l.len()).sum())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -92,7 +100,9 @@ mod tests {
             other => panic!("expected a limit, got {other:?}"),
         }
         // Another client is not affected.
-        limits.check(Kind::Post, "192.0.2.2".parse().unwrap()).unwrap();
+        limits
+            .check(Kind::Post, "192.0.2.2".parse().unwrap())
+            .unwrap();
         assert_eq!(limits.len(), 2);
         assert!(Limits::new(false).check(Kind::Post, ip).is_ok());
     }

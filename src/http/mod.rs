@@ -40,12 +40,20 @@ impl Ctx {
     }
 
     /// The client, after counting the request against the `kind` limit.
-    fn limited(&self, kind: limits::Kind) -> impl Filter<Extract = (Client,), Error = Rejection> + Clone + use<> {
+    fn limited(
+        &self,
+        kind: limits::Kind,
+    ) -> impl Filter<Extract = (Client,), Error = Rejection> + Clone + use<> {
         let limits = self.limits.clone();
-        client::client(Arc::new(self.app.config.trusted_proxies.clone())).and_then(move |c: Client, ip| {
-            let checked = limits.check(kind, ip).map(|()| c).map_err(warp::reject::custom);
-            async move { checked }
-        })
+        client::client(Arc::new(self.app.config.trusted_proxies.clone())).and_then(
+            move |c: Client, ip| {
+                let checked = limits
+                    .check(kind, ip)
+                    .map(|()| c)
+                    .map_err(warp::reject::custom);
+                async move { checked }
+            },
+        )
     }
 }
 
@@ -63,12 +71,21 @@ pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallib
     cors::wrap(&ctx, all).with(warp::trace::request())
 }
 
+/// The OpenAPI document served at `/api/openapi.json`.
+pub fn api_description() -> &'static str {
+    api::OPENAPI
+}
+
 /// The query string as pairs (repeated keys kept), never a rejection.
 fn query_pairs() -> impl Filter<Extract = (Vec<(String, String)>,), Error = Infallible> + Clone {
     warp::query::raw()
         .or(warp::any().map(String::new))
         .unify()
-        .map(|raw: String| url::form_urlencoded::parse(raw.as_bytes()).into_owned().collect())
+        .map(|raw: String| {
+            url::form_urlencoded::parse(raw.as_bytes())
+                .into_owned()
+                .collect()
+        })
 }
 
 fn first(pairs: &[(String, String)], key: &str) -> Option<String> {
@@ -77,21 +94,28 @@ fn first(pairs: &[(String, String)], key: &str) -> Option<String> {
 
 /// A JSON body: `Content-Type: application/json` (415 otherwise), at most
 /// [`MAX_BODY`] bytes (413), and the right shape (400 naming the problem).
-fn json_body<T: DeserializeOwned + Send>() -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
+fn json_body<T: DeserializeOwned + Send>() -> impl Filter<Extract = (T,), Error = Rejection> + Clone
+{
     warp::header::optional::<String>("content-type")
         .and_then(|ct: Option<String>| async move {
             let is_json = ct.as_deref().is_some_and(|ct| {
                 let mime = ct.split(';').next().unwrap_or("").trim();
                 mime.eq_ignore_ascii_case("application/json")
             });
-            if is_json { Ok(()) } else { Err(warp::reject::custom(Error::UnsupportedMediaType)) }
+            if is_json {
+                Ok(())
+            } else {
+                Err(warp::reject::custom(Error::UnsupportedMediaType))
+            }
         })
         .untuple_one()
         .and(warp::body::content_length_limit(MAX_BODY))
         .and(warp::body::bytes())
         .and_then(|body: bytes::Bytes| async move {
             serde_json::from_slice::<T>(&body).map_err(|e| {
-                warp::reject::custom(Error::BadRequest(format!("The body is not the JSON this call takes: {e}.")))
+                warp::reject::custom(Error::BadRequest(format!(
+                    "The body is not the JSON this call takes: {e}."
+                )))
             })
         })
 }

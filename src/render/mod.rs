@@ -32,7 +32,18 @@ impl SafeHtml {
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::empty();
     b.add_tags([
-        "p", "br", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+        "p",
+        "br",
+        "em",
+        "strong",
+        "del",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "a",
     ])
     .add_tag_attributes("a", ["href"])
     .add_tag_attributes("ol", ["start"])
@@ -56,9 +67,19 @@ pub fn render(markdown: &str) -> SafeHtml {
             Event::Start(Tag::HtmlBlock) => events.push(Event::Start(Tag::Paragraph)),
             Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
             // Images would load from anywhere (tracking pixels): link to them instead.
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 in_link += 1;
-                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Image) => {
                 in_link -= 1;
@@ -104,7 +125,9 @@ fn linkify<'a>(text: CowStr<'a>, out: &mut Vec<Event<'a>>) {
         }
         let url = &tail[..end];
         if url.len() <= "https://".len() {
-            pieces.push(Event::Text(CowStr::from(rest[..start + end.max(1)].to_string())));
+            pieces.push(Event::Text(CowStr::from(
+                rest[..start + end.max(1)].to_string(),
+            )));
             rest = &rest[start + end.max(1)..];
             continue;
         }

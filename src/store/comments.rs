@@ -36,7 +36,11 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CommentRow> {
         thread_id: r.get(1)?,
         parent: r.get::<_, Option<i64>>(2)?.map(CommentId),
         status: Status::parse(&status).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, format!("status {status}").into())
+            rusqlite::Error::FromSqlConversionFailure(
+                3,
+                rusqlite::types::Type::Text,
+                format!("status {status}").into(),
+            )
         })?,
         name: r.get(4)?,
         email: r.get(5)?,
@@ -117,7 +121,13 @@ pub fn public_in_thread(conn: &Connection, thread_id: i64) -> Result<Vec<Comment
 }
 
 /// Replaces a comment's text after an edit.
-pub fn update_text(conn: &Connection, id: CommentId, text: &str, html: &SafeHtml, edited: UnixTime) -> Result<(), StoreError> {
+pub fn update_text(
+    conn: &Connection,
+    id: CommentId,
+    text: &str,
+    html: &SafeHtml,
+    edited: UnixTime,
+) -> Result<(), StoreError> {
     let n = conn
         .prepare_cached("UPDATE comments SET text = ?2, html = ?3, edited = ?4 WHERE id = ?1")?
         .execute(rusqlite::params![id.0, text, html.as_str(), edited])?;
@@ -140,7 +150,12 @@ pub fn mark_deleted(conn: &Connection, id: CommentId) -> Result<(), StoreError> 
 
 /// Whether the author has an earlier published comment on the site, by
 /// email if they gave one, else by their voter key.
-pub fn author_known(conn: &Connection, site: &SiteId, email: Option<&str>, voter_hash: Option<&str>) -> Result<bool, StoreError> {
+pub fn author_known(
+    conn: &Connection,
+    site: &SiteId,
+    email: Option<&str>,
+    voter_hash: Option<&str>,
+) -> Result<bool, StoreError> {
     let (column, value) = match (email, voter_hash) {
         (Some(e), _) => ("c.email", e),
         (None, Some(v)) => ("c.voter_hash", v),
@@ -150,11 +165,18 @@ pub fn author_known(conn: &Connection, site: &SiteId, email: Option<&str>, voter
         "SELECT EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id
          WHERE t.site_id = ?1 AND {column} = ?2 AND c.status = 'published')"
     );
-    Ok(conn.prepare_cached(&sql)?.query_row((site.as_str(), value), |r| r.get(0))?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row((site.as_str(), value), |r| r.get(0))?)
 }
 
 /// Whether the same text was posted in the thread since `since`.
-pub fn recent_duplicate(conn: &Connection, thread_id: i64, text: &str, since: UnixTime) -> Result<bool, StoreError> {
+pub fn recent_duplicate(
+    conn: &Connection,
+    thread_id: i64,
+    text: &str,
+    since: UnixTime,
+) -> Result<bool, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM comments WHERE thread_id = ?1 AND created >= ?3 AND text = ?2

@@ -61,7 +61,11 @@ impl Db {
         migrate::apply(&mut conn, None)?;
         let writer = writer::Writer::start(conn);
         let readers = pool::ReadPool::open(path, 4)?;
-        Ok(Db { writer, readers, path: path.to_path_buf() })
+        Ok(Db {
+            writer,
+            readers,
+            path: path.to_path_buf(),
+        })
     }
 
     /// Runs `f` on a read-only connection, off the async runtime.
@@ -128,8 +132,10 @@ pub fn get_setting(conn: &Connection, name: &str) -> Result<Option<String>, Stor
 
 /// Writes a server-wide setting unless it is already set; returns the value in force.
 pub fn init_setting(conn: &Connection, name: &str, value: &str) -> Result<String, StoreError> {
-    conn.prepare_cached("INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING")?
-        .execute([name, value])?;
+    conn.prepare_cached(
+        "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+    )?
+    .execute([name, value])?;
     get_setting(conn, name)?.ok_or(StoreError::NotFound)
 }
 

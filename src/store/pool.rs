@@ -1,8 +1,8 @@
 //! A small pool of read-only connections, used from `spawn_blocking`.
 
-use super::{Connection, StoreError, PRAGMAS};
+use super::{Connection, PRAGMAS, StoreError};
 use rusqlite::OpenFlags;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
@@ -24,7 +24,10 @@ impl ReadPool {
             conn.execute_batch(PRAGMAS)?;
             conns.push(conn);
         }
-        Ok(ReadPool { idle: Arc::new(Mutex::new(conns)), permits: Arc::new(Semaphore::new(size)) })
+        Ok(ReadPool {
+            idle: Arc::new(Mutex::new(conns)),
+            permits: Arc::new(Semaphore::new(size)),
+        })
     }
 
     pub(super) async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
@@ -32,10 +35,19 @@ impl ReadPool {
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
-        let permit = self.permits.clone().acquire_owned().await.map_err(|_| StoreError::Closed)?;
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Closed)?;
         let idle = self.idle.clone();
         tokio::task::spawn_blocking(move || {
-            let conn = idle.lock().unwrap_or_else(|p| p.into_inner()).pop().ok_or(StoreError::Closed)?;
+            let conn = idle
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .pop()
+                .ok_or(StoreError::Closed)?;
             let result = catch_unwind(AssertUnwindSafe(|| f(&conn)));
             idle.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
             drop(permit);

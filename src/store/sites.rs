@@ -6,8 +6,10 @@ use crate::domain::{Origin, Site, SiteId, SiteSettings};
 /// Inserts a site or replaces the one with the same id.
 pub fn upsert(conn: &Connection, site: &Site) -> Result<(), StoreError> {
     let origins: Vec<&str> = site.origins.iter().map(Origin::as_str).collect();
-    let origins = serde_json::to_string(&origins).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let settings = serde_json::to_string(&site.settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let origins =
+        serde_json::to_string(&origins).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let settings =
+        serde_json::to_string(&site.settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     conn.prepare_cached(
         "INSERT INTO sites (id, name, origins, settings) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, origins = excluded.origins,
@@ -19,25 +21,45 @@ pub fn upsert(conn: &Connection, site: &Site) -> Result<(), StoreError> {
 
 /// Every site, ordered by id.
 pub fn list(conn: &Connection) -> Result<Vec<Site>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, name, origins, settings FROM sites ORDER BY id")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name, origins, settings FROM sites ORDER BY id")?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+        ))
     })?;
     let mut sites = Vec::new();
     for row in rows {
         let (id, name, origins, settings) = row?;
-        let corrupt = |what: &str, e: String| StoreError::Corrupt(format!("site {id}: {what}: {e}"));
-        let origins: Vec<String> = serde_json::from_str(&origins).map_err(|e| corrupt("origins", e.to_string()))?;
-        let origins = origins.iter().map(|o| Origin::parse(o)).collect::<Result<_, _>>().map_err(|e| corrupt("origins", e))?;
-        let settings: SiteSettings = serde_json::from_str(&settings).map_err(|e| corrupt("settings", e.to_string()))?;
-        sites.push(Site { id: SiteId::parse(&id).map_err(|e| corrupt("id", e))?, name, origins, settings });
+        let corrupt =
+            |what: &str, e: String| StoreError::Corrupt(format!("site {id}: {what}: {e}"));
+        let origins: Vec<String> =
+            serde_json::from_str(&origins).map_err(|e| corrupt("origins", e.to_string()))?;
+        let origins = origins
+            .iter()
+            .map(|o| Origin::parse(o))
+            .collect::<Result<_, _>>()
+            .map_err(|e| corrupt("origins", e))?;
+        let settings: SiteSettings =
+            serde_json::from_str(&settings).map_err(|e| corrupt("settings", e.to_string()))?;
+        sites.push(Site {
+            id: SiteId::parse(&id).map_err(|e| corrupt("id", e))?,
+            name,
+            origins,
+            settings,
+        });
     }
     Ok(sites)
 }
 
 /// Removes a site and, through the foreign keys, its threads and comments.
 pub fn remove(conn: &Connection, id: &SiteId) -> Result<(), StoreError> {
-    let n = conn.prepare_cached("DELETE FROM sites WHERE id = ?1")?.execute([id.as_str()])?;
+    let n = conn
+        .prepare_cached("DELETE FROM sites WHERE id = ?1")?
+        .execute([id.as_str()])?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }

@@ -40,9 +40,15 @@ pub fn get(conn: &Connection, id: i64) -> Result<ThreadRow, StoreError> {
 }
 
 /// The thread of a page, if it has one yet.
-pub fn find(conn: &Connection, site: &SiteId, key: &ThreadKey) -> Result<Option<ThreadRow>, StoreError> {
+pub fn find(
+    conn: &Connection,
+    site: &SiteId,
+    key: &ThreadKey,
+) -> Result<Option<ThreadRow>, StoreError> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM threads WHERE site_id = ?1 AND key = ?2"))?
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM threads WHERE site_id = ?1 AND key = ?2"
+        ))?
         .query_row((site.as_str(), key.as_str()), from_row)
         .optional()?)
 }
@@ -60,13 +66,19 @@ pub fn find_or_create(
     if let Some(t) = find(conn, site, key)? {
         return Ok(t);
     }
-    conn.prepare_cached("INSERT INTO threads (site_id, key, url, title, created) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute((site.as_str(), key.as_str(), url, title, now))?;
+    conn.prepare_cached(
+        "INSERT INTO threads (site_id, key, url, title, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute((site.as_str(), key.as_str(), url, title, now))?;
     find(conn, site, key)?.ok_or(StoreError::NotFound)
 }
 
 /// The number of published comments in each of `keys` (0 for unknown pages).
-pub fn published_counts(conn: &Connection, site: &SiteId, keys: &[ThreadKey]) -> Result<Vec<u64>, StoreError> {
+pub fn published_counts(
+    conn: &Connection,
+    site: &SiteId,
+    keys: &[ThreadKey],
+) -> Result<Vec<u64>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT count(c.id) FROM threads t JOIN comments c ON c.thread_id = t.id
          WHERE t.site_id = ?1 AND t.key = ?2 AND c.status = 'published'",

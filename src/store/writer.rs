@@ -6,7 +6,7 @@
 use super::pool::panic_text;
 use super::{Connection, StoreError};
 use rusqlite::TransactionBehavior;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -31,10 +31,16 @@ impl Writer {
             .name("natter-writer".into())
             .spawn(move || run_loop(conn, rx))
             .expect("spawning the writer thread");
-        Writer { queue: Arc::new(Mutex::new(Some(tx))), thread: Arc::new(Mutex::new(Some(thread))) }
+        Writer {
+            queue: Arc::new(Mutex::new(Some(tx))),
+            thread: Arc::new(Mutex::new(Some(thread))),
+        }
     }
 
-    fn enqueue<T, E, F>(&self, f: F) -> Result<tokio::sync::oneshot::Receiver<Result<T, E>>, StoreError>
+    fn enqueue<T, E, F>(
+        &self,
+        f: F,
+    ) -> Result<tokio::sync::oneshot::Receiver<Result<T, E>>, StoreError>
     where
         T: Send + 'static,
         E: From<StoreError> + Send + 'static,
@@ -52,7 +58,11 @@ impl Writer {
             })
         });
         let queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
-        queue.as_ref().ok_or(StoreError::Closed)?.send(job).map_err(|_| StoreError::Closed)?;
+        queue
+            .as_ref()
+            .ok_or(StoreError::Closed)?
+            .send(job)
+            .map_err(|_| StoreError::Closed)?;
         Ok(rx)
     }
 
@@ -71,7 +81,9 @@ impl Writer {
         E: From<StoreError> + Send + 'static,
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
-        self.enqueue(f)?.blocking_recv().map_err(|_| StoreError::Closed)?
+        self.enqueue(f)?
+            .blocking_recv()
+            .map_err(|_| StoreError::Closed)?
     }
 
     /// Closes the queue, lets the thread commit what is queued, and waits for it.
@@ -117,8 +129,12 @@ fn begin(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>, rusqlite::E
 }
 
 /// Runs one job so that its failure (or panic) undoes only its own writes.
-fn in_savepoint<T, E: From<StoreError>>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
-    conn.execute_batch("SAVEPOINT job").map_err(StoreError::from)?;
+fn in_savepoint<T, E: From<StoreError>>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> Result<T, E>,
+) -> Result<T, E> {
+    conn.execute_batch("SAVEPOINT job")
+        .map_err(StoreError::from)?;
     let result = catch_unwind(AssertUnwindSafe(|| f(conn)))
         .unwrap_or_else(|p| Err(E::from(StoreError::Panicked(panic_text(&p)))));
     let end = match &result {

@@ -4,7 +4,7 @@
 use natter::config::{Cidr, Config};
 use natter::domain::{ModerationMode, Origin, Site, SiteId, SiteSettings};
 use reqwest::{Client, Response, StatusCode};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::PathBuf;
 
 /// The page origin registered for the test site.
@@ -17,7 +17,8 @@ impl TempDir {
     pub fn new(name: &str) -> TempDir {
         static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("natter-test-{name}-{}-{n}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("natter-test-{name}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
@@ -81,7 +82,12 @@ impl TestServer {
     pub async fn with(dir: TempDir, cfg: Config) -> TestServer {
         let server = natter::start(cfg).await.expect("server starts");
         let base = format!("http://{}", server.addr);
-        TestServer { server: Some(server), base, http: Client::new(), dir }
+        TestServer {
+            server: Some(server),
+            base,
+            http: Client::new(),
+            dir,
+        }
     }
 
     pub async fn stop(&mut self) {
@@ -96,7 +102,9 @@ impl TestServer {
 
     /// GET /api/comments for a page path of the test site.
     pub async fn thread(&self, page: &str) -> Value {
-        let res = self.get(&format!("/api/comments?url={}", enc(&page_url(page)))).await;
+        let res = self
+            .get(&format!("/api/comments?url={}", enc(&page_url(page))))
+            .await;
         assert_eq!(res.status(), StatusCode::OK);
         res.json().await.unwrap()
     }
@@ -147,11 +155,19 @@ pub fn enc(s: &str) -> String {
 }
 
 /// Asserts an error answer's status, code and (for validation) field.
-pub async fn assert_error(res: Response, status: StatusCode, code: &str, field: Option<&str>) -> Value {
+pub async fn assert_error(
+    res: Response,
+    status: StatusCode,
+    code: &str,
+    field: Option<&str>,
+) -> Value {
     assert_eq!(res.status(), status);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"], code, "{body}");
-    assert!(body["message"].as_str().is_some_and(|m| m.len() > 10), "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| m.len() > 10),
+        "{body}"
+    );
     match field {
         Some(f) => assert_eq!(body["field"], f, "{body}"),
         None => assert!(body.get("field").is_none(), "{body}"),
@@ -160,5 +176,8 @@ pub async fn assert_error(res: Response, status: StatusCode, code: &str, field: 
 }
 
 pub fn moderated(mode: ModerationMode) -> SiteSettings {
-    SiteSettings { moderation: mode, ..SiteSettings::default() }
+    SiteSettings {
+        moderation: mode,
+        ..SiteSettings::default()
+    }
 }
