@@ -106,4 +106,17 @@ mod tests {
         assert_eq!(limits.len(), 2);
         assert!(Limits::new(false).check(Kind::Post, ip).is_ok());
     }
+
+    #[test]
+    fn pruning_forgets_clients_whose_limits_refilled() {
+        let limits = Limits::new(true);
+        for i in 0..50u8 {
+            limits.check(Kind::Read, IpAddr::from([192, 0, 2, i])).unwrap();
+        }
+        assert_eq!(limits.len(), 50);
+        // One read refills in 20 ms at 50 a second.
+        std::thread::sleep(Duration::from_millis(60));
+        limits.prune();
+        assert_eq!(limits.len(), 0);
+    }
 }
