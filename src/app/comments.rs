@@ -4,7 +4,7 @@ use super::App;
 use super::cache::Answer;
 use super::view::{CommentView, Sort, ThreadAnswer, ThreadInfo, build_tree, comment_view};
 use crate::domain::comment::{Signals, judge, validate_text};
-use crate::domain::{CommentId, NewComment, Site, Status, now, rfc3339};
+use crate::domain::{CommentId, ModerationMode, NewComment, Site, Status, now, rfc3339};
 use crate::error::Error;
 use crate::keys::{FormTiming, constant_time_eq, hash_token, new_token};
 use crate::render::render;
@@ -233,12 +233,14 @@ impl App {
                 {
                     return Err(Error::Duplicate);
                 }
-                let known_author = comments::author_known(
-                    c,
-                    &site.id,
-                    new.email.as_deref(),
-                    voter_hash.as_deref(),
-                )?;
+                // Only "first" moderation asks who the author is.
+                let known_author = site.settings.moderation == ModerationMode::First
+                    && comments::author_known(
+                        c,
+                        &site.id,
+                        new.email.as_deref(),
+                        voter_hash.as_deref(),
+                    )?;
                 let verdict = judge(
                     &new.text,
                     &site.settings,

@@ -111,7 +111,9 @@ mod tests {
     fn pruning_forgets_clients_whose_limits_refilled() {
         let limits = Limits::new(true);
         for i in 0..50u8 {
-            limits.check(Kind::Read, IpAddr::from([192, 0, 2, i])).unwrap();
+            limits
+                .check(Kind::Read, IpAddr::from([192, 0, 2, i]))
+                .unwrap();
         }
         assert_eq!(limits.len(), 50);
         // One read refills in 20 ms at 50 a second.
