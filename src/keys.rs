@@ -155,3 +155,49 @@ mod tests {
         assert_ne!(tok, hash);
     }
 }
+
+/// An argon2id hash of a password, in PHC form.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    use argon2::password_hash::PasswordHasher;
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Checks a password against a stored PHC hash (constant time inside argon2).
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    use argon2::password_hash::PasswordVerifier;
+    let Ok(hash) = argon2::password_hash::phc::PasswordHash::new(phc) else {
+        return false;
+    };
+    argon2::Argon2::default()
+        .verify_password(password.as_bytes(), &hash)
+        .is_ok()
+}
+
+impl Keys {
+    /// The CSRF token of an admin session, derived from it so nothing more is stored.
+    pub fn csrf_token(&self, session_hash: &str) -> String {
+        B64.encode(&self.mac("csrf", &[session_hash.as_bytes()])[..18])
+    }
+}
+
+/// A new random secret for a session cookie or a generated password.
+pub fn random_token(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    getrandom::fill(&mut b).expect("the operating system's random source");
+    B64.encode(b)
+}
+
+#[cfg(test)]
+mod password_tests {
+    #[test]
+    fn passwords() {
+        let h = super::hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(super::verify_password("correct horse", &h));
+        assert!(!super::verify_password("wrong horse", &h));
+        assert!(!super::verify_password("x", "not a hash"));
+    }
+}

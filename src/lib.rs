@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! natter: a self-hosted comment service. This crate wires the modules and
 //! starts the server; `main.rs` only parses the command line.
 

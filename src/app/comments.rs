@@ -274,7 +274,7 @@ impl App {
         if row.status == Status::Published {
             self.cache.invalidate(&page.site.id, &page.key);
         }
-        tracing::info!(comment = %row.id, site = %page.site.id, status = row.status.as_str(), "comment posted");
+        tracing::debug!(comment = %row.id, site = %page.site.id, status = row.status.as_str(), "comment posted");
         Ok(Posted {
             comment: comment_view(&row, &self.keys),
             edit_token: token,

@@ -60,7 +60,7 @@ pub fn send(
             .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         r
     } else {
-        Response::new(answer.json.clone().into())
+        Response::new(answer.plain().into())
     };
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

@@ -59,7 +59,7 @@ fn load(path: &str) -> Option<(Arc<Answer>, &'static str)> {
     let mut encoded = ENCODED.lock().unwrap_or_else(|p| p.into_inner());
     let answer = encoded
         .entry(format!("{path}:{key}"))
-        .or_insert_with(|| Arc::new(Answer::from_bytes(file.data.into_owned(), &key)))
+        .or_insert_with(|| Arc::new(Answer::from_bytes(&file.data, &key)))
         .clone();
     Some((answer, mime))
 }

@@ -68,7 +68,7 @@ pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallib
         .unify()
         .recover(error::recover)
         .unify();
-    cors::wrap(&ctx, all).with(warp::trace::request())
+    cors::wrap(&ctx, all)
 }
 
 /// The OpenAPI document served at `/api/openapi.json`.

@@ -29,7 +29,7 @@ pub struct CommentRow {
 const COLUMNS: &str = "id, thread_id, parent_id, status, name, email, website, text, html, ip_hash, \
                        voter_hash, edit_hash, edit_until, created, edited, likes, dislikes";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CommentRow> {
+pub(super) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CommentRow> {
     let status: String = r.get(3)?;
     Ok(CommentRow {
         id: CommentId(r.get(0)?),

@@ -2,8 +2,10 @@
 //! in batches; a small pool of read-only connections serves reads. Both run
 //! off the async runtime.
 
+pub mod admins;
 pub mod comments;
 mod migrate;
+pub mod moderation;
 mod pool;
 pub mod sites;
 pub mod threads;
