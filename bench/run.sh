@@ -1,0 +1,345 @@
+#!/usr/bin/env bash
+# natter's benchmark (DESIGN §12), in one command from the repository root:
+#
+#   bench/run.sh
+#
+# Installs wrk and nginx-light with apt-get when they are missing, builds the
+# release binary, seeds the §12 workload through the API (a thread of 200
+# comments, 500 threads of 5, 100 authors), then on 127.0.0.1 only, with wrk
+# (2 threads, `Accept-Encoding: gzip, br`, --latency) at 64 and 8 connections:
+# reads the 200-comment thread, reads the same bytes from nginx as a static
+# file, reads counts for 20 pages, posts new comments (rate limits off). Then
+# natter's memory after the run, its memory with 100,000 comments, and the
+# median time from start to the first answered /healthz over 5 fresh starts.
+# Prints a Markdown summary at the end. Everything it starts is stopped on
+# exit; its files live in a temp directory that is removed (BENCH_KEEP=1
+# keeps it).
+#
+# Settings (environment):
+#   CARGO_TARGET_DIR      where cargo builds (default: target)
+#   BENCH_DURATION        each wrk run (default: 10s)
+#   BENCH_CONNECTIONS     connection counts (default: "64 8")
+#   BENCH_BIG_COMMENTS    comments for the memory figure; 0 skips it (default: 100000)
+#   BENCH_STARTS          fresh starts to time (default: 5)
+#   BENCH_SKIP_BUILD=1    use the binary already built
+#   BENCH_KEEP=1          keep the temp directory (logs, wrk output)
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+DURATION=${BENCH_DURATION:-10s}
+CONNECTIONS=${BENCH_CONNECTIONS:-"64 8"}
+THREADS=2
+BIG_COMMENTS=${BENCH_BIG_COMMENTS:-100000}
+STARTS=${BENCH_STARTS:-5}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
+ACCEPT='Accept-Encoding: gzip, br'
+
+log() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- tools
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+if ((${#need[@]})); then
+    log "installing ${need[*]}"
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+"$NGINX" -V 2>&1 | grep -q http_gzip_static_module || die "this nginx has no gzip_static module"
+
+# ---------------------------------------------------------------- build
+REV="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src Cargo.toml Cargo.lock migrations 2>/dev/null || echo ' (with uncommitted changes)')"
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+    command -v cargo >/dev/null 2>&1 || die "cargo is needed to build natter (see README.md)"
+    log "building natter (release, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
+    cargo build --release --quiet
+fi
+BIN=$(cd "$CARGO_TARGET_DIR/release" && pwd)/natter
+[ -x "$BIN" ] || die "no binary at $BIN"
+
+# ---------------------------------------------------------------- processes
+W=$(mktemp -d /tmp/natter-bench.XXXXXX)
+chmod 755 "$W"   # nginx's workers (user nobody) read the static files under it
+NATTER_PID=""
+NGINX_PID=""
+
+stop_pid() {  # $1: pid; TERM, then KILL after 10 s
+    local pid=$1 i
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for i in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$?
+    stop_pid "$NATTER_PID"
+    NATTER_PID=""
+    stop_pid "$NGINX_PID"
+    NGINX_PID=""
+    if [ "${BENCH_KEEP:-0}" = 1 ]; then
+        echo "bench: files kept in $W" >&2
+    else
+        rm -rf "$W"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cat >"$W/natter.toml" <<'EOF'
+[[site]]
+id = "bench"
+origins = ["https://blog.example.org"]
+
+[rate_limit]
+enabled = false
+
+[spam]
+min_seconds = 0
+EOF
+
+start_natter() {  # $1: a new directory for its database and logs; sets NATTER_PID and NATTER_URL
+    local dir=$1 i
+    mkdir -p "$dir"
+    "$BIN" serve --config "$W/natter.toml" --listen 127.0.0.1:0 --database "$dir/natter.db" \
+        >"$dir/stdout.log" 2>"$dir/stderr.log" &
+    NATTER_PID=$!
+    NATTER_URL=""
+    for i in $(seq 1 300); do
+        NATTER_URL=$(sed -n 's|^natter listening on \(http://127\.0\.0\.1:[0-9]*\).*|\1|p' "$dir/stdout.log")
+        [ -n "$NATTER_URL" ] && return 0
+        kill -0 "$NATTER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$dir/stderr.log" >&2
+    die "natter did not start"
+}
+
+stop_natter() {
+    stop_pid "$NATTER_PID"
+    NATTER_PID=""
+}
+
+# ---------------------------------------------------------------- wrk
+declare -A R   # "name,connections" -> the BENCH line of that run
+
+field() {  # $1: a BENCH line, $2: a key
+    sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"
+}
+
+run_wrk() {  # $1: name, $2: connections, $3: url, $4: script, rest: script arguments
+    local name=$1 conns=$2 url=$3 script=$4 out line
+    shift 4
+    local extra=()
+    if (($#)); then extra=(-- "$@"); fi
+    out="$W/wrk-$name-$conns.txt"
+    echo "-- $name, $conns connections" >&2
+    wrk -t"$THREADS" -c"$conns" -d"$DURATION" --timeout 5s --latency -H "$ACCEPT" \
+        -s "$script" "$url" "${extra[@]}" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed ($name)"; }
+    line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; die "wrk printed no result ($name)"; }
+    R["$name,$conns"]=$line
+    printf '   %s req/s, p50 %s us, p99 %s us\n' "$(field "$line" rps)" "$(field "$line" p50_us)" \
+        "$(field "$line" p99_us)" >&2
+}
+
+# ---------------------------------------------------------------- the run
+LOAD_BEFORE=$(uptime)
+log "seeding the workload"
+start_natter "$W/main"
+echo "natter at $NATTER_URL (pid $NATTER_PID)" >&2
+python3 bench/seed.py seed "$NATTER_URL" >&2
+
+mkdir -p "$W/static" "$W/nginx-tmp"
+python3 bench/seed.py fetch "$NATTER_URL" "$W/static" >"$W/fetch.txt"
+cat "$W/fetch.txt" >&2
+PLAIN_BYTES=$(sed -n 's/^THREAD_PLAIN_BYTES=//p' "$W/fetch.txt")
+GZIP_BYTES=$(sed -n 's/^THREAD_GZIP_BYTES=//p' "$W/fetch.txt")
+chmod 644 "$W/static/"*
+
+NGINX_PORT=$(python3 bench/seed.py port)
+sed -e "s|@DIR@|$W|g" -e "s|@PORT@|$NGINX_PORT|g" bench/nginx.conf >"$W/nginx.conf"
+"$NGINX" -p "$W" -c "$W/nginx.conf" -e "$W/nginx-error.log" >"$W/nginx.out" 2>&1 &
+NGINX_PID=$!
+NGINX_URL="http://127.0.0.1:$NGINX_PORT"
+for i in $(seq 1 100); do
+    python3 bench/seed.py same "$NGINX_URL/thread.json" "$W/static/thread.json.gz" >"$W/same.txt" 2>&1 && break
+    kill -0 "$NGINX_PID" 2>/dev/null || { cat "$W/nginx.out" "$W/nginx-error.log" >&2; die "nginx did not start"; }
+    [ "$i" -lt 100 ] || { cat "$W/same.txt" >&2; die "nginx does not send the thread's bytes"; }
+    sleep 0.1
+done
+cat "$W/same.txt" >&2
+
+ENC_BIG='https%3A%2F%2Fblog.example.org%2Fpost%2Fbig'
+THREAD_PATH="/api/comments?url=$ENC_BIG&limit=200"
+COUNTS_PATH="/api/counts?$(for n in $(seq 1 20); do printf 'url=https%%3A%%2F%%2Fblog.example.org%%2Fpost%%2F%d&' "$n"; done)"
+COUNTS_PATH=${COUNTS_PATH%&}
+
+log "reads (wrk: $THREADS threads, $DURATION each)"
+for c in $CONNECTIONS; do
+    run_wrk thread "$c" "$NATTER_URL$THREAD_PATH" bench/report.lua
+    run_wrk nginx "$c" "$NGINX_URL/thread.json" bench/report.lua
+    run_wrk counts "$c" "$NATTER_URL$COUNTS_PATH" bench/report.lua
+done
+stop_pid "$NGINX_PID"
+NGINX_PID=""
+
+log "new comments (rate limits off)"
+for c in $CONNECTIONS; do
+    run_wrk post "$c" "$NATTER_URL" bench/post.lua "c$c"
+done
+
+python3 bench/seed.py mem "$NATTER_PID" >"$W/mem-main.txt"
+RSS_KIB=$(sed -n 's/^RSS_KIB=//p' "$W/mem-main.txt")
+HWM_KIB=$(sed -n 's/^HWM_KIB=//p' "$W/mem-main.txt")
+POSTED=0
+for c in $CONNECTIONS; do
+    POSTED=$((POSTED + $(field "${R[post,$c]}" created)))
+done
+MAIN_COMMENTS=$((2700 + POSTED))
+stop_natter
+# Every 201 must be in the database; requests still in flight when wrk
+# stopped may add at most one comment per connection.
+STORED=$(python3 bench/seed.py rows "$W/main/natter.db" | sed -n 's/^ROWS=//p')
+IN_FLIGHT=0
+for c in $CONNECTIONS; do IN_FLIGHT=$((IN_FLIGHT + c)); done
+if [ "$STORED" -ge "$MAIN_COMMENTS" ] && [ "$STORED" -le $((MAIN_COMMENTS + IN_FLIGHT)) ]; then
+    DURABLE="yes: $STORED comments stored for $MAIN_COMMENTS answered 201"
+else
+    DURABLE="**no**: $STORED comments stored for $MAIN_COMMENTS answered 201 (up to $IN_FLIGHT more may have been in flight)"
+fi
+echo "database after stop: $DURABLE" >&2
+
+BIG_RSS_KIB=""
+BIG_HWM_KIB=""
+COLD_RSS_KIB=""
+COLD_HWM_KIB=""
+BULK_THREADS=0
+if [ "$BIG_COMMENTS" -gt 0 ]; then
+    log "memory with $BIG_COMMENTS comments (fresh database)"
+    start_natter "$W/big"
+    python3 bench/seed.py seed "$NATTER_URL" >&2
+    python3 bench/seed.py bulk "$NATTER_URL" "$BIG_COMMENTS" >"$W/bulk.txt"
+    cat "$W/bulk.txt" >&2
+    python3 bench/seed.py mem "$NATTER_PID" >"$W/mem-cold.txt"
+    COLD_RSS_KIB=$(sed -n 's/^RSS_KIB=//p' "$W/mem-cold.txt")
+    COLD_HWM_KIB=$(sed -n 's/^HWM_KIB=//p' "$W/mem-cold.txt")
+    BULK_THREADS=$(sed -n 's/^BULK_THREADS=//p' "$W/bulk.txt")
+    python3 bench/seed.py warm "$NATTER_URL" "$BULK_THREADS" >&2
+    python3 bench/seed.py mem "$NATTER_PID" >"$W/mem-big.txt"
+    BIG_RSS_KIB=$(sed -n 's/^RSS_KIB=//p' "$W/mem-big.txt")
+    BIG_HWM_KIB=$(sed -n 's/^HWM_KIB=//p' "$W/mem-big.txt")
+    stop_natter
+fi
+
+log "start to first answered request ($STARTS fresh starts)"
+python3 bench/seed.py start "$BIN" "$W/natter.toml" "$W/starts" "$STARTS" >"$W/starts.txt"
+cat "$W/starts.txt" >&2
+START_MS=$(sed -n 's/^START_MS=//p' "$W/starts.txt")
+START_ALL=$(sed -n 's/^START_MS_ALL=//p' "$W/starts.txt")
+LOAD_AFTER=$(uptime)
+
+# ---------------------------------------------------------------- summary
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+yes_no() { if "$@"; then echo yes; else echo "**no**"; fi; }
+
+errors_of() {  # wrk's socket errors and answers >= 400, or for posts every answer other than 201
+    local l=$1 n
+    n=$(($(field "$l" err_connect) + $(field "$l" err_read) + $(field "$l" err_write) + $(field "$l" err_timeout)))
+    if [ -n "$(field "$l" other)" ]; then
+        n=$((n + $(field "$l" held) + $(field "$l" other)))
+        if [ "$(field "$l" other)" != 0 ]; then
+            echo "$n (last status $(field "$l" last_other))"
+            return
+        fi
+    else
+        n=$((n + $(field "$l" err_status)))
+    fi
+    echo "$n"
+}
+
+row() {  # $1: label, $2: name, $3: connections, $4: target text, $5: met
+    local l=${R[$2,$3]} rate
+    rate=$(field "$l" rps)
+    [ "$2" = post ] && rate=$(field "$l" created_per_s)
+    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s |\n' "$1" "$3" "$rate" "$(ms "$(field "$l" p50_us)")" \
+        "$(ms "$(field "$l" p99_us)")" "$(errors_of "$l")" "$4" "$5"
+}
+
+FIRST_C=${CONNECTIONS%% *}
+{
+    echo
+    echo "## natter benchmark"
+    echo
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+    if [ "${BENCH_SKIP_BUILD:-0}" = 1 ]; then
+        echo "- natter: work tree at $REV when the run began; binary $BIN, not built by this run"
+    else
+        echo "- natter: $REV, built by this run at $BIN"
+    fi
+    echo "- wrk $THREADS threads, $DURATION per run, header \`$ACCEPT\`, loopback; nginx $("$NGINX" -v 2>&1 | sed 's|.*/||')"
+    echo "- load before: $(sed 's/.*load average/load average/' <<<"$LOAD_BEFORE")"
+    echo "- load after: $(sed 's/.*load average/load average/' <<<"$LOAD_AFTER")"
+    echo "- 200-comment answer: $PLAIN_BYTES bytes, $GZIP_BYTES gzip"
+    echo
+    echo "| benchmark | connections | per second | p50 ms | p99 ms | errors | §12 target | met |"
+    echo "|---|---|---|---|---|---|---|---|"
+    for c in $CONNECTIONS; do
+        tl=${R[thread,$c]}
+        if [ "$c" = "$FIRST_C" ]; then
+            row "read the 200-comment thread" thread "$c" "≥ 20,000/s, p99 ≤ 10 ms" \
+                "$(yes_no ge "$(field "$tl" rps)" 20000)$(le "$(field "$tl" p99_us)" 10000 || echo ' (p99 **no**)')"
+        else
+            row "read the 200-comment thread" thread "$c" "" ""
+        fi
+        row "same bytes from nginx (static file)" nginx "$c" "" ""
+        ratio=$(awk -v a="$(field "$tl" rps)" -v b="$(field "${R[nginx,$c]}" rps)" 'BEGIN { printf "%.2f", a / b }')
+        if [ "$c" = "$FIRST_C" ]; then
+            printf '| natter / nginx | %s | %s | | | | ≥ 0.70 | %s |\n' "$c" "$ratio" "$(yes_no ge "$ratio" 0.70)"
+        else
+            printf '| natter / nginx | %s | %s | | | | | |\n' "$c" "$ratio"
+        fi
+        if [ "$c" = "$FIRST_C" ]; then
+            row "counts for 20 pages" counts "$c" "≥ 20,000/s" "$(yes_no ge "$(field "${R[counts,$c]}" rps)" 20000)"
+        else
+            row "counts for 20 pages" counts "$c" "" ""
+        fi
+    done
+    for c in $CONNECTIONS; do
+        if [ "$c" = "$FIRST_C" ]; then
+            row "new comments (201s per second)" post "$c" "≥ 5,000/s" \
+                "$(yes_no ge "$(field "${R[post,$c]}" created_per_s)" 5000)"
+        else
+            row "new comments (201s per second)" post "$c" "" ""
+        fi
+    done
+    echo
+    echo "| figure | value | §12 target | met |"
+    echo "|---|---|---|---|"
+    echo "| RSS after the run ($MAIN_COMMENTS comments: 2,700 seeded + $POSTED posted) | $(mib "$RSS_KIB") MiB (peak $(mib "$HWM_KIB") MiB) | ≤ 30 MiB | $(yes_no le "$RSS_KIB" 30720) |"
+    if [ -n "$BIG_RSS_KIB" ]; then
+        echo "| RSS with $BIG_COMMENTS comments, after seeding, before any read | $(mib "$COLD_RSS_KIB") MiB (peak $(mib "$COLD_HWM_KIB") MiB) | ≤ 60 MiB | $(yes_no le "$COLD_RSS_KIB" 61440) |"
+        echo "| RSS with $BIG_COMMENTS comments, then each of its $((BULK_THREADS + 501)) threads read once | $(mib "$BIG_RSS_KIB") MiB (peak $(mib "$BIG_HWM_KIB") MiB) | ≤ 60 MiB | $(yes_no le "$BIG_RSS_KIB" 61440) |"
+    fi
+    echo "| every 201 stored (rows counted after natter stopped) | $DURABLE | each 201 durable | $(case $DURABLE in yes*) echo yes ;; *) echo '**no**' ;; esac) |"
+    echo "| start to first answered /healthz, median of $STARTS | $START_MS ms ($START_ALL) | ≤ 100 ms | $(yes_no le "$START_MS" 100) |"
+    echo
+    echo "Errors: socket errors and answers ≥ 400 from wrk; for new comments, every answer other than 201 (202 held, 409, 5xx…)."
+    echo "Targets are for $FIRST_C connections. Latencies are wrk's (not corrected for coordinated omission)."
+} | tee "$W/summary.md"

@@ -1,0 +1,351 @@
+#!/usr/bin/env python3
+"""Helpers for bench/run.sh: seed natter through its public API, fetch the
+answer nginx will serve, read a process's memory, time natter's start.
+
+Standard library only. Every loop is bounded; every request goes to the
+loopback address given on the command line.
+
+    seed.py seed  BASE                      the DESIGN §12 workload (2,700 comments)
+    seed.py bulk  BASE TOTAL                add comments until the site holds TOTAL
+    seed.py warm  BASE THREADS              GET every thread once (fills natter's cache)
+    seed.py fetch BASE OUTDIR               store the 200-comment answer, plain and gzip
+    seed.py same  URL FILE                  check a server sends FILE's bytes, gzip-encoded
+    seed.py mem   PID                       VmRSS and VmHWM in KiB
+    seed.py start BIN CONFIG WORKDIR RUNS   median time from spawn to the first 200 of /healthz
+    seed.py port                            a free loopback port
+    seed.py rows  DBFILE                    comments stored (read-only, once natter has stopped)
+"""
+
+import gzip
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+SITE = "https://blog.example.org"
+BIG_THREAD = SITE + "/post/big"
+SMALL_THREADS = 500          # threads of 5 comments: /post/1 … /post/500
+AUTHORS = 100                # "Author 0" … "Author 99"
+BIG_TOP, BIG_REPLIES = 120, 80
+
+WORDS = (
+    "the a comment thread reply post page reader writer server answer cache "
+    "question point idea agree disagree thanks useful clear wrong right "
+    "example detail later earlier version update release change bug fix "
+    "test measure number figure time memory disk note link source code"
+).split()
+
+
+def page(n):
+    return f"{SITE}/post/{n}"
+
+
+def text_for(rng, tag):
+    """A unique comment text of one to four sentences, sometimes with Markdown."""
+    sentences = []
+    for _ in range(rng.randint(1, 4)):
+        words = [rng.choice(WORDS) for _ in range(rng.randint(6, 18))]
+        if rng.random() < 0.3:
+            i = rng.randrange(len(words))
+            words[i] = f"*{words[i]}*"
+        if rng.random() < 0.15:
+            i = rng.randrange(len(words))
+            words[i] = f"`{words[i]}`"
+        sentences.append(" ".join(words).capitalize() + ".")
+    body = " ".join(sentences)
+    if rng.random() < 0.1:
+        body += " See [the notes](https://blog.example.org/notes)."
+    return f"{body} ({tag})"
+
+
+class Client:
+    """One keep-alive connection to natter."""
+
+    def __init__(self, base):
+        u = urllib.parse.urlsplit(base)
+        self.host, self.port = u.hostname, u.port
+        self.conn = None
+
+    def request(self, method, path, body=None, headers=None):
+        hdrs = dict(headers or {})
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            hdrs["Content-Type"] = "application/json"
+        for attempt in range(2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            try:
+                self.conn.request(method, path, body=data, headers=hdrs)
+                res = self.conn.getresponse()
+                return res.status, res.getheaders(), res.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def post(self, url, text, name, parent=None):
+        body = {"text": text, "name": name}
+        if parent is not None:
+            body["parent"] = parent
+        path = "/api/comments?url=" + urllib.parse.quote(url, safe="")
+        status, _, raw = self.request("POST", path, body)
+        if status not in (201, 202):
+            raise SystemExit(f"POST {url} answered {status}: {raw[:300]!r}")
+        return json.loads(raw)["comment"]["id"], status
+
+
+def run_parallel(jobs, workers, base):
+    """Runs job(client) for each job on `workers` threads, each with its own connection."""
+    lock = threading.Lock()
+    queue = list(reversed(jobs))
+    errors = []
+
+    def worker():
+        client = Client(base)
+        while True:
+            with lock:
+                if not queue or errors:
+                    return
+                job = queue.pop()
+            try:
+                job(client)
+            except BaseException as e:  # noqa: BLE001 - reported below
+                with lock:
+                    errors.append(e)
+                return
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise SystemExit(f"seeding failed: {errors[0]}")
+
+
+def seed(base):
+    rng = random.Random(12)
+    held = 0
+    client = Client(base)
+    started = time.monotonic()
+    # The 200-comment thread: 120 top-level comments, then 80 replies; the
+    # first 60 replies answer every other top-level comment, the last 20
+    # answer those replies, so the tree is two levels deep in places.
+    top = []
+    for i in range(BIG_TOP):
+        cid, st = client.post(BIG_THREAD, text_for(rng, f"big top {i}"), f"Author {i % AUTHORS}")
+        top.append(cid)
+        held += st == 202
+    replies = []
+    for i in range(BIG_REPLIES):
+        parent = top[(2 * i) % BIG_TOP] if i < 60 else replies[(i - 60) * 3 % 60]
+        cid, st = client.post(BIG_THREAD, text_for(rng, f"big reply {i}"), f"Author {(i * 7) % AUTHORS}", parent)
+        replies.append(cid)
+        held += st == 202
+
+    # 500 threads of 5: three top-level comments and two replies each.
+    texts = {n: [text_for(rng, f"small {n} {k}") for k in range(5)] for n in range(1, SMALL_THREADS + 1)}
+    counter = {"held": 0}
+    lock = threading.Lock()
+
+    def small(n):
+        def job(c):
+            url = page(n)
+            ids = []
+            h = 0
+            for k in range(3):
+                cid, st = c.post(url, texts[n][k], f"Author {(n + k) % AUTHORS}")
+                ids.append(cid)
+                h += st == 202
+            for k in (3, 4):
+                _, st = c.post(url, texts[n][k], f"Author {(n * 3 + k) % AUTHORS}", ids[k - 3])
+                h += st == 202
+            with lock:
+                counter["held"] += h
+        return job
+
+    run_parallel([small(n) for n in range(1, SMALL_THREADS + 1)], 16, base)
+    held += counter["held"]
+    total = BIG_TOP + BIG_REPLIES + 5 * SMALL_THREADS
+    print(f"seeded {total} comments ({held} held for moderation) in {time.monotonic() - started:.1f} s")
+    if held:
+        raise SystemExit("some seeded comments were held for moderation; the workload is wrong")
+
+
+def bulk(base, total):
+    """Adds top-level comments to further threads (/post/1001 …, 50 each) until
+    the site holds `total` comments, counting the 2,700 of the workload."""
+    have = BIG_TOP + BIG_REPLIES + 5 * SMALL_THREADS
+    need = max(0, total - have)
+    per_thread = 50
+    started = time.monotonic()
+    chunk = 500
+    jobs = []
+    for start in range(0, need, chunk):
+        def job(c, start=start):
+            rng = random.Random(start)
+            for i in range(start, min(start + chunk, need)):
+                c.post(page(1001 + i // per_thread), text_for(rng, f"bulk {i}"), f"Author {i % AUTHORS}")
+        jobs.append(job)
+    run_parallel(jobs, 24, base)
+    took = time.monotonic() - started
+    threads = (need + per_thread - 1) // per_thread
+    print(f"added {need} comments over {threads} threads in {took:.1f} s")
+    print(f"BULK_THREADS={threads}")
+
+
+def warm(base, extra_threads):
+    """GETs every thread once with gzip, as readers would, so every answer is cached."""
+    urls = [BIG_THREAD] + [page(n) for n in range(1, SMALL_THREADS + 1)]
+    urls += [page(1001 + k) for k in range(int(extra_threads))]
+    jobs = []
+    for u in urls:
+        def job(c, u=u):
+            path = "/api/comments?limit=200&url=" + urllib.parse.quote(u, safe="")
+            status, _, _ = c.request("GET", path, headers={"Accept-Encoding": "gzip, br"})
+            if status != 200:
+                raise SystemExit(f"GET {u} answered {status}")
+        jobs.append(job)
+    run_parallel(jobs, 8, base)
+    print(f"read {len(urls)} threads once")
+
+
+def count_tree(comments):
+    return sum(1 + count_tree(c.get("replies") or []) for c in comments)
+
+
+def fetch(base, outdir):
+    client = Client(base)
+    path = "/api/comments?limit=200&url=" + urllib.parse.quote(BIG_THREAD, safe="")
+    status, headers, plain = client.request("GET", path)
+    if status != 200:
+        raise SystemExit(f"GET thread answered {status}")
+    status, headers, gz = client.request("GET", path, headers={"Accept-Encoding": "gzip, br"})
+    enc = dict((k.lower(), v) for k, v in headers).get("content-encoding")
+    if status != 200 or enc != "gzip":
+        raise SystemExit(f"GET thread with gzip answered {status}, Content-Encoding {enc!r}")
+    if gzip.decompress(gz) != plain:
+        raise SystemExit("the gzip answer does not decompress to the plain one")
+    n = count_tree(json.loads(plain)["comments"])
+    if n != BIG_TOP + BIG_REPLIES:
+        raise SystemExit(f"the thread answer holds {n} comments, not {BIG_TOP + BIG_REPLIES}")
+    with open(os.path.join(outdir, "thread.json"), "wb") as f:
+        f.write(plain)
+    with open(os.path.join(outdir, "thread.json.gz"), "wb") as f:
+        f.write(gz)
+    print(f"THREAD_PLAIN_BYTES={len(plain)}")
+    print(f"THREAD_GZIP_BYTES={len(gz)}")
+    print(f"THREAD_COMMENTS={n}")
+
+
+def same(url, file):
+    with open(file, "rb") as f:
+        want = f.read()
+    u = urllib.parse.urlsplit(url)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    c.request("GET", u.path + (("?" + u.query) if u.query else ""), headers={"Accept-Encoding": "gzip, br"})
+    r = c.getresponse()
+    got = r.read()
+    enc = r.getheader("Content-Encoding")
+    if r.status != 200 or enc != "gzip" or got != want:
+        raise SystemExit(f"{url} answered {r.status}, Content-Encoding {enc!r}, {len(got)} bytes; "
+                         f"expected 200, gzip, the {len(want)} bytes of {file}")
+    print(f"{url} sends the same {len(got)} gzip bytes (Content-Type {r.getheader('Content-Type')})")
+
+
+def mem(pid):
+    fields = {}
+    with open(f"/proc/{int(pid)}/status") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in ("VmRSS", "VmHWM"):
+                fields[k] = int(v.split()[0])
+    print(f"RSS_KIB={fields['VmRSS']}")
+    print(f"HWM_KIB={fields['VmHWM']}")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def healthz_ok(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            head = s.recv(64)
+            return head.startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
+
+
+def start(binary, config, workdir, runs):
+    times = []
+    for i in range(int(runs)):
+        db_dir = os.path.join(workdir, f"start-{i}")
+        os.makedirs(db_dir)
+        port = free_port()
+        argv = [binary, "serve", "--config", config, "--listen", f"127.0.0.1:{port}",
+                "--database", os.path.join(db_dir, "natter.db")]
+        with open(os.path.join(db_dir, "out.log"), "wb") as out:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
+            took = None
+            try:
+                deadline = t0 + 10
+                while time.perf_counter() < deadline:
+                    if healthz_ok(port):
+                        took = time.perf_counter() - t0
+                        break
+                    if proc.poll() is not None:
+                        break
+                    time.sleep(0.0005)
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        if took is None:
+            raise SystemExit(f"natter did not answer /healthz within 10 s (start {i}); see {db_dir}/out.log")
+        times.append(took * 1000)
+        print(f"start {i + 1}: {took * 1000:.1f} ms")
+    print(f"START_MS_ALL={' '.join(f'{t:.1f}' for t in times)}")
+    print(f"START_MS={statistics.median(times):.1f}")
+
+
+def rows(db):
+    import sqlite3
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    (n,) = conn.execute("SELECT count(*) FROM comments").fetchone()
+    conn.close()
+    print(f"ROWS={n}")
+
+
+def main(argv):
+    if len(argv) < 2:
+        raise SystemExit(__doc__)
+    cmd, args = argv[1], argv[2:]
+    table = {"seed": seed, "bulk": lambda b, t: bulk(b, int(t)), "warm": warm, "fetch": fetch,
+             "same": same, "mem": mem, "start": start, "port": lambda: print(free_port()), "rows": rows}
+    if cmd not in table:
+        raise SystemExit(__doc__)
+    table[cmd](*args)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
