@@ -50,6 +50,11 @@ enum Command {
         #[command(subcommand)]
         action: SiteAction,
     },
+    /// Add, list or remove moderators, or change a password.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
     /// Load and check the configuration, then say what it holds.
     CheckConfig {
         #[command(flatten)]
@@ -62,6 +67,33 @@ enum Command {
         /// Address of the server (default: the configured listen address).
         #[arg(long)]
         listen: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Add a moderator; the password is read from standard input.
+    Add {
+        #[command(flatten)]
+        common: Common,
+        username: String,
+    },
+    /// Set a new password (read from standard input) and end every session.
+    Passwd {
+        #[command(flatten)]
+        common: Common,
+        username: String,
+    },
+    /// List the moderators.
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Remove a moderator.
+    Remove {
+        #[command(flatten)]
+        common: Common,
+        username: String,
     },
 }
 
@@ -151,6 +183,7 @@ fn run(cli: Cli) -> Result<(), StartupError> {
             runtime.block_on(crate::serve_until_signal(config))
         }
         Command::Site { action } => site(action),
+        Command::Admin { action } => admin(action),
         Command::CheckConfig { common } => {
             let config = load(&common, None, Vec::new())?;
             println!("configuration is valid");
@@ -295,5 +328,112 @@ fn healthcheck(addr: std::net::SocketAddr) -> Result<(), StartupError> {
         Ok(())
     } else {
         Err(fail(format!("answer was {status:?}")))
+    }
+}
+
+/// Reads a new password from standard input (one line).
+fn read_password() -> Result<String, StartupError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        eprint!("New password (at least 10 characters; it will show as you type): ");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| StartupError::Usage(format!("cannot read the password: {e}")))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.chars().count() < 10 {
+        return Err(StartupError::Usage(
+            "the password must have at least 10 characters; send it on standard input, \
+             like: printf '%s' 'my long password' | natter admin add jo"
+                .into(),
+        ));
+    }
+    Ok(password)
+}
+
+fn admin(action: AdminAction) -> Result<(), StartupError> {
+    use crate::store::admins;
+    let hash = |p: &str| crate::keys::hash_password(p).map_err(StartupError::Usage);
+    match action {
+        AdminAction::Add { common, username } => {
+            let username = username.trim().to_string();
+            if username.is_empty()
+                || username.chars().count() > 64
+                || username.chars().any(char::is_whitespace)
+            {
+                return Err(StartupError::Usage(
+                    "a username has 1 to 64 characters and no spaces".into(),
+                ));
+            }
+            let password_hash = hash(&read_password()?)?;
+            let db = open_db(&common)?;
+            let name = username.clone();
+            let added = db
+                .write_blocking(move |c| {
+                    admins::insert(c, &name, &password_hash, crate::domain::now())
+                })
+                .map_err(db_err(&db));
+            db.close();
+            if !added? {
+                return Err(StartupError::Usage(format!(
+                    "there is already an admin {username:?}; use `natter admin passwd {username}` to change the password"
+                )));
+            }
+            println!("admin {username} added");
+            Ok(())
+        }
+        AdminAction::Passwd { common, username } => {
+            let password_hash = hash(&read_password()?)?;
+            let db = open_db(&common)?;
+            let name = username.clone();
+            let result = db.write_blocking(move |c| admins::set_password(c, &name, &password_hash));
+            db.close();
+            match result {
+                Ok(()) => {
+                    println!("password of {username} changed; their sessions have ended");
+                    Ok(())
+                }
+                Err(store::StoreError::NotFound) => Err(StartupError::Usage(format!(
+                    "there is no admin {username:?}; `natter admin list` shows them"
+                ))),
+                Err(e) => Err(StartupError::Database {
+                    path: db.path().display().to_string(),
+                    message: e.to_string(),
+                }),
+            }
+        }
+        AdminAction::List { common } => {
+            let db = open_db(&common)?;
+            let list = db.write_blocking(admins::list).map_err(db_err(&db));
+            db.close();
+            for a in list? {
+                println!(
+                    "{}\tsince {}",
+                    a.username,
+                    crate::domain::rfc3339(a.created)
+                );
+            }
+            Ok(())
+        }
+        AdminAction::Remove { common, username } => {
+            let db = open_db(&common)?;
+            let name = username.clone();
+            let result = db.write_blocking(move |c| admins::remove(c, &name));
+            db.close();
+            match result {
+                Ok(()) => {
+                    println!("admin {username} removed");
+                    Ok(())
+                }
+                Err(store::StoreError::NotFound) => Err(StartupError::Usage(format!(
+                    "there is no admin {username:?}; `natter admin list` shows them"
+                ))),
+                Err(e) => Err(StartupError::Database {
+                    path: db.path().display().to_string(),
+                    message: e.to_string(),
+                }),
+            }
+        }
     }
 }

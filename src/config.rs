@@ -24,6 +24,8 @@ pub struct Config {
     pub spam_min_seconds: u32,
     pub smtp: Option<Smtp>,
     pub log_json: bool,
+    /// The first admin's password (`NATTER_ADMIN_PASSWORD`), used when there is no admin yet.
+    pub admin_password: Option<String>,
 }
 
 impl Default for Config {
@@ -38,6 +40,7 @@ impl Default for Config {
             spam_min_seconds: 3,
             smtp: None,
             log_json: false,
+            admin_password: None,
         }
     }
 }
@@ -267,6 +270,7 @@ impl Config {
         if let (Some(smtp), Some(pw)) = (config.smtp.as_mut(), env_get("NATTER_SMTP_PASSWORD")) {
             smtp.password = Some(pw);
         }
+        config.admin_password = env_get("NATTER_ADMIN_PASSWORD").filter(|p| !p.is_empty());
         let log_format = env_get("NATTER_LOG_FORMAT")
             .or(parsed.log_format)
             .unwrap_or_else(|| "text".into());

@@ -49,6 +49,19 @@ pub enum Error {
     UnsupportedMediaType,
     #[error("The request is too large: the most natter accepts is 64 KiB.")]
     PayloadTooLarge,
+    #[error("You are not allowed to post here.")]
+    Banned,
+    #[error("Please sign in to the admin page first.")]
+    NotSignedIn,
+    #[error(
+        "The page's security token is missing or out of date. Reload the admin page and try again."
+    )]
+    CsrfMismatch,
+    #[error("The username or password is not right.")]
+    LoginFailed,
+    /// The change clashes with what is stored; the message says how.
+    #[error("{0}")]
+    Conflict(String),
     #[error("Something went wrong on the server. Please try again in a moment.")]
     Internal(String),
 }

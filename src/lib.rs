@@ -64,12 +64,16 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
             path: db_path.clone(),
             message: e.to_string(),
         })?;
+    let db_error = |e: String| StartupError::Database {
+        path: db_path.clone(),
+        message: e,
+    };
     register_demo_site(&app, addr)
         .await
-        .map_err(|e| StartupError::Database {
-            path: db_path,
-            message: e.to_string(),
-        })?;
+        .map_err(|e| db_error(e.to_string()))?;
+    app.ensure_first_admin()
+        .await
+        .map_err(|e| db_error(e.to_string()))?;
 
     let ctx = http::Ctx::new(app.clone());
     spawn_housekeeping(&ctx);

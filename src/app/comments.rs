@@ -8,7 +8,7 @@ use crate::domain::{CommentId, ModerationMode, NewComment, Site, Status, now, rf
 use crate::error::Error;
 use crate::keys::{FormTiming, constant_time_eq, hash_token, new_token};
 use crate::render::render;
-use crate::store::{StoreError, comments, threads, votes};
+use crate::store::{StoreError, admins, comments, threads, votes};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -212,6 +212,9 @@ impl App {
         let row = self
             .db
             .write(move |c| {
+                if admins::is_banned(c, &ip_hash, new.email.as_deref(), created)? {
+                    return Err(Error::Banned);
+                }
                 let thread = threads::find_or_create(
                     c,
                     &site.id,

@@ -1,6 +1,7 @@
 //! What natter does, between the HTTP layer and the store: each public call
 //! is one method on [`App`].
 
+pub mod admin;
 pub mod avatar;
 pub mod cache;
 mod comments;

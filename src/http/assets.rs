@@ -6,6 +6,7 @@ use super::answer::{self, Negotiation};
 use crate::app::cache::Answer;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
+use warp::http::{HeaderValue, header};
 use warp::path::FullPath;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
@@ -14,6 +15,10 @@ use warp::{Filter, Rejection};
 #[folder = "widget/"]
 #[exclude = "*.md"]
 struct Files;
+
+/// The admin page runs only its own files and cannot be framed.
+const ADMIN_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                         connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Encoded files, by path; filled on first request.
 static ENCODED: LazyLock<Mutex<HashMap<String, Arc<Answer>>>> = LazyLock::new(Default::default);
@@ -26,6 +31,7 @@ pub fn routes() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone
         .and_then(|path: FullPath, n: Negotiation| async move {
             let path = match path.as_str().trim_start_matches('/') {
                 "" => "demo/index.html",
+                "admin" | "admin/" => "admin/index.html",
                 p => p,
             };
             let (answer, mime) = load(path).ok_or_else(warp::reject::not_found)?;
@@ -35,12 +41,22 @@ pub fn routes() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone
                 "public, max-age=300"
             };
             let mut res = answer::send(&answer, &n, mime, cache);
+            let h = res.headers_mut();
             if path.ends_with(".html") {
-                res.headers_mut().insert(
-                    "x-frame-options",
-                    warp::http::HeaderValue::from_static("DENY"),
-                );
+                h.insert("x-frame-options", HeaderValue::from_static("DENY"));
             }
+            if path.starts_with("admin/") {
+                h.insert(
+                    "content-security-policy",
+                    HeaderValue::from_static(ADMIN_CSP),
+                );
+                h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+                h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            }
+            h.insert(
+                "x-content-type-options",
+                HeaderValue::from_static("nosniff"),
+            );
             Ok::<_, Rejection>(res)
         })
 }

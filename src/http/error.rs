@@ -38,6 +38,11 @@ fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
             (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
         }
         Error::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        Error::Banned => (StatusCode::FORBIDDEN, "banned"),
+        Error::NotSignedIn => (StatusCode::UNAUTHORIZED, "not_signed_in"),
+        Error::CsrfMismatch => (StatusCode::FORBIDDEN, "csrf_mismatch"),
+        Error::LoginFailed => (StatusCode::UNAUTHORIZED, "login_failed"),
+        Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
         Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }

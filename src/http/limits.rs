@@ -17,6 +17,8 @@ pub enum Kind {
     Vote,
     /// Reads: 50 a second, bursts of 100.
     Read,
+    /// Admin sign-in attempts: 5 a minute.
+    Login,
 }
 
 type Limiter = Arc<DefaultKeyedRateLimiter<IpAddr>>;
@@ -24,7 +26,7 @@ type Limiter = Arc<DefaultKeyedRateLimiter<IpAddr>>;
 /// The limiters, or none when limits are off.
 #[derive(Clone)]
 pub struct Limits {
-    inner: Option<Arc<[Limiter; 3]>>,
+    inner: Option<Arc<[Limiter; 4]>>,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -43,6 +45,7 @@ impl Limits {
                 ),
                 make(Quota::per_minute(nz(10))),
                 make(Quota::per_second(nz(50)).allow_burst(nz(100))),
+                make(Quota::per_minute(nz(5))),
             ])
         });
         Limits { inner }

@@ -1,6 +1,7 @@
 //! The only code that knows warp: routes, guards, CORS, answers. This file
 //! holds the shared filters and composes the routes.
 
+mod admin;
 mod answer;
 mod api;
 mod assets;
@@ -34,7 +35,7 @@ impl Ctx {
         Ctx { app, limits }
     }
 
-    fn app(&self) -> impl Filter<Extract = (App,), Error = Infallible> + Clone + use<> {
+    pub(crate) fn app(&self) -> impl Filter<Extract = (App,), Error = Infallible> + Clone + use<> {
         let app = self.app.clone();
         warp::any().map(move || app.clone())
     }
@@ -61,6 +62,8 @@ impl Ctx {
 pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallible> + Clone {
     let all = comments::routes(&ctx)
         .or(api::routes(&ctx))
+        .unify()
+        .or(admin::routes(&ctx))
         .unify()
         .or(cors::preflight(&ctx))
         .unify()

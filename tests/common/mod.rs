@@ -10,6 +10,9 @@ use std::path::PathBuf;
 /// The page origin registered for the test site.
 pub const ORIGIN: &str = "https://blog.example.org";
 
+/// The first admin's password in tests (user `admin`).
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+
 /// A folder under the system temp dir, removed at drop.
 pub struct TempDir(pub PathBuf);
 
@@ -54,6 +57,7 @@ pub fn config(dir: &TempDir) -> Config {
         sites: vec![site("blog", ORIGIN, SiteSettings::default())],
         spam_min_seconds: 0,
         trusted_proxies: vec![Cidr::parse("127.0.0.1/32").unwrap()],
+        admin_password: Some(ADMIN_PASSWORD.into()),
         ..Config::default()
     }
 }
@@ -179,5 +183,57 @@ pub fn moderated(mode: ModerationMode) -> SiteSettings {
     SiteSettings {
         moderation: mode,
         ..SiteSettings::default()
+    }
+}
+
+/// A signed-in moderator: the session cookie and the CSRF token.
+pub struct Admin {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl TestServer {
+    /// Signs in as the first admin.
+    pub async fn admin(&self) -> Admin {
+        let res = self
+            .http
+            .post(self.url("/admin/api/login"))
+            .header("x-forwarded-for", fresh_ip())
+            .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let cookie = res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let body: Value = res.json().await.unwrap();
+        Admin {
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_string(),
+        }
+    }
+
+    /// An admin API call with the session and CSRF token.
+    pub async fn admin_call(
+        &self,
+        a: &Admin,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = self
+            .http
+            .request(method, self.url(path))
+            .header("cookie", &a.cookie)
+            .header("x-csrf-token", &a.csrf);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.unwrap()
     }
 }
