@@ -165,3 +165,43 @@ fn serve_with_no_configuration_shows_the_demo_and_passes_healthcheck() {
         "healthcheck must fail when nothing listens"
     );
 }
+
+fn natter_with_stdin(dir: &TempDir, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
+        .args(args)
+        .current_dir(&dir.0)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn admins_are_added_listed_changed_and_removed() {
+    let dir = TempDir::new("cli-admins");
+    let o = natter_with_stdin(&dir, &["admin", "add", "jo"], "short\n");
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("at least 10"), "{}", stderr(&o));
+    let o = natter_with_stdin(&dir, &["admin", "add", "jo"], "a long enough password\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = natter_with_stdin(&dir, &["admin", "add", "jo"], "a long enough password\n");
+    assert!(!o.status.success(), "a second jo is refused");
+    assert!(stderr(&o).contains("natter admin passwd jo"), "{}", stderr(&o));
+    assert!(stdout(&natter(&dir, &["admin", "list"])).contains("jo"));
+
+    let db = rusqlite::Connection::open(dir.path("natter.db")).unwrap();
+    let first: String = db.query_row("SELECT password_hash FROM admins WHERE username = 'jo'", [], |r| r.get(0)).unwrap();
+    assert!(first.starts_with("$argon2id$"), "stored as an argon2id hash: {first}");
+    let o = natter_with_stdin(&dir, &["admin", "passwd", "jo"], "another long password\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let second: String = db.query_row("SELECT password_hash FROM admins WHERE username = 'jo'", [], |r| r.get(0)).unwrap();
+    assert_ne!(first, second);
+    let o = natter_with_stdin(&dir, &["admin", "passwd", "nobody"], "another long password\n");
+    assert!(!o.status.success());
+    assert!(natter(&dir, &["admin", "remove", "jo"]).status.success());
+    assert!(!stdout(&natter(&dir, &["admin", "list"])).contains("jo"));
+}
