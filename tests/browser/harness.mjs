@@ -40,8 +40,10 @@ export async function startPages(pages) {
 }
 
 /** Starts natter with one site per entry of `sites` ({id, origins,
- *  moderation}); resolves once it prints its listening line. */
-export async function startNatter({ sites = [], rateLimit = false } = {}) {
+ *  moderation}); resolves once it prints its listening line. With `smtp`,
+ *  email notifications are on (the mail server named is a closed loopback
+ *  port: nothing is ever delivered). */
+export async function startNatter({ sites = [], rateLimit = false, smtp = false } = {}) {
   if (!existsSync(bin)) throw new Error(`natter binary not found at ${bin}: build it with cargo build`);
   const dir = mkdtempSync(join(tmpdir(), 'natter-browser-'));
   const config = [];
@@ -51,10 +53,14 @@ export async function startNatter({ sites = [], rateLimit = false } = {}) {
       `edit_window = "${s.editWindow || '15m'}"`, '');
   }
   config.push('[rate_limit]', `enabled = ${rateLimit}`, '', '[spam]', 'min_seconds = 0', '');
+  if (smtp) config.push('[smtp]', 'host = "127.0.0.1"', 'port = 9', 'tls = "none"', 'from = "Comments <comments@example.org>"', '');
   const file = join(dir, 'natter.toml');
   writeFileSync(file, config.join('\n'));
   const args = ['serve', '--config', file, '--listen', '127.0.0.1:0', '--database', join(dir, 'natter.db')];
-  const child = bin.endsWith('.mjs') ? spawn(process.execPath, [bin, ...args]) : spawn(bin, args);
+  const child = spawn(bin, args);
+  // Should the test process end without stopping it (a crash), natter goes too.
+  const orphan = () => child.kill();
+  process.on('exit', orphan);
   let log = '';
   const origin = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('natter did not start in 15 s:\n' + log)), 15000);
@@ -73,6 +79,7 @@ export async function startNatter({ sites = [], rateLimit = false } = {}) {
     origin,
     log: () => log,
     async stop() {
+      process.off('exit', orphan);
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode != null ? r() : child.on('exit', r)));
       rmSync(dir, { recursive: true, force: true });
@@ -113,7 +120,9 @@ export async function openThread(browser, url, host = '#natter', pageOpts = {}) 
   page.on('pageerror', (e) => errors.push(e));
   page.errors = errors;
   await page.goto(url);
-  await page.locator(host + ' .n-count').waitFor();
+  await page.locator(host + ' h2').waitFor({ timeout: 10000 }).catch((e) => {
+    throw new Error(`the widget did not render: ${e.message}\npage errors: ${errors.join('\n')}`);
+  });
   return page;
 }
 

@@ -17,11 +17,11 @@ const focused = (page) => page.evaluate(() => {
 
 before(async () => {
   const routes = {};
-  for (const p of ['post', 'reply', 'deep', 'edit', 'delete', 'vote', 'preview', 'invalid', 'offline', 'draft', 'double']) {
+  for (const p of ['post', 'reply', 'deep', 'edit', 'delete', 'vote', 'preview', 'invalid', 'offline', 'draft', 'double', 'notify']) {
     routes['/' + p] = (n) => snippet(n);
   }
   pages = await startPages(routes);
-  natter = await startNatter({ sites: [{ id: 'test', origins: [pages.origin] }] });
+  natter = await startNatter({ sites: [{ id: 'test', origins: [pages.origin] }], smtp: true });
   pages.natter = natter.origin;
   browser = await launch();
 });
@@ -298,5 +298,27 @@ test('a double click posts once', async () => {
   assert.equal(await w.locator('article').count(), 1);
   assert.equal(await w.locator('form [role=alert]').innerText(), '');
   assert.equal((await thread('/double')).comments.length, 1);
+  await page.close();
+});
+
+test('with email on, offers the notify boxes, which need an email address', async () => {
+  const page = await openThread(browser, url('/notify'));
+  const w = page.locator('#natter');
+  const replies = w.getByLabel('Email me when someone replies to me');
+  await w.getByLabel('Email me about new comments on this page').waitFor();
+  assert.match(await w.locator('.n-f-email .n-hint').innerText(), /Not shown publicly\. Used only to send you the emails/);
+  await w.getByLabel('Comment', { exact: true }).fill('Tell me about replies');
+  await replies.check();
+  await w.getByRole('button', { name: 'Post comment' }).click();
+  assert.equal(await w.locator('.n-f-email .n-err').innerText(), 'Please give your email address so we can send you emails.');
+  await w.getByLabel('Email (optional)').fill('reader@example.org');
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/api/comments?'));
+  await w.getByRole('button', { name: 'Post comment' }).click();
+  const body = JSON.parse((await sent).postData());
+  assert.deepEqual(body.notify, { replies: true, thread: false });
+  assert.equal(body.email, 'reader@example.org');
+  await w.locator('article', { hasText: 'Tell me about replies' }).waitFor();
+  // The email is never shown.
+  assert.doesNotMatch(await w.locator('article', { hasText: 'Tell me about replies' }).innerText(), /reader@example/);
   await page.close();
 });

@@ -11,7 +11,6 @@ export const en = {
   newest: 'Newest first',
   top: 'Most liked first',
   more: 'Show more comments',
-  fresh: 'There are new comments. Show them',
   write: 'Leave a comment',
   replyTo: 'Reply to {name}',
   editing: 'Edit your comment',
@@ -21,8 +20,8 @@ export const en = {
   comment: 'Comment',
   optional: '(optional)',
   required: '(required)',
-  emailHint: 'Never shown to anyone. Used only to send you the emails you ask for below.',
-  emailHintOff: 'Never shown to anyone. Only the moderators of this site can see it.',
+  emailHint: 'Not shown publicly. Used only to send you the emails you ask for below.',
+  emailHintOff: 'Not shown publicly. Only the moderators of this site can see it.',
   md: 'You can use Markdown: *italic*, **bold**, [link](https://example.org), > quote.',
   notifyReplies: 'Email me when someone replies to me',
   notifyThread: 'Email me about new comments on this page',
@@ -72,67 +71,57 @@ export const en = {
 };
 
 const known = ['en', 'de', 'fr', 'es', 'nl', 'pt', 'ar'];
-const cache = {};
+const files = {};
+const units = [['year', 31536e3], ['month', 2592e3], ['day', 864e2], ['hour', 3600], ['minute', 60]];
 
 /** The reader's language: data-lang, then the page's lang, then the browser. */
 export function pick(el, wanted) {
   const host = el.closest('[lang]');
-  const tries = [wanted, host && host.lang, ...navigator.languages];
-  for (const l of tries) {
+  for (const l of [wanted, host && host.lang, ...navigator.languages]) {
     const b = l && l.toLowerCase().split('-')[0];
     if (known.includes(b)) return b;
   }
   return 'en';
 }
 
-/** Resolves to the strings of `lang` (English where a translation lacks one),
- *  with helpers bound to that language. */
+/** Resolves to {t, ago, date, lang, dir} for `lang`; a string missing from
+ *  a translation falls back to English. */
 export async function strings(base, lang) {
-  let own = {};
   if (lang !== 'en') {
-    cache[lang] ||= fetch(base + 'i18n/' + lang + '.json', { credentials: 'omit' })
-      .then((r) => (r.ok ? r.json() : {}))
-      .catch(() => ({}));
-    own = await cache[lang];
+    files[lang] ||= fetch(base + 'i18n/' + lang + '.json', { credentials: 'omit' }).then((r) => r.json()).catch(() => ({}));
   }
-  const s = { ...en, ...own };
+  const s = { ...en, ...(await files[lang]) };
   const plural = new Intl.PluralRules(lang);
   const num = new Intl.NumberFormat(lang);
   const rel = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
-  const full = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' });
-
-  /** The string `key`, with {name}-style slots filled; `n` picks a plural. */
-  function t(key, vars = {}) {
+  let full;
+  /** The string `key` with its {slots} filled; `vars.n` also picks the plural. */
+  const t = (key, vars = {}) => {
     let v = s[key];
-    if (typeof v === 'object') v = v[plural.select(vars.n)] || v.other;
+    if (v.other) v = v[plural.select(vars.n)] || v.other;
     return v.replace(/\{(\w+)\}/g, (_, k) => (k === 'n' ? num.format(vars.n) : vars[k]));
-  }
-
+  };
   /** "5 minutes ago", "yesterday", … */
-  function ago(iso) {
+  const ago = (iso) => {
     const secs = (Date.parse(iso) - Date.now()) / 1000;
-    const a = Math.abs(secs);
-    if (a < 45) return s.now;
-    const steps = [[60, 'minute'], [3600, 'hour'], [86400, 'day'], [2629800, 'month'], [31557600, 'year']];
-    let i = 0;
-    while (i < 4 && a >= steps[i + 1][0] * (i === 2 ? 26 / 30.4 : 0.9)) i++;
-    return rel.format(Math.round(secs / steps[i][0]), steps[i][1]);
-  }
-
-  return { t, ago, lang, dir: lang === 'ar' ? 'rtl' : 'ltr', date: (iso) => full.format(new Date(iso)) };
+    for (const [unit, n] of units) if (Math.abs(secs) >= n) return rel.format(Math.round(secs / n), unit);
+    return s.now;
+  };
+  /** The full date and time; its formatter is slow to make, so only on demand. */
+  const date = (iso) => (full ||= new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' })).format(new Date(iso));
+  return { t, ago, date, lang, dir: lang === 'ar' ? 'rtl' : 'ltr' };
 }
 
 const words = {
-  network: 'eNet', unknown_site: 'eSite', forbidden_origin: 'eSite', thread_locked: 'locked',
-  banned: 'eBanned', own_comment: 'eOwn', duplicate: 'eDup', edit_window_closed: 'eWindow',
-  invalid_token: 'eWindow', missing_token: 'eWindow', not_found: 'eGone', payload_too_large: 'eLong',
-  internal: 'eServer',
+  network: 'eNet', unknown_site: 'eSite', forbidden_origin: 'eSite', thread_locked: 'locked', banned: 'eBanned',
+  own_comment: 'eOwn', duplicate: 'eDup', edit_window_closed: 'eWindow', invalid_token: 'eWindow',
+  missing_token: 'eWindow', not_found: 'eGone', internal: 'eServer',
 };
 
-/** Plain words for an ApiError, in the reader's language where natter has
- *  them (a validation message falls back to the server's own sentence). */
+/** Plain words for an ApiError in the reader's language; a validation
+ *  message the widget has no words for is the server's own sentence. */
 export function explain(s, err) {
-  if (err.code === 'rate_limited') return err.retryAfter ? s.t('eRate', { n: err.retryAfter }) : err.message;
+  if (err.code === 'rate_limited' && err.wait) return s.t('eRate', { n: err.wait });
   if (err.code === 'payload_too_large') return s.t('eLong', { n: 10000 });
   return words[err.code] ? s.t(words[err.code]) : err.message || s.t('eServer');
 }

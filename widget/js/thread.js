@@ -1,152 +1,126 @@
-// One mounted thread: loads it, renders it into the host's shadow root and
-// answers the reader's actions (reply, edit, delete, vote, sort, more).
+// One mounted thread: loads it into the host's shadow root and answers the
+// reader's actions (post, reply, edit, delete, vote, sort, show more).
 
-import { Api } from './api.js';
+import { Api, store } from './api.js';
 import { pick, strings, explain } from './i18n.js';
-import { h, tree } from './view.js';
+import { h, btn, tree } from './view.js';
 import { form } from './form.js';
-import * as store from './store.js';
 
-/** Mounts into `host`; returns the function that unmounts. */
-export function mount(host, base, opts) {
-  const d = host.dataset;
-  const o = {
-    pageId: d.pageId, pageUrl: d.pageUrl || location.href, title: d.title || document.title,
-    lang: d.lang, theme: d.theme || 'light', sort: d.sort || 'oldest',
-    live: d.live != null && d.live !== 'false', ...opts,
-  };
-  const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
+/** Mounts into `host` with the options embed.js read, `o`: {pageId, pageUrl,
+ *  title, lang, theme, sort, pre: {config, comments} (requests it has
+ *  already sent)}. Returns the function that unmounts. */
+export function mount(host, base, o) {
   const ctl = new AbortController();
   const api = new Api(base, o, ctl.signal);
-  const link = h('link', { rel: 'stylesheet', href: base + 'embed.css' });
-  const styled = new Promise((r) => { link.onload = link.onerror = r; });
+  const config = api.get('config', {}, o.pre.config);
+  const first = api.get('comments', {}, o.pre.comments);
+  config.catch(() => {});
+  first.catch(() => {});
+
+  const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
+  const css = h('link', { rel: 'stylesheet', href: base + 'embed.css' });
+  const styled = new Promise((r) => { css.onload = css.onerror = r; });
   const root = h('section', { part: 'root' });
-  shadow.replaceChildren(link, root);
-
-  const mq = o.theme === 'auto' && matchMedia('(prefers-color-scheme: dark)');
-  const paint = () => {
-    root.className = 'n n-' + (o.theme === 'dark' || (mq && mq.matches) ? 'dark' : 'light');
-  };
+  shadow.replaceChildren(css, root);
+  const dark = o.theme === 'auto' && matchMedia('(prefers-color-scheme: dark)');
+  const paint = () => { root.className = 'n n-' + (o.theme === 'dark' || (dark && dark.matches) ? 'dark' : 'light'); };
   paint();
-  if (mq) mq.addEventListener('change', paint);
+  if (dark) dark.onchange = paint;
 
-  let s, cfg, thread, ctx, formToken, cursor, events;
-  let comments = [];
   const key = o.pageId || o.pageUrl.split('#')[0];
-  const lang = pick(host, o.lang);
-  const heading = h('h2', { class: 'n-count', tabindex: -1, part: 'title' });
+  const heading = h('h2', { tabindex: -1, part: 'title' });
   const note = h('p', { class: 'n-note', role: 'status', part: 'status' });
-  const list = h('ol', { class: 'n-list' });
-  const empty = h('p', { class: 'n-empty' });
-  const more = h('button', { type: 'button', class: 'n-more', part: 'button', hidden: true, onclick: loadMore });
-  const fresh = h('button', { type: 'button', class: 'n-more', part: 'button', hidden: true, onclick: reload });
-  const sortSel = h('select', { id: 'n-sort', onchange: () => { o.sort = sortSel.value; reload(); } });
+  // A date's full form appears as its tooltip, made when the pointer comes.
+  const list = h('ol', { class: 'n-list', onclick: act, onmouseover: ({ target: t }) => { if (t.dateTime) t.title ||= s.date(t.dateTime); } });
+  const empty = h('p');
+  const more = btn('', { class: 'n-more', hidden: true, onclick: () => load(cursor) });
+  let s, cfg, thread, ctx, formToken, cursor;
+  let comments = [];
 
   start();
   return () => {
     ctl.abort();
-    if (mq) mq.removeEventListener('change', paint);
-    if (events) events.close();
+    if (dark) dark.onchange = null;
     shadow.replaceChildren();
   };
 
   async function start() {
-    const sP = strings(base, lang);
+    const lang = pick(host, o.lang);
+    s = await strings(base, lang);
+    Object.assign(root, { lang, dir: s.dir });
+    root.append(h('p', { class: 'n-muted', text: s.t('loading') }));
     try {
-      s = await sP;
-      Object.assign(root, { lang, dir: s.dir });
-      root.replaceChildren(h('p', { class: 'n-muted', text: s.t('loading') }));
-      let page;
-      [cfg, page] = await Promise.all([api.config(), api.comments(o.sort), styled]);
-      take(page);
-      ctx = { s, base, own: store.own, vote: store.vote, open: !thread.locked, depth: cfg.max_depth || 5 };
-      build();
-      render();
-      if (o.live) listen();
-      host.dispatchEvent(new CustomEvent('natter:rendered', { detail: { count: thread.count } }));
+      [cfg] = await Promise.all([config, styled]);
+      take(await first);
     } catch (e) {
       if (ctl.signal.aborted) return;
-      s ||= await sP;
-      const why = explain(s, e);
+      const site = /site|origin/.test(e.code);
       root.replaceChildren(h('div', { class: 'n-fail', role: 'alert', part: 'error' },
-        h('p', { text: why === s.t('eServer') ? s.t('eLoad') : why }),
-        e.code === 'unknown_site' || e.code === 'forbidden_origin' ? h('p', { class: 'n-muted', text: e.message }) : null));
+        h('p', { text: s.t(site ? 'eSite' : 'eLoad') }),
+        // The server's sentence names the origin and how to register it.
+        site && h('p', { class: 'n-muted', text: e.message })));
+      return;
     }
+    if (ctl.signal.aborted) return;
+    ctx = { s, origin: new URL(base).origin, open: !thread.locked, depth: cfg.max_depth || 5 };
+    const sort = h('select', { id: 'n-sort', onchange: () => { o.sort = sort.value; load(); } },
+      ['oldest', 'newest', 'top'].map((v) => h('option', { value: v, selected: v === o.sort, text: s.t(v) })));
+    more.textContent = s.t('more');
+    root.replaceChildren(
+      h('header', { class: 'n-head' }, heading, h('div', { class: 'n-sort' }, h('label', { for: 'n-sort', text: s.t('sort') }), sort)),
+      thread.locked
+        ? h('p', { class: 'n-note', text: s.t('locked') })
+        : form({ s, cfg, kind: 'new', key, title: s.t('write'), preview, submit: send }).el,
+      note, empty, list, more);
+    render();
+    host.dispatchEvent(new CustomEvent('natter:rendered', { detail: { count: thread.count } }));
   }
 
   function take(page) {
-    thread = page.data.thread;
-    comments = comments.concat(page.data.comments);
-    cursor = page.data.next_cursor;
-    formToken = page.formToken || formToken;
-  }
-
-  function build() {
-    for (const v of ['oldest', 'newest', 'top']) sortSel.append(h('option', { value: v, selected: v === o.sort, text: s.t(v) }));
-    more.textContent = s.t('more');
-    fresh.textContent = s.t('fresh');
-    list.addEventListener('click', act);
-    root.replaceChildren(
-      h('header', { class: 'n-head' }, heading,
-        h('div', { class: 'n-sort' }, h('label', { for: 'n-sort', text: s.t('sort') }), sortSel)),
-      thread.locked ? h('p', { class: 'n-note', text: s.t('locked') }) : newForm(),
-      note, fresh, empty, list, more);
-  }
-
-  function newForm() {
-    return form({ s, cfg, kind: 'new', draftKey: key, title: s.t('write'), preview: (t) => api.preview(t),
-      submit: (v) => send(v) }).el;
+    thread = page.thread;
+    comments = comments.concat(page.comments);
+    cursor = page.next_cursor;
+    formToken = page.token || formToken;
   }
 
   function render() {
+    const own = store.read('own', {});
+    const votes = store.read('votes', {});
+    const now = Date.now();
+    ctx.own = (id) => own[id] && Date.parse(own[id].until) > now;
+    ctx.vote = (id) => votes[id];
     heading.textContent = s.t('count', { n: thread.count });
-    empty.textContent = comments.length ? '' : s.t('empty');
-    empty.hidden = !!comments.length;
+    empty.textContent = s.t('empty');
+    empty.hidden = comments.length;
     list.replaceChildren();
     tree(comments, ctx, list);
     more.hidden = !cursor;
   }
 
-  async function reload() {
-    fresh.hidden = true;
-    list.setAttribute('aria-busy', 'true');
+  /** Loads the first page again (a new sort) or, with `from`, the next one. */
+  async function load(from) {
     try {
-      const page = await api.comments(o.sort);
-      comments = [];
+      const page = await api.get('comments', { sort: o.sort, cursor: from });
+      const had = from ? comments.length : 0;
+      if (!from) comments = [];
       take(page);
       render();
-    } catch (e) {
-      if (!ctl.signal.aborted) note.textContent = explain(s, e);
-    }
-    list.removeAttribute('aria-busy');
-  }
-
-  async function loadMore() {
-    try {
-      const first = comments.length;
-      take(await api.comments(o.sort, cursor));
-      render();
-      const c = comments[first];
-      if (c) focus(c.id);
+      if (from && comments[had]) focus(comments[had].id);
     } catch (e) {
       if (!ctl.signal.aborted) note.textContent = explain(s, e);
     }
   }
 
-  function listen() {
-    events = new EventSource(base + 'api/events?' + api.page);
-    const show = () => { fresh.hidden = false; };
-    for (const t of ['message', 'new', 'edited', 'deleted']) events.addEventListener(t, show);
+  function preview(text) {
+    return api.call('POST', 'preview', { text }).then((r) => r.html);
   }
 
-  /** Finds a comment in the tree: {c, siblings}. */
+  /** {c, siblings} for the comment with this id, wherever it is in the tree. */
   function find(id, all = comments) {
     for (const c of all) {
-      if (c.id === id) return { c, siblings: all };
-      const r = c.replies && find(id, c.replies);
+      const r = c.id === id ? { c, siblings: all } : find(id, c.replies || []);
       if (r) return r;
     }
-    return null;
   }
 
   function focus(id) {
@@ -155,89 +129,84 @@ export function mount(host, base, opts) {
   }
 
   async function send(v, parent) {
-    const body = { ...v, title: o.title, voter: store.voter() };
-    if (parent) body.parent = parent;
-    if (formToken) body.form_token = formToken;
+    const body = { ...v, parent, title: o.title, voter: store.voter(), form_token: formToken };
     for (const k of ['name', 'email', 'website']) if (!body[k]) delete body[k];
     const r = await api.post(body);
-    const c = r.comment;
-    c.replies ||= [];
+    const c = Object.assign(r.comment, { replies: [] });
     store.setOwn(c.id, { token: r.edit_token, until: r.edit_until, text: v.text });
     if (parent) find(parent).c.replies.push(c);
-    else if (o.sort === 'newest') comments.unshift(c);
-    else comments.push(c);
+    else comments[o.sort === 'newest' ? 'unshift' : 'push'](c);
     if (!r.held) thread.count++;
     render();
-    const mins = Math.round((Date.parse(r.edit_until) - Date.now()) / 60000);
+    const mins = Math.round((Date.parse(r.edit_until) - Date.now()) / 6e4);
     note.textContent = r.held ? s.t('held') : s.t('published') + (mins > 0 ? ' ' + s.t('editFor', { n: mins }) : '');
     focus(c.id);
   }
 
   function act(e) {
-    const b = e.target.closest('button[data-act]');
+    const b = e.target.closest('[data-act]');
     if (!b) return;
     const art = b.closest('article');
-    const id = Number(art.dataset.id);
-    ({ reply, edit, del, vote })[b.dataset.act](b, art, id);
+    ({ reply, edit, del, vote })[b.dataset.act](b, art, +art.dataset.id);
   }
 
+  /** Closes the form open under `art`; returns its kind, if one was open. */
   function close(art) {
-    const open = art.parentNode.querySelector(':scope > .n-form');
-    if (open) open.remove();
+    const f = art.parentNode.querySelector(':scope > form');
+    if (f) f.remove();
+    art.querySelector('.n-body').hidden = false;
     const r = art.querySelector('[data-act=reply]');
     if (r) r.setAttribute('aria-expanded', 'false');
-    art.querySelector('.n-body').hidden = false;
-    return open && open.dataset.kind;
+    return f && f.dataset.kind;
+  }
+
+  /** Opens a form of `kind` under `art`, or closes it if it was open. */
+  function open(b, art, kind, extra) {
+    if (close(art) === kind) return b.focus();
+    const f = form({ s, cfg, kind, preview, cancel: () => { close(art); b.focus(); }, ...extra });
+    art.after(f.el);
+    f.focus();
+    return true;
   }
 
   function reply(b, art, id) {
-    if (close(art) === 'reply') return b.focus();
-    const c = find(id).c;
-    const f = form({ s, cfg, kind: 'reply', draftKey: key + ':' + id,
-      title: s.t('replyTo', { name: c.author.name || s.t('anon') }),
-      preview: (t) => api.preview(t), submit: (v) => send(v, id),
-      cancel: () => { close(art); b.focus(); } });
-    art.after(f.el);
-    b.setAttribute('aria-expanded', 'true');
-    f.focus();
+    const { c } = find(id);
+    const title = s.t('replyTo', { name: c.author.name || s.t('anon') });
+    if (open(b, art, 'reply', { key: key + ':' + id, title, submit: (v) => send(v, id) })) b.setAttribute('aria-expanded', 'true');
   }
 
   function edit(b, art, id) {
-    if (close(art) === 'edit') return b.focus();
-    const mine = store.own(id);
-    const f = form({ s, cfg, kind: 'edit', text: mine ? mine.text : '', title: s.t('editing'),
-      preview: (t) => api.preview(t),
+    const mine = store.own(id) || {};
+    const opened = open(b, art, 'edit', {
+      text: mine.text, title: s.t('editing'),
       submit: async (v) => {
-        const c = await api.edit(id, mine && mine.token, v.text);
+        const { comment } = await api.call('PATCH', 'comments/' + id, { text: v.text }, mine.token);
         store.setOwn(id, { ...mine, text: v.text });
-        Object.assign(find(id).c, c, { replies: find(id).c.replies });
+        Object.assign(find(id).c, comment, { replies: find(id).c.replies });
         render();
         note.textContent = s.t('updated');
         focus(id);
       },
-      cancel: () => { close(art); b.focus(); } });
-    art.querySelector('.n-body').hidden = true;
-    art.after(f.el);
-    f.focus();
+    });
+    if (opened) art.querySelector('.n-body').hidden = true;
   }
 
   function del(b, art, id) {
-    const acts = b.parentNode;
-    if (acts.querySelector('.n-confirm')) return;
-    const yes = h('button', { type: 'button', part: 'button', class: 'n-danger', text: s.t('yesDel') });
-    const no = h('button', { type: 'button', part: 'button', text: s.t('keep') });
-    const box = h('span', { class: 'n-confirm', role: 'group', 'aria-label': s.t('confirmDel') },
-      h('span', { text: s.t('confirmDel') + ' ' }), yes, ' ', no);
-    acts.append(box);
+    if (art.querySelector('.n-confirm')) return;
+    const no = btn(s.t('keep'), { onclick: () => { box.remove(); b.focus(); } });
+    const yes = btn(s.t('yesDel'), { class: 'n-danger', onclick: gone });
+    const box = h('div', { class: 'n-confirm', role: 'group', 'aria-label': s.t('confirmDel') }, s.t('confirmDel'), yes, no);
+    b.parentNode.after(box);
     yes.focus();
-    no.onclick = () => { box.remove(); b.focus(); };
-    yes.onclick = async () => {
+
+    async function gone() {
       try {
-        await api.remove(id, (store.own(id) || {}).token);
-        store.setOwn(id, null);
+        await api.call('DELETE', 'comments/' + id, null, (store.own(id) || {}).token);
+        store.setOwn(id);
         const { c, siblings } = find(id);
         if (c.status === 'published') thread.count--;
-        if (c.replies && c.replies.length) Object.assign(c, { status: 'deleted', html: '', author: { name: '' } });
+        // One with replies stays as a tombstone, so the conversation keeps its shape.
+        if (c.replies.length) Object.assign(c, { status: 'deleted' });
         else siblings.splice(siblings.indexOf(c), 1);
         render();
         note.textContent = s.t('removed');
@@ -245,25 +214,28 @@ export function mount(host, base, opts) {
       } catch (err) {
         problem(art, err);
       }
-    };
+    }
   }
 
   async function vote(b, art, id) {
-    const value = b.getAttribute('aria-pressed') === 'true' ? 0 : Number(b.dataset.value);
+    const value = b.getAttribute('aria-pressed') === 'true' ? 0 : +b.dataset.value;
     try {
-      const r = await api.vote(id, value, store.voter());
-      store.setVote(id, r.value);
+      const r = await api.call('POST', `comments/${id}/vote`, { value, voter: store.voter() });
+      const votes = store.read('votes', {});
+      votes[id] = r.value;
+      store.write('votes', votes);
       Object.assign(find(id).c, { likes: r.likes, dislikes: r.dislikes });
       for (const v of art.querySelectorAll('[data-act=vote]')) {
-        v.setAttribute('aria-pressed', String(Number(v.dataset.value) === r.value));
-        v.lastChild.textContent = v.dataset.value > 0 ? r.likes : r.dislikes;
+        const like = v.dataset.value > 0;
+        v.setAttribute('aria-pressed', +v.dataset.value === r.value);
+        v.textContent = s.t(like ? 'like' : 'dislike') + ' ' + (like ? r.likes : r.dislikes);
       }
     } catch (err) {
       problem(art, err);
     }
   }
 
-  /** Shows an error of a comment's action right under its buttons. */
+  /** An error of a comment's action, shown right under that comment. */
   function problem(art, err) {
     if (ctl.signal.aborted) return;
     let p = art.querySelector('.n-err');

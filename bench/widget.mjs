@@ -1,0 +1,94 @@
+// Widget benchmark: (a) the gzip size of what a reader downloads for an
+// English thread, and (b) the time from embed.js arriving to a 200-comment
+// thread painted, in headless Chromium: cold (empty cache) and warm (reload).
+//
+//   cargo build --release && NATTER_BIN=target/release/natter node bench/widget.mjs
+//
+// Rate limits are off for the seeding; everything stays on loopback.
+
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join, resolve } from 'node:path';
+import { startPages, startNatter, launch, seed, snippet } from '../tests/browser/harness.mjs';
+
+const RUNS = Number(process.env.RUNS || 9);
+const widget = resolve(import.meta.dirname, '../widget');
+const gz = (f) => gzipSync(readFileSync(join(widget, f)), { level: 9 }).length;
+
+// Paint time for a 200-comment thread: 40 top-level comments, each with
+// four replies (two nested one level, two two levels), all on the first page.
+const pages = await startPages({ '/bench': (n) => snippet(n) });
+const natter = await startNatter({ sites: [{ id: 'bench', origins: [pages.origin] }] });
+pages.natter = natter.origin;
+const url = pages.origin + '/bench';
+const words = 'Co-production means that the people who use a service help to design it, run it and judge it.';
+let n = 0;
+for (let t = 0; t < 40; t++) {
+  const top = await seed(natter.origin, url, { text: `${++n}. ${words} **Top** comment ${t}.`, name: `Reader ${t % 17}` });
+  const a = await seed(natter.origin, url, { text: `${++n}. A reply, with a [link](https://example.org/${n}).`, name: 'Ann', parent: top.comment.id });
+  await seed(natter.origin, url, { text: `${++n}. A reply to the reply.\n\n> quoted`, parent: a.comment.id });
+  const b = await seed(natter.origin, url, { text: `${++n}. ${words}`, name: 'Bo', parent: top.comment.id });
+  await seed(natter.origin, url, { text: `${++n}. Agreed.`, name: 'Cy', parent: b.comment.id });
+}
+
+const browser = await launch();
+const runs = { cold: [], warm: [] };
+let loaded = [];
+
+/** Loads the page and answers the times after embed.js arrived (ms). */
+async function measure(page) {
+  await page.goto(url);
+  await page.waitForFunction(() => window.__painted, null, { timeout: 10000 });
+  const r = await page.evaluate(() => {
+    const all = performance.getEntriesByType('resource');
+    const script = all.find((e) => e.name.endsWith('/embed.js'));
+    const base = script.name.slice(0, -'embed.js'.length);
+    const end = (re) => Math.max(...all.filter((e) => re.test(e.name)).map((e) => e.responseEnd)) - script.responseEnd;
+    return {
+      shown: document.querySelector('#natter').shadowRoot.querySelectorAll('article').length,
+      files: all.map((e) => e.name).filter((u) => u.startsWith(base) && !u.startsWith(base + 'api/')).map((u) => u.slice(base.length)),
+      modules: end(/\/js\/\w+\.js$/),
+      data: end(/\/api\/(config|comments)\?/),
+      rendered: window.__rendered - script.responseEnd,
+      painted: window.__painted - script.responseEnd,
+    };
+  });
+  if (r.shown !== 200) throw new Error(`expected 200 comments painted, saw ${r.shown}`);
+  return r;
+}
+
+for (let i = 0; i < RUNS; i++) {
+  // A new context has an empty cache: the first load is cold, a reload warm.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    document.addEventListener('natter:rendered', () => {
+      window.__rendered = performance.now();
+      // The frame after the render is the one that paints it.
+      requestAnimationFrame(() => setTimeout(() => { window.__painted = performance.now(); }, 0));
+    }, true);
+  });
+  const cold = await measure(page);
+  loaded = cold.files;
+  runs.cold.push(cold);
+  runs.warm.push(await measure(page));
+  await context.close();
+}
+
+// Size: embed.js and embed.css, then every widget file the page loaded.
+const sizes = Object.fromEntries(loaded.map((f) => [f, gz(f)]));
+console.log('gzip -9 sizes (bytes):');
+for (const f in sizes) console.log(`  ${f.padEnd(14)} ${sizes[f]}`);
+console.log(`  embed.js + embed.css: ${sizes['embed.js'] + sizes['embed.css']}`);
+console.log(`  every widget file an English thread loads: ${Object.values(sizes).reduce((a, b) => a + b, 0)}`);
+
+const median = (list, k) => list.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(list.length / 2)].toFixed(1);
+console.log(`200-comment thread, ms after embed.js arrived (median of ${RUNS} runs; min-max of painted):`);
+for (const kind of ['cold', 'warm']) {
+  const p = runs[kind].map((r) => r.painted);
+  console.log(`  ${kind}: painted ${median(runs[kind], 'painted')} (${Math.min(...p).toFixed(1)}-${Math.max(...p).toFixed(1)}); ` +
+    `modules loaded ${median(runs[kind], 'modules')}, data loaded ${median(runs[kind], 'data')}, rendered ${median(runs[kind], 'rendered')}`);
+}
+await browser.close();
+await natter.stop();
+await pages.close();
