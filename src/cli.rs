@@ -55,6 +55,36 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Bring comments in from WordPress, Disqus, Isso or a natter export.
+    Import {
+        #[command(flatten)]
+        common: Common,
+        /// wordpress, disqus, isso or json.
+        format: String,
+        /// The export file (for isso, its SQLite database).
+        file: PathBuf,
+        /// The site the comments belong to (optional for json).
+        #[arg(long)]
+        site: Option<String>,
+        /// Read and check everything, report, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write every thread and comment (of one site, or all) as JSON.
+    Export {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        site: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Look after threads.
+    Threads {
+        #[command(subcommand)]
+        action: ThreadsAction,
+    },
     /// Load and check the configuration, then say what it holds.
     CheckConfig {
         #[command(flatten)]
@@ -67,6 +97,17 @@ enum Command {
         /// Address of the server (default: the configured listen address).
         #[arg(long)]
         listen: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThreadsAction {
+    /// Move the thread of the page at OLD to the page at NEW (a changed address).
+    Remap {
+        #[command(flatten)]
+        common: Common,
+        old: String,
+        new: String,
     },
 }
 
@@ -115,6 +156,9 @@ enum SiteAction {
         /// How long authors may edit, like 15m.
         #[arg(long, default_value = "15m")]
         edit_window: String,
+        /// Query parameters that identify a page, comma separated (WordPress: p,page_id).
+        #[arg(long, value_delimiter = ',')]
+        keep_query: Vec<String>,
     },
     /// List the registered sites.
     List {
@@ -184,6 +228,21 @@ fn run(cli: Cli) -> Result<(), StartupError> {
         }
         Command::Site { action } => site(action),
         Command::Admin { action } => admin(action),
+        Command::Import {
+            common,
+            format,
+            file,
+            site,
+            dry_run,
+        } => import(&common, &format, &file, site.as_deref(), dry_run),
+        Command::Export {
+            common,
+            site,
+            output,
+        } => export(&common, site.as_deref(), output.as_deref()),
+        Command::Threads {
+            action: ThreadsAction::Remap { common, old, new },
+        } => remap(&common, &old, &new),
         Command::CheckConfig { common } => {
             let config = load(&common, None, Vec::new())?;
             println!("configuration is valid");
@@ -244,10 +303,12 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
             name,
             moderation,
             edit_window,
+            keep_query,
         } => {
             let settings = SiteSettings {
                 moderation: ModerationMode::parse(&moderation).map_err(StartupError::Usage)?,
                 edit_window_seconds: parse_duration(&edit_window).map_err(StartupError::Usage)?,
+                keep_query,
                 ..SiteSettings::default()
             };
             let site = Site {
@@ -262,7 +323,10 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
             };
             let db = open_db(&common)?;
             let result = db
-                .write_blocking(move |c| store::sites::upsert(c, &site))
+                .write_blocking(move |c| {
+                    store::sites::upsert(c, &site)?;
+                    store::mark_changed(c)
+                })
                 .map_err(db_err(&db));
             db.close();
             result?;
@@ -290,7 +354,10 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
             let db = open_db(&common)?;
             let shown = id.to_string();
             let result = db
-                .write_blocking(move |c| store::sites::remove(c, &id))
+                .write_blocking(move |c| {
+                    store::sites::remove(c, &id)?;
+                    store::mark_changed(c)
+                })
                 .map_err(db_err(&db));
             db.close();
             match result {
@@ -435,5 +502,130 @@ fn admin(action: AdminAction) -> Result<(), StartupError> {
                 }),
             }
         }
+    }
+}
+
+fn import(
+    common: &Common,
+    format: &str,
+    file: &std::path::Path,
+    site: Option<&str>,
+    dry_run: bool,
+) -> Result<(), StartupError> {
+    use crate::import::{Format, ImportError};
+    let format = Format::parse(format).ok_or_else(|| {
+        StartupError::Usage(format!(
+            "cannot import {format:?}: use wordpress, disqus, isso or json"
+        ))
+    })?;
+    let site = site
+        .map(SiteId::parse)
+        .transpose()
+        .map_err(StartupError::Usage)?;
+    let db = open_db(common)?;
+    let started = std::time::Instant::now();
+    let result = crate::import::run(&db, format, file, site.as_ref(), dry_run);
+    db.close();
+    let (summary, dry) = match result {
+        Ok(s) => (s, false),
+        Err(ImportError::DryRun(s)) => (*s, true),
+        Err(e) => {
+            return Err(StartupError::Usage(format!(
+                "import of {} failed, and nothing was imported: {e}",
+                file.display()
+            )));
+        }
+    };
+    for line in summary.lines() {
+        println!("{line}");
+    }
+    println!("took {:.1} s", started.elapsed().as_secs_f64());
+    if let Some(kib) = crate::import::peak_memory_kib() {
+        println!("peak memory: {} MiB", kib / 1024);
+    }
+    if dry {
+        println!("dry run: nothing was changed");
+    }
+    Ok(())
+}
+
+fn export(
+    common: &Common,
+    site: Option<&str>,
+    output: Option<&std::path::Path>,
+) -> Result<(), StartupError> {
+    let site = site
+        .map(SiteId::parse)
+        .transpose()
+        .map_err(StartupError::Usage)?;
+    let db = open_db(common)?;
+    let result = db
+        .write_blocking(move |c| crate::import::json::export(c, site.as_ref()))
+        .map_err(db_err(&db));
+    db.close();
+    let export = result?;
+    let json =
+        serde_json::to_string_pretty(&export).map_err(|e| StartupError::Usage(e.to_string()))?;
+    match output {
+        Some(path) => std::fs::write(path, json + "\n")
+            .map_err(|e| StartupError::Usage(format!("cannot write {}: {e}", path.display())))?,
+        None => println!("{json}"),
+    }
+    Ok(())
+}
+
+fn remap(common: &Common, old: &str, new: &str) -> Result<(), StartupError> {
+    use crate::domain::PageRef;
+    use crate::store::{admins, moderation, threads};
+    let old_page = PageRef::parse(old).map_err(StartupError::Usage)?;
+    let new_page = PageRef::parse(new).map_err(StartupError::Usage)?;
+    let db = open_db(common)?;
+    let (old_s, new_s) = (old.to_string(), new.to_string());
+    let result = db.write_blocking(move |c| {
+        let sites = store::sites::list(c)?;
+        let site = sites
+            .iter()
+            .find(|s| s.origins.contains(&old_page.origin))
+            .ok_or_else(|| {
+                format!(
+                    "{} is on no registered site; `natter site list` shows the sites",
+                    old_page.origin
+                )
+            });
+        let site = match site {
+            Ok(s) => s,
+            Err(m) => return Ok(Err(m)),
+        };
+        if !site.origins.contains(&new_page.origin) {
+            return Ok(Err(format!("{new_s} is not on the same site as {old_s}")));
+        }
+        let old_key = old_page.thread_key(&site.settings.keep_query);
+        let Some(thread) = threads::find(c, &site.id, &old_key)? else {
+            return Ok(Err(format!("there is no thread at {old_s}")));
+        };
+        let new_key = new_page.thread_key(&site.settings.keep_query);
+        if !moderation::remap_thread(c, thread.id, &new_key, &new_page.canonical())? {
+            return Ok(Err(format!("there is already a thread at {new_s}")));
+        }
+        admins::audit(
+            c,
+            crate::domain::now(),
+            "command line",
+            "remap",
+            &format!("thread {}", thread.id),
+            &new_s,
+        )?;
+        store::mark_changed(c)?;
+        Ok::<_, store::StoreError>(Ok(format!(
+            "moved the thread of {old_s} to {new_s}; a running natter shows it within 5 seconds"
+        )))
+    });
+    db.close();
+    match result.map_err(db_err(&db))? {
+        Ok(message) => {
+            println!("{message}");
+            Ok(())
+        }
+        Err(message) => Err(StartupError::Usage(message)),
     }
 }

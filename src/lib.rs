@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod keys;
 pub mod render;
 pub mod store;
@@ -126,8 +127,8 @@ async fn register_demo_site(app: &App, addr: SocketAddr) -> Result<(), store::St
     app.add_site(site).await
 }
 
-/// Prunes the rate limiters and reloads the sites once a minute and every
-/// few seconds respectively.
+/// Prunes the rate limiters once a minute, and every 5 seconds picks up
+/// what the command line changed.
 fn spawn_housekeeping(ctx: &http::Ctx) {
     let limits = ctx.limits.clone();
     tokio::spawn(async move {
@@ -140,10 +141,12 @@ fn spawn_housekeeping(ctx: &http::Ctx) {
     let app = ctx.app.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(5));
+        let mut seen = None;
         loop {
             tick.tick().await;
-            if let Err(e) = app.reload_sites().await {
-                tracing::warn!(error = %e, "could not reload sites");
+            match app.pick_up_changes(seen.clone()).await {
+                Ok(counter) => seen = Some(counter),
+                Err(e) => tracing::warn!(error = %e, "could not check for changes"),
             }
         }
     });

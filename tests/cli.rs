@@ -176,7 +176,12 @@ fn natter_with_stdin(dir: &TempDir, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -190,17 +195,40 @@ fn admins_are_added_listed_changed_and_removed() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = natter_with_stdin(&dir, &["admin", "add", "jo"], "a long enough password\n");
     assert!(!o.status.success(), "a second jo is refused");
-    assert!(stderr(&o).contains("natter admin passwd jo"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("natter admin passwd jo"),
+        "{}",
+        stderr(&o)
+    );
     assert!(stdout(&natter(&dir, &["admin", "list"])).contains("jo"));
 
     let db = rusqlite::Connection::open(dir.path("natter.db")).unwrap();
-    let first: String = db.query_row("SELECT password_hash FROM admins WHERE username = 'jo'", [], |r| r.get(0)).unwrap();
-    assert!(first.starts_with("$argon2id$"), "stored as an argon2id hash: {first}");
+    let first: String = db
+        .query_row(
+            "SELECT password_hash FROM admins WHERE username = 'jo'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        first.starts_with("$argon2id$"),
+        "stored as an argon2id hash: {first}"
+    );
     let o = natter_with_stdin(&dir, &["admin", "passwd", "jo"], "another long password\n");
     assert!(o.status.success(), "{}", stderr(&o));
-    let second: String = db.query_row("SELECT password_hash FROM admins WHERE username = 'jo'", [], |r| r.get(0)).unwrap();
+    let second: String = db
+        .query_row(
+            "SELECT password_hash FROM admins WHERE username = 'jo'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_ne!(first, second);
-    let o = natter_with_stdin(&dir, &["admin", "passwd", "nobody"], "another long password\n");
+    let o = natter_with_stdin(
+        &dir,
+        &["admin", "passwd", "nobody"],
+        "another long password\n",
+    );
     assert!(!o.status.success());
     assert!(natter(&dir, &["admin", "remove", "jo"]).status.success());
     assert!(!stdout(&natter(&dir, &["admin", "list"])).contains("jo"));

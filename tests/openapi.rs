@@ -260,6 +260,12 @@ async fn real_answers_match_the_spec() {
         .to_string();
     let r = s.get(&avatar).await;
     c.answer(&get, "/api/avatar/{file}", r).await;
+    let r = s.get(&format!("/api/feed?url={page}")).await;
+    c.answer(&get, "/api/feed", r).await;
+    let r = s.get("/api/feed?site=blog").await;
+    c.answer(&get, "/api/feed", r).await;
+    let r = s.get("/api/feed?site=nosuch").await;
+    c.answer(&get, "/api/feed", r).await;
     let r = s.get("/api/openapi.json").await;
     c.answer(&get, "/api/openapi.json", r).await;
     let r = s.get("/healthz").await;

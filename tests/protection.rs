@@ -38,6 +38,34 @@ async fn cors_answers_only_registered_origins() {
         .await
         .unwrap();
     assert!(res.headers().get("access-control-allow-origin").is_none());
+    // An unregistered page may read why it was refused, and load the widget's files.
+    let refused = format!("/api/comments?url={}", enc("https://evil.example/p"));
+    let res = s
+        .http
+        .get(s.url(&refused))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(res.headers()["access-control-allow-origin"], "*");
+    let res = s
+        .http
+        .get(s.url("/embed.js"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["access-control-allow-origin"], "*");
+    // The admin API never answers other origins.
+    let res = s
+        .http
+        .get(s.url("/admin/api/session"))
+        .header("origin", ORIGIN)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
 
     let pre = s
         .http

@@ -127,6 +127,15 @@ impl Cache {
         }
     }
 
+    /// Drops every answer (after a change made outside this process).
+    pub fn clear(&self) {
+        let mut inner = self.lock();
+        inner.generation += 1;
+        inner.threads.clear();
+        inner.counts.clear();
+        inner.bytes = 0;
+    }
+
     /// Drops what a write to this thread changed.
     pub fn invalidate(&self, site: &SiteId, key: &ThreadKey) {
         let mut inner = self.lock();

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod avatar;
 pub mod cache;
 mod comments;
+pub mod feed;
 pub mod view;
 
 pub use comments::{Client, PageQuery, PostBody, Posted, ThreadParams, VoteCounts};
@@ -98,6 +99,20 @@ impl App {
         let sites = self.db.read(store::sites::list).await?;
         self.sites.replace(sites);
         Ok(())
+    }
+
+    /// Picks up changes made by the command line while serving: sites, and
+    /// (when its counter moved) anything cached. Returns the counter seen.
+    pub async fn pick_up_changes(&self, last: Option<String>) -> Result<String, StoreError> {
+        let (sites, counter) = self
+            .db
+            .read(|c| Ok((store::sites::list(c)?, store::changed_counter(c)?)))
+            .await?;
+        self.sites.replace(sites);
+        if last.is_some_and(|l| l != counter) {
+            self.cache.clear();
+        }
+        Ok(counter)
     }
 
     /// Registers a site now (the demo site, for one).

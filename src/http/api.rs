@@ -3,6 +3,7 @@
 use super::answer::{self, Negotiation};
 use super::limits::Kind;
 use super::{Ctx, json_body, json_reply, query_pairs, respond};
+use crate::app::feed::FeedOf;
 use crate::app::{App, Client, PageQuery};
 use serde::{Deserialize, Serialize};
 use warp::http::{StatusCode, header};
@@ -20,6 +21,8 @@ pub fn routes(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection
         .or(avatar(ctx))
         .unify()
         .or(openapi())
+        .unify()
+        .or(feed(ctx))
         .unify()
         .or(healthz(ctx))
         .unify()
@@ -143,6 +146,38 @@ fn avatar(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + 
                 res
             }))
         })
+}
+
+/// GET /api/feed?url=U or GET /api/feed?site=S: Atom.
+fn feed(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("api" / "feed")
+        .and(warp::get())
+        .and(ctx.limited(Kind::Read))
+        .and(ctx.app())
+        .and(query_pairs())
+        .and(answer::negotiation())
+        .then(
+            |_c: Client, app: App, pairs: Vec<(String, String)>, n: Negotiation| async move {
+                let of = match (super::first(&pairs, "site"), super::first(&pairs, "url")) {
+                    (Some(site), None) => Ok(FeedOf::Site(site)),
+                    (None, Some(url)) => Ok(FeedOf::Thread(PageQuery {
+                        url: Some(url),
+                        page_id: super::first(&pairs, "page_id"),
+                    })),
+                    _ => Err(crate::error::Error::validation(
+                        "url",
+                        "Ask for a feed with ?url=PAGE or ?site=ID.",
+                    )),
+                };
+                let result = match of {
+                    Ok(of) => app.feed(of).await,
+                    Err(e) => Err(e),
+                };
+                respond(result.map(|a| {
+                    answer::send(&a, &n, "application/atom+xml; charset=utf-8", "no-cache")
+                }))
+            },
+        )
 }
 
 /// GET /api/openapi.json

@@ -11,7 +11,10 @@ use warp::{Filter, Rejection};
 
 const EXPOSED: &str = "ETag, Retry-After, Natter-Form-Token";
 
-/// Adds CORS headers to every answer whose request came from a registered origin.
+/// Adds CORS headers: API answers go only to registered origins. The
+/// widget's files, and error answers (which carry no private data), go to
+/// any origin, so that a page on an unregistered origin can load the widget
+/// and show the reader why it was refused.
 pub fn wrap<F>(
     ctx: &Ctx,
     inner: F,
@@ -21,20 +24,27 @@ where
 {
     let app = ctx.app.clone();
     warp::header::headers_cloned()
+        .and(warp::path::full())
         .and(inner)
-        .map(move |req: HeaderMap, mut res: Response| {
-            let origin = req
-                .get(header::ORIGIN)
-                .and_then(|o| o.to_str().ok())
-                .map(str::to_string);
+        .map(move |req: HeaderMap, path: FullPath, mut res: Response| {
+            let origin = req.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+            let path = path.as_str();
+            let allow = match origin {
+                _ if path.starts_with("/admin") => None,
+                Some(o) if path.starts_with("/api/") && app.sites.knows_origin(o) => {
+                    HeaderValue::from_str(o).ok()
+                }
+                Some(_) if !path.starts_with("/api/") || res.status().is_client_error() => {
+                    Some(HeaderValue::from_static("*"))
+                }
+                _ => None,
+            };
             let h = res.headers_mut();
             h.insert(
                 header::VARY,
                 HeaderValue::from_static("Accept-Encoding, Origin"),
             );
-            if let Some(origin) = origin.filter(|o| app.sites.knows_origin(o))
-                && let Ok(v) = HeaderValue::from_str(&origin)
-            {
+            if let Some(v) = allow {
                 h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
                 h.insert(
                     header::ACCESS_CONTROL_EXPOSE_HEADERS,

@@ -107,7 +107,84 @@ pub fn render(markdown: &str) -> SafeHtml {
     }
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    SafeHtml(SANITIZER.clean(&html).to_string())
+    sanitise(&html)
+}
+
+/// Renders HTML written for another comment system (WordPress, Disqus) as
+/// natter would show it: `b`, `i`, `s` and `strike` become `strong`, `em`
+/// and `del`, and the result passes the same allow-list.
+pub fn render_legacy_html(html: &str) -> SafeHtml {
+    let mut out = html.to_string();
+    for (from, to) in [
+        ("b", "strong"),
+        ("i", "em"),
+        ("s", "del"),
+        ("strike", "del"),
+    ] {
+        for (open, new) in [
+            (format!("<{from}>"), format!("<{to}>")),
+            (format!("<{from} "), format!("<{to} ")),
+            (format!("</{from}>"), format!("</{to}>")),
+        ] {
+            out = replace_ignore_case(&out, &open, &new);
+        }
+    }
+    sanitise(&out)
+}
+
+/// The one place HTML passes the allow-list.
+fn sanitise(html: &str) -> SafeHtml {
+    SafeHtml(SANITIZER.clean(html).to_string())
+}
+
+fn replace_ignore_case(haystack: &str, needle: &str, with: &str) -> String {
+    let lower = haystack.to_ascii_lowercase();
+    let mut out = String::with_capacity(haystack.len());
+    let mut last = 0;
+    for (i, _) in lower.match_indices(needle) {
+        out.push_str(&haystack[last..i]);
+        out.push_str(with);
+        last = i + needle.len();
+    }
+    out.push_str(&haystack[last..]);
+    out
+}
+
+/// Plain text of sanitised HTML, as an editable source for comments that
+/// came in as HTML: paragraphs and line breaks kept, tags dropped.
+pub fn plain_text(html: &SafeHtml) -> String {
+    let mut out = String::with_capacity(html.0.len());
+    let mut rest = html.0.as_str();
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&unescape(&rest[..lt]));
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
+        let tag = rest[lt + 1..lt + gt].to_ascii_lowercase();
+        let name = tag.trim_start_matches('/').split(' ').next().unwrap_or("");
+        match (tag.starts_with('/'), name) {
+            (true, "p" | "blockquote" | "pre" | "ul" | "ol") => out.push_str("\n\n"),
+            (false, "br") => out.push('\n'),
+            (false, "li") => out.push_str("\n- "),
+            _ => {}
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(&unescape(rest));
+    let lines: Vec<&str> = out.lines().map(str::trim_end).collect();
+    let mut text = lines.join("\n");
+    while text.contains("\n\n\n") {
+        text = text.replace("\n\n\n", "\n\n");
+    }
+    text.trim().to_string()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
 }
 
 /// Turns bare `http://` and `https://` addresses in text into links.

@@ -190,3 +190,32 @@ fn rendering_is_stable() {
         assert_eq!(once, render(input));
     }
 }
+
+#[test]
+fn legacy_html_is_sanitised_and_mapped() {
+    let html = super::render_legacy_html(
+        "<p>Hi <b>bold</b> <I>it</I> <strike>old</strike> <blockquote>q</blockquote> <img src=x onerror=alert(1)><a href=\"javascript:alert(1)\">x</a></p>",
+    );
+    let h = html.as_str();
+    assert!(
+        h.contains("<strong>bold</strong>")
+            && h.contains("<em>it</em>")
+            && h.contains("<del>old</del>"),
+        "{h}"
+    );
+    assert!(!h.contains("img") && !h.contains("javascript"), "{h}");
+    for input in HOSTILE {
+        assert_harmless(input, super::render_legacy_html(input).as_str());
+    }
+}
+
+#[test]
+fn plain_text_of_html() {
+    let html = super::render_legacy_html(
+        "<p>One &amp; two<br>three</p><p>Four <a href=\"https://x.org\">link</a> &lt;5&gt;</p>",
+    );
+    assert_eq!(
+        super::plain_text(&html),
+        "One & two\nthree\n\nFour link <5>"
+    );
+}

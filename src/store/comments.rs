@@ -184,3 +184,107 @@ pub fn recent_duplicate(
         )?
         .query_row(rusqlite::params![thread_id, text, since], |r| r.get(0))?)
 }
+
+/// A comment with the page it is on, for feeds.
+#[derive(Debug, Clone)]
+pub struct FeedRow {
+    pub comment: CommentRow,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub key: String,
+}
+
+/// The newest published comments of a thread, or of every thread of a site
+/// when `thread_id` is `None`, each with its thread's URL, title and key.
+pub fn newest_published(
+    conn: &Connection,
+    site: &SiteId,
+    thread_id: Option<i64>,
+    limit: u32,
+) -> Result<Vec<FeedRow>, StoreError> {
+    let sql = format!(
+        "SELECT {}, t.url, t.title, t.key FROM comments c JOIN threads t ON t.id = c.thread_id
+         WHERE t.site_id = ?1 AND (?2 IS NULL OR t.id = ?2) AND c.status = 'published'
+         ORDER BY c.created DESC, c.id DESC LIMIT ?3",
+        COLUMNS
+            .split(", ")
+            .map(|c| format!("c.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params![site.as_str(), thread_id, limit], |r| {
+        Ok(FeedRow {
+            comment: from_row(r)?,
+            url: r.get(17)?,
+            title: r.get(18)?,
+            key: r.get(19)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The natter id of an imported comment, by its import key.
+pub fn by_import_key(conn: &Connection, key: &str) -> Result<Option<CommentId>, StoreError> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT id FROM comments WHERE import_key = ?1")?
+        .query_row([key], |r| r.get(0).map(CommentId))
+        .optional()?)
+}
+
+/// What an imported comment stores: no edit token (nobody holds one).
+#[derive(Debug, Clone)]
+pub struct Imported<'a> {
+    pub thread_id: i64,
+    pub parent: Option<CommentId>,
+    pub status: Status,
+    pub name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub website: Option<&'a str>,
+    pub text: &'a str,
+    pub html: &'a SafeHtml,
+    pub ip_hash: Option<&'a str>,
+    pub created: UnixTime,
+    pub edited: Option<UnixTime>,
+    pub likes: i64,
+    pub dislikes: i64,
+    pub import_key: &'a str,
+    pub preferred_id: Option<i64>,
+}
+
+pub fn insert_imported(conn: &Connection, c: &Imported<'_>) -> Result<CommentId, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO comments (thread_id, parent_id, status, name, email, website, text, html, ip_hash,
+                               created, edited, likes, dislikes, import_key, id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                 (SELECT ?15 WHERE ?15 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM comments WHERE id = ?15)))",
+    )?
+    .execute(rusqlite::params![
+        c.thread_id,
+        c.parent.map(|p| p.0),
+        c.status.as_str(),
+        c.name,
+        c.email,
+        c.website,
+        c.text,
+        c.html.as_str(),
+        c.ip_hash,
+        c.created,
+        c.edited,
+        c.likes,
+        c.dislikes,
+        c.import_key,
+        c.preferred_id,
+    ])?;
+    Ok(CommentId(conn.last_insert_rowid()))
+}
+
+/// Every comment of a thread, whatever its status, oldest first (for export).
+pub fn all_in_thread(conn: &Connection, thread_id: i64) -> Result<Vec<CommentRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM comments WHERE thread_id = ?1 ORDER BY created, id"
+    ))?;
+    let rows = stmt.query_map([thread_id], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -4,6 +4,7 @@
 
 pub mod admins;
 pub mod comments;
+pub mod isso;
 mod migrate;
 pub mod moderation;
 mod pool;
@@ -139,6 +140,22 @@ pub fn init_setting(conn: &Connection, name: &str, value: &str) -> Result<String
     )?
     .execute([name, value])?;
     get_setting(conn, name)?.ok_or(StoreError::NotFound)
+}
+
+/// Records that the data changed outside the server (the command line), so
+/// that a running server drops what it has cached.
+pub fn mark_changed(conn: &Connection) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO settings (name, value) VALUES ('changed', '1')
+         ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+    )?
+    .execute([])?;
+    Ok(())
+}
+
+/// The counter [`mark_changed`] moves.
+pub fn changed_counter(conn: &Connection) -> Result<String, StoreError> {
+    Ok(get_setting(conn, "changed")?.unwrap_or_default())
 }
 
 /// Checks that the database answers (for `/healthz`).

@@ -87,3 +87,12 @@ pub fn published_counts(
         .map(|k| Ok(stmt.query_row((site.as_str(), k.as_str()), |r| r.get::<_, i64>(0))? as u64))
         .collect()
 }
+
+/// Every thread of a site, oldest first (for export).
+pub fn all_of_site(conn: &Connection, site: &SiteId) -> Result<Vec<ThreadRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM threads WHERE site_id = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([site.as_str()], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,193 @@
+//! WordPress eXtended RSS (WXR 1.1 and 1.2), read as a stream: each `<item>`
+//! with comments becomes a thread, keyed by its `<link>`.
+
+use super::xml::{Element, Phase, walk};
+use super::{ImportError, Incoming, Ip, Sink, Summary, parse_time};
+use crate::domain::Status;
+use crate::render::{plain_text, render_legacy_html};
+use std::path::Path;
+
+#[derive(Default)]
+struct Item {
+    title: Option<String>,
+    link: Option<String>,
+    comments: Vec<Incoming>,
+}
+
+#[derive(Default)]
+struct Comment {
+    id: String,
+    parent: String,
+    author: String,
+    email: String,
+    url: String,
+    ip: String,
+    date: String,
+    date_gmt: String,
+    content: String,
+    approved: String,
+    kind: String,
+}
+
+pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> {
+    let mut item: Option<Item> = None;
+    let mut comment: Option<Comment> = None;
+    let mut version: Option<String> = None;
+    let mut saw_channel = false;
+    walk(path, |stack, phase| {
+        let el = stack.last().expect("an open element");
+        let parent = stack.len().checked_sub(2).map(|i| stack[i].name.as_str());
+        match (phase, el.name.as_str()) {
+            (Phase::Start, "channel") => saw_channel = true,
+            (Phase::Start, "item") => item = Some(Item::default()),
+            (Phase::Start, "wp:comment") => comment = Some(Comment::default()),
+            (Phase::End, "wp:wxr_version") => version = Some(el.text.trim().to_string()),
+            (Phase::End, "wp:comment") => {
+                if let (Some(c), Some(i)) = (comment.take(), item.as_mut())
+                    && let Some(incoming) = convert(c, &mut sink.summary)
+                {
+                    i.comments.push(incoming);
+                }
+            }
+            (Phase::End, "item") => {
+                if let Some(i) = item.take() {
+                    finish_item(sink, i)?;
+                }
+            }
+            (Phase::End, _) if parent == Some("wp:comment") => {
+                if let Some(c) = comment.as_mut() {
+                    field(c, el);
+                }
+            }
+            (Phase::End, "title") if parent == Some("item") => {
+                if let Some(i) = item.as_mut() {
+                    i.title = Some(el.text.trim().to_string());
+                }
+            }
+            (Phase::End, "link") if parent == Some("item") => {
+                if let Some(i) = item.as_mut() {
+                    i.link = Some(el.text.trim().to_string());
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    })?;
+    if !saw_channel {
+        return Err(ImportError::Invalid(
+            "this is not a WordPress export: it has no <channel>".into(),
+        ));
+    }
+    match version.as_deref() {
+        Some("1.1" | "1.2") => {}
+        Some(v) => sink
+            .summary
+            .notes
+            .push(format!("WXR version {v} was read as WXR 1.2")),
+        None => sink
+            .summary
+            .notes
+            .push("the file names no WXR version; it was read as WXR 1.2".into()),
+    }
+    Ok(std::mem::take(&mut sink.summary))
+}
+
+fn field(c: &mut Comment, el: &Element) {
+    let text = el.text.clone();
+    match el.name.as_str() {
+        "wp:comment_id" => c.id = text.trim().into(),
+        "wp:comment_parent" => c.parent = text.trim().into(),
+        "wp:comment_author" => c.author = text,
+        "wp:comment_author_email" => c.email = text,
+        "wp:comment_author_url" => c.url = text,
+        "wp:comment_author_IP" => c.ip = text,
+        "wp:comment_date" => c.date = text,
+        "wp:comment_date_gmt" => c.date_gmt = text,
+        "wp:comment_content" => c.content = text,
+        "wp:comment_approved" => c.approved = text.trim().into(),
+        "wp:comment_type" => c.kind = text.trim().into(),
+        _ => {}
+    }
+}
+
+/// A WordPress comment as natter stores it, or `None` (counted as skipped).
+fn convert(c: Comment, summary: &mut Summary) -> Option<Incoming> {
+    if matches!(c.kind.as_str(), "pingback" | "trackback") {
+        summary.skip("pingbacks and trackbacks (notices of links from other sites, not part of the conversation)");
+        return None;
+    }
+    let status = match c.approved.as_str() {
+        "1" | "approve" | "approved" => Status::Published,
+        "0" | "hold" => Status::Pending,
+        "spam" => Status::Spam,
+        _ => {
+            summary.skip("in the trash");
+            return None;
+        }
+    };
+    if c.content.trim().is_empty() {
+        summary.skip("with no text");
+        return None;
+    }
+    let created = parse_time(&c.date_gmt)
+        .filter(|t| *t > 0)
+        .or_else(|| parse_time(&c.date))
+        .unwrap_or(0);
+    let html = render_legacy_html(&autop(&c.content));
+    Some(Incoming {
+        id: c.id,
+        parent: Some(c.parent),
+        status,
+        name: Some(c.author),
+        email: Some(c.email),
+        website: Some(c.url),
+        ip: Some(c.ip).filter(|ip| !ip.trim().is_empty()).map(Ip::Raw),
+        text: plain_text(&html),
+        html,
+        created,
+        edited: None,
+        likes: 0,
+        dislikes: 0,
+        preferred_id: None,
+    })
+}
+
+/// WordPress keeps comment text with plain line breaks and adds paragraphs
+/// when it shows it: a blank line starts a paragraph, a single newline is a
+/// line break.
+fn autop(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(text.len() + 64);
+    for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        out.push_str("<p>");
+        out.push_str(&para.replace('\n', "<br>\n"));
+        out.push_str("</p>\n");
+    }
+    out
+}
+
+fn finish_item(sink: &mut Sink<'_>, item: Item) -> Result<(), ImportError> {
+    if item.comments.is_empty() {
+        return Ok(());
+    }
+    let link = item.link.filter(|l| !l.is_empty()).ok_or_else(|| {
+        ImportError::Invalid(format!(
+            "the post {:?} has comments but no <link>, so natter cannot tell which page they belong to",
+            item.title.as_deref().unwrap_or("")
+        ))
+    })?;
+    let (key, url) = sink.key_of(&link)?;
+    let thread = sink.thread(&key, &url, item.title.as_deref())?;
+    sink.comments(thread, item.comments)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn autop_makes_paragraphs_and_breaks() {
+        assert_eq!(
+            super::autop("one\ntwo\r\n\r\nthree"),
+            "<p>one<br>\ntwo</p>\n<p>three</p>\n"
+        );
+    }
+}
