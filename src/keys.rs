@@ -11,7 +11,7 @@ type HmacSha256 = hmac::Hmac<Sha256>;
 /// The server's secret and what it signs.
 #[derive(Clone)]
 pub struct Keys {
-    secret: Vec<u8>,
+    secret: std::sync::Arc<[u8]>,
 }
 
 /// What the signed timing token of a form says.
@@ -27,7 +27,9 @@ pub enum FormTiming {
 
 impl Keys {
     pub fn new(secret: Vec<u8>) -> Self {
-        Keys { secret }
+        Keys {
+            secret: secret.into(),
+        }
     }
 
     /// A new random secret, hex encoded, for a new database.

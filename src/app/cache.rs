@@ -54,14 +54,13 @@ impl Answer {
 /// How many bytes of answers are kept before the cache starts afresh.
 const MAX_BYTES: usize = 8 * 1024 * 1024;
 
-type ThreadRef = (SiteId, ThreadKey);
-
 #[derive(Default)]
 struct Inner {
     /// Bumped by every write, so an answer built from data older than a
     /// write is never stored after it.
     generation: u64,
-    threads: HashMap<ThreadRef, HashMap<String, Arc<Answer>>>,
+    /// Answers by site, thread and query: looked up without allocating.
+    threads: HashMap<SiteId, HashMap<ThreadKey, HashMap<String, Arc<Answer>>>>,
     counts: HashMap<String, Arc<Answer>>,
     bytes: usize,
 }
@@ -82,11 +81,7 @@ impl Cache {
     }
 
     pub fn thread(&self, site: &SiteId, key: &ThreadKey, query: &str) -> Option<Arc<Answer>> {
-        self.lock()
-            .threads
-            .get(&(site.clone(), key.clone()))?
-            .get(query)
-            .cloned()
+        self.lock().threads.get(site)?.get(key)?.get(query).cloned()
     }
 
     pub fn put_thread(
@@ -104,7 +99,9 @@ impl Cache {
         inner.make_room(answer.size());
         let old = inner
             .threads
-            .entry((site.clone(), key.clone()))
+            .entry(site.clone())
+            .or_default()
+            .entry(key.clone())
             .or_default()
             .insert(query, answer);
         if let Some(old) = old {
@@ -140,7 +137,7 @@ impl Cache {
     pub fn invalidate(&self, site: &SiteId, key: &ThreadKey) {
         let mut inner = self.lock();
         inner.generation += 1;
-        if let Some(answers) = inner.threads.remove(&(site.clone(), key.clone())) {
+        if let Some(answers) = inner.threads.get_mut(site).and_then(|t| t.remove(key)) {
             inner.bytes -= answers.values().map(|a| a.size()).sum::<usize>();
         }
         inner.bytes -= inner.counts.values().map(|a| a.size()).sum::<usize>();

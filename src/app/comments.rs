@@ -499,9 +499,15 @@ impl App {
         })
     }
 
-    /// The signed timestamp a form sends back with its comment.
+    /// The signed timestamp a form sends back with its comment; made once
+    /// a second, as every thread answer carries it.
     pub fn form_token(&self) -> String {
-        self.keys.form_token(now())
+        let t = now();
+        let mut last = self.form_token.lock().unwrap_or_else(|p| p.into_inner());
+        if last.0 != t {
+            *last = (t, self.keys.form_token(t));
+        }
+        last.1.clone()
     }
 }
 

@@ -25,6 +25,8 @@ pub struct App {
     pub keys: Keys,
     pub sites: Sites,
     pub cache: cache::Cache,
+    /// The current form token and the second it was made for.
+    form_token: Arc<std::sync::Mutex<(i64, String)>>,
 }
 
 /// The registered sites, reloaded from the database now and then so that
@@ -91,6 +93,7 @@ impl App {
             keys: Keys::new(secret.into_bytes()),
             sites: registry,
             cache: cache::Cache::default(),
+            form_token: Default::default(),
         })
     }
 

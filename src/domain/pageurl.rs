@@ -57,7 +57,7 @@ impl PageRef {
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             return Err(format!("url {raw:?} must be an http or https page address"));
         }
-        let origin = Origin::parse(&url.origin().ascii_serialization())?;
+        let origin = Origin::of(&url);
         Ok(PageRef { origin, url })
     }
 

@@ -59,6 +59,11 @@ impl Origin {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The origin of an http(s) URL that was already parsed.
+    pub fn of(url: &url::Url) -> Self {
+        Origin(url.origin().ascii_serialization())
+    }
 }
 
 impl fmt::Display for Origin {

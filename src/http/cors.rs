@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::error::Error;
 use std::convert::Infallible;
-use warp::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use warp::http::{HeaderValue, Method, StatusCode, header};
 use warp::path::FullPath;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
@@ -23,36 +23,40 @@ where
     F: Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static,
 {
     let app = ctx.app.clone();
-    warp::header::headers_cloned()
+    warp::header::optional::<String>("origin")
+        .or(warp::any().map(|| None))
+        .unify()
         .and(warp::path::full())
         .and(inner)
-        .map(move |req: HeaderMap, path: FullPath, mut res: Response| {
-            let origin = req.get(header::ORIGIN).and_then(|o| o.to_str().ok());
-            let path = path.as_str();
-            let allow = match origin {
-                _ if path.starts_with("/admin") => None,
-                Some(o) if path.starts_with("/api/") && app.sites.knows_origin(o) => {
-                    HeaderValue::from_str(o).ok()
-                }
-                Some(_) if !path.starts_with("/api/") || res.status().is_client_error() => {
-                    Some(HeaderValue::from_static("*"))
-                }
-                _ => None,
-            };
-            let h = res.headers_mut();
-            h.insert(
-                header::VARY,
-                HeaderValue::from_static("Accept-Encoding, Origin"),
-            );
-            if let Some(v) = allow {
-                h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+        .map(
+            move |origin: Option<String>, path: FullPath, mut res: Response| {
+                let origin = origin.as_deref();
+                let path = path.as_str();
+                let allow = match origin {
+                    _ if path.starts_with("/admin") => None,
+                    Some(o) if path.starts_with("/api/") && app.sites.knows_origin(o) => {
+                        HeaderValue::from_str(o).ok()
+                    }
+                    Some(_) if !path.starts_with("/api/") || res.status().is_client_error() => {
+                        Some(HeaderValue::from_static("*"))
+                    }
+                    _ => None,
+                };
+                let h = res.headers_mut();
                 h.insert(
-                    header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                    HeaderValue::from_static(EXPOSED),
+                    header::VARY,
+                    HeaderValue::from_static("Accept-Encoding, Origin"),
                 );
-            }
-            res
-        })
+                if let Some(v) = allow {
+                    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+                    h.insert(
+                        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                        HeaderValue::from_static(EXPOSED),
+                    );
+                }
+                res
+            },
+        )
 }
 
 /// OPTIONS /api/…: the preflight of a cross-origin write.

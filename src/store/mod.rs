@@ -16,7 +16,7 @@ mod writer;
 pub use migrate::migrate_database;
 pub use rusqlite::Connection;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use thiserror::Error;
 
 /// Why a database call failed.
@@ -54,7 +54,7 @@ const PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
 pub struct Db {
     writer: writer::Writer,
     readers: pool::ReadPool,
-    path: PathBuf,
+    path: std::sync::Arc<Path>,
 }
 
 impl Db {
@@ -67,7 +67,7 @@ impl Db {
         Ok(Db {
             writer,
             readers,
-            path: path.to_path_buf(),
+            path: path.into(),
         })
     }
 
