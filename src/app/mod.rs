@@ -17,16 +17,28 @@ use crate::keys::Keys;
 use crate::store::{self, Db, StoreError};
 use std::sync::{Arc, RwLock};
 
-/// The running service's shared state.
+/// The running service: a handle on its shared state, cheap to clone (every
+/// route holds one, and warp clones routes for each request).
 #[derive(Clone)]
-pub struct App {
+pub struct App(Arc<State>);
+
+/// What the running service shares between requests.
+pub struct State {
     pub config: Arc<Config>,
     pub db: Db,
     pub keys: Keys,
     pub sites: Sites,
     pub cache: cache::Cache,
     /// The current form token and the second it was made for.
-    form_token: Arc<std::sync::Mutex<(i64, String)>>,
+    form_token: std::sync::Mutex<(i64, String)>,
+}
+
+impl std::ops::Deref for App {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.0
+    }
 }
 
 /// The registered sites, reloaded from the database now and then so that
@@ -87,14 +99,14 @@ impl App {
         })?;
         let registry = Sites::default();
         registry.replace(sites);
-        Ok(App {
+        Ok(App(Arc::new(State {
             config: Arc::new(config),
             db,
             keys: Keys::new(secret.into_bytes()),
             sites: registry,
             cache: cache::Cache::default(),
             form_token: Default::default(),
-        })
+        })))
     }
 
     /// Reads the sites again from the database.

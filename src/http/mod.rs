@@ -60,14 +60,17 @@ impl Ctx {
 
 /// All of natter's routes, with errors answered as JSON.
 pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallible> + Clone {
+    // warp clones the routes for every request: boxed, each group is one
+    // reference count to clone instead of a tree of filters.
     let all = comments::routes(&ctx)
-        .or(api::routes(&ctx))
+        .boxed()
+        .or(api::routes(&ctx).boxed())
         .unify()
-        .or(admin::routes(&ctx))
+        .or(admin::routes(&ctx).boxed())
         .unify()
-        .or(cors::preflight(&ctx))
+        .or(cors::preflight(&ctx).boxed())
         .unify()
-        .or(assets::routes())
+        .or(assets::routes().boxed())
         .unify()
         .recover(error::recover)
         .unify();
