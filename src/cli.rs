@@ -419,6 +419,21 @@ fn read_password() -> Result<String, StartupError> {
     Ok(password)
 }
 
+/// A change to one admin: an unknown name is the operator's mistake, not the database's.
+fn admin_result(
+    db: &Db,
+    username: &str,
+    result: Result<(), store::StoreError>,
+) -> Result<(), StartupError> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(store::StoreError::NotFound) => Err(StartupError::Usage(format!(
+            "there is no admin {username:?}; `natter admin list` shows them"
+        ))),
+        Err(e) => Err(db_err(db)(e)),
+    }
+}
+
 fn admin(action: AdminAction) -> Result<(), StartupError> {
     use crate::store::admins;
     let hash = |p: &str| crate::keys::hash_password(p).map_err(StartupError::Usage);
@@ -456,19 +471,9 @@ fn admin(action: AdminAction) -> Result<(), StartupError> {
             let name = username.clone();
             let result = db.write_blocking(move |c| admins::set_password(c, &name, &password_hash));
             db.close();
-            match result {
-                Ok(()) => {
-                    println!("password of {username} changed; their sessions have ended");
-                    Ok(())
-                }
-                Err(store::StoreError::NotFound) => Err(StartupError::Usage(format!(
-                    "there is no admin {username:?}; `natter admin list` shows them"
-                ))),
-                Err(e) => Err(StartupError::Database {
-                    path: db.path().display().to_string(),
-                    message: e.to_string(),
-                }),
-            }
+            admin_result(&db, &username, result)?;
+            println!("password of {username} changed; their sessions have ended");
+            Ok(())
         }
         AdminAction::List { common } => {
             let db = open_db(&common)?;
@@ -488,19 +493,9 @@ fn admin(action: AdminAction) -> Result<(), StartupError> {
             let name = username.clone();
             let result = db.write_blocking(move |c| admins::remove(c, &name));
             db.close();
-            match result {
-                Ok(()) => {
-                    println!("admin {username} removed");
-                    Ok(())
-                }
-                Err(store::StoreError::NotFound) => Err(StartupError::Usage(format!(
-                    "there is no admin {username:?}; `natter admin list` shows them"
-                ))),
-                Err(e) => Err(StartupError::Database {
-                    path: db.path().display().to_string(),
-                    message: e.to_string(),
-                }),
-            }
+            admin_result(&db, &username, result)?;
+            println!("admin {username} removed");
+            Ok(())
         }
     }
 }
