@@ -802,3 +802,21 @@ async fn unknown_paths_and_methods_answer_json() {
     let res = s.get("/healthz").await;
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn block_list_words_hold_a_comment() {
+    let settings = natter::domain::SiteSettings {
+        block_words: vec!["Casino".into()],
+        ..Default::default()
+    };
+    let s = TestServer::with_settings(settings).await;
+    let res = s
+        .post_as(&fresh_ip(), "/bw", json!({"text": "Visit my cAsInO today"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let res = s
+        .post_as(&fresh_ip(), "/bw", json!({"text": "A kind word"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(s.thread("/bw").await["thread"]["count"], 1);
+}
