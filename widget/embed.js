@@ -1,72 +1,502 @@
-/* natter's embed script, loaded by the snippet as a classic async script.
- * It finds its server from its own src, mounts a thread into `#natter` and
- * every `[data-natter]` element, fills `[data-natter-count]` elements, and
- * offers `window.natter.mount(el, opts)` / `unmount(el)` to single-page apps.
- * The rest of the widget is ES modules beside it, loaded when needed. */
+/* natter's widget: the snippet's classic async script. It shows threads and
+ * fills counts; js/write.js adds writing. README.md beside it has the map. */
 (() => {
   'use strict';
   // (window.natter alone may be the #natter element itself: named access.)
   if (window.natter && window.natter.mount) return;
   const me = document.currentScript || document.querySelector('script[src*="/embed.js"]');
   const base = new URL('.', me ? me.src : location.href).href;
-  const load = (name) => import(base + 'js/' + name + '.js');
+
+  // English words (the others: i18n/LANG.json); an object is a plural.
+  const en = {
+    count: { one: '{n} comment', other: '{n} comments' },
+    loading: 'Loading comments…',
+    empty: 'No comments yet. Be the first to share your thoughts.',
+    sort: 'Sort',
+    oldest: 'Oldest first',
+    newest: 'Newest first',
+    top: 'Most liked first',
+    more: 'Show more comments',
+    feed: 'Follow new comments (feed)',
+    write: 'Leave a comment',
+    replyTo: 'Reply to {name}',
+    editing: 'Edit your comment',
+    name: 'Name',
+    email: 'Email',
+    website: 'Website',
+    comment: 'Comment',
+    optional: '(optional)',
+    required: '(required)',
+    emailHint: 'Not shown publicly. Used only to send you the emails you ask for below.',
+    emailHintOff: 'Not shown publicly. Only the moderators of this site can see it.',
+    md: 'You can use Markdown: *italic*, **bold**, [link](https://example.org), > quote.',
+    notifyReplies: 'Email me when someone replies to me',
+    notifyThread: 'Email me about new comments on this page',
+    confirmHint: 'We will first send you a link to confirm your address.',
+    preview: 'Preview',
+    keepWriting: 'Keep writing',
+    post: 'Post comment',
+    posting: 'Posting…',
+    reply: 'Reply',
+    cancel: 'Cancel',
+    edit: 'Edit',
+    save: 'Save',
+    del: 'Delete',
+    confirmDel: 'Delete this comment for good?',
+    yesDel: 'Yes, delete it',
+    keep: 'Keep it',
+    like: 'Like',
+    dislike: 'Dislike',
+    anon: 'Anonymous',
+    inReplyTo: 'in reply to {name}',
+    edited: '(edited)',
+    deleted: 'This comment was deleted.',
+    pending: 'Waiting for approval',
+    held: 'Thank you! Your comment is waiting for a moderator and will appear once it is approved.',
+    published: 'Thank you! Your comment is published.',
+    editFor: { one: 'You can edit or delete it for {n} minute.', other: 'You can edit or delete it for {n} minutes.' },
+    updated: 'Your comment is updated.',
+    removed: 'Your comment is deleted.',
+    thread_locked: 'Comments are closed on this page.',
+    now: 'just now',
+    network: 'We could not reach the comment server. Check your connection and try again. Your text is still here.',
+    rate_limited: { one: 'You are going too fast. Please wait {n} second, then try again.', other: 'You are going too fast. Please wait {n} seconds, then try again.' },
+    unknown_site: 'Comments are not set up for this website yet.',
+    eText: 'Please write your comment first.',
+    eLong: 'This is too long: {n} characters at most.',
+    eReq: 'Please fill this in.',
+    eNotify: 'Please give your email address so we can send you emails.',
+    eEmail: 'Please check the email address. It should look like name@example.org.',
+    eUrl: 'Please give a full web address, starting with https:// or http://.',
+    banned: 'You cannot comment on this website.',
+    own_comment: 'You cannot vote for your own comment.',
+    duplicate: 'You have already posted this comment.',
+    edit_window_closed: 'The time to change this comment has run out.',
+    not_found: 'This comment no longer exists.',
+    internal: 'Something went wrong on the comment server. Please try again later.',
+    eLoad: 'The comments could not be loaded.',
+  };
+
+  const known = ['en', 'de', 'fr', 'es', 'nl', 'pt', 'ar'];
+  const units = { year: 31536e3, month: 2592e3, day: 864e2, hour: 3600, minute: 60 };
+  const made = {};
+
+  /** The reader's language: data-lang, then the page's lang, then the browser. */
+  function pick(el, wanted) {
+    const page = el.closest('[lang]');
+    const all = [wanted, page && page.lang, ...navigator.languages].map((l) => l && l.toLowerCase().split('-')[0]);
+    return all.find((l) => known.includes(l)) || 'en';
+  }
+
+  /** {t, ago, dir} for `lang`, made once; missing words are English. */
+  function strings(lang) {
+    return (made[lang] ||= (async () => {
+      const file = lang != 'en' && (await fetch(base + 'i18n/' + lang + '.json').then((r) => r.json()).catch(() => ({})));
+      const s = { ...en, ...file };
+      const plural = new Intl.PluralRules(lang);
+      const num = new Intl.NumberFormat(lang);
+      const rel = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+      return {
+        dir: lang == 'ar' ? 'rtl' : 'ltr',
+        /** `key`'s words, {slots} filled from `v`; `v.n` picks the plural. */
+        t(key, v = {}) {
+          let w = s[key];
+          if (w.other) w = w[plural.select(v.n)] || w.other;
+          return w.replace(/\{(\w+)\}/g, (_, k) => (k == 'n' ? num.format(v.n) : v[k]));
+        },
+        ago(iso) {
+          const secs = (Date.parse(iso) - Date.now()) / 1000;
+          for (const u in units) if (Math.abs(secs) >= units[u]) return rel.format(Math.round(secs / units[u]), u);
+          return s.now;
+        },
+      };
+    })());
+  }
+
+  // API
+
+  /** natter's API for one page; `signal` aborts its calls on unmount. */
+  function connect(pageUrl, pageId, signal) {
+    const page = new URLSearchParams({ url: pageUrl });
+    if (pageId) page.set('page_id', pageId);
+
+    /** The JSON answer, with `held` (202) and `token` (a form token); or an
+     *  Error with the server's `code`, `field` and `wait`. */
+    async function call(method, path, body, token) {
+      const headers = {};
+      if (body) headers['Content-Type'] = 'application/json';
+      if (token) headers.Authorization = 'Bearer ' + token;
+      let r, data;
+      try {
+        r = await fetch(base + 'api/' + path, { method, headers, body: body && JSON.stringify(body), credentials: 'omit', signal });
+        data = await r.json().catch(() => ({}));
+      } catch (e) {
+        if (signal && signal.aborted) throw e;
+        data = { error: 'network' };
+      }
+      if (!r || !r.ok) throw Object.assign(new Error(data.message), { code: data.error || 'internal', field: data.field, wait: r && +r.headers.get('Retry-After') });
+      data.held = r.status == 202;
+      data.token = r.headers.get('Natter-Form-Token');
+      return data;
+    }
+
+    function get(what, more) {
+      const q = new URLSearchParams(page);
+      for (const k in more) if (more[k]) q.set(k, more[k]);
+      return call('GET', what + '?' + q);
+    }
+
+    return { page, call, get };
+  }
+
+  /** localStorage (natter sets no cookies): `own` (id -> {token, until,
+   *  text}), `votes` (id -> ±1), `voter`, `author` and `draft:KEY`. */
+  const store = {
+    get(key, empty) {
+      try {
+        return JSON.parse(localStorage.getItem('natter:' + key)) || empty;
+      } catch {
+        return empty;
+      }
+    },
+    set(key, value) {
+      try {
+        if (value) localStorage.setItem('natter:' + key, JSON.stringify(value));
+        else localStorage.removeItem('natter:' + key);
+      } catch {
+        // Blocked or full: the widget only forgets.
+      }
+    },
+    /** Own comments still inside their edit window, by id. */
+    own() {
+      const all = store.get('own', {});
+      for (const id in all) if (!(Date.parse(all[id].until) > Date.now())) delete all[id];
+      return all;
+    },
+  };
+
+  // DOM
+
+  /** createElement: `text` sets the text, `on…` a handler, true an empty
+   *  attribute; null and false are left out, of attrs and (nested) kids. */
+  function h(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const k in attrs) {
+      const v = attrs[k];
+      if (k == 'text') e.textContent = v;
+      else if (k[0] == 'o' && k[1] == 'n') e[k] = v;
+      else if (v != null && v !== false) e.setAttribute(k, v === true ? '' : v);
+    }
+    for (const k of kids.flat(2)) if (k != null && k !== false) e.append(k);
+    return e;
+  }
+
+  /** A button that never submits its form. */
+  const btn = (text, attrs) => h('button', { type: 'button', part: 'button', ...attrs }, text);
+  const REL = 'nofollow ugc noopener noreferrer';
+
+  /** A `.n-body` div per comment's HTML, sanitised by the server and checked
+   *  again here, all in one inert parse (natter's HTML is balanced). */
+  function bodies(htmls) {
+    const tpl = h('template');
+    tpl.innerHTML = htmls.map((x) => '<div class="n-body" part="body">' + x + '</div>').join('');
+    for (const e of tpl.content.querySelectorAll('div *')) {
+      if (!/^(P|BR|EM|STRONG|DEL|CODE|PRE|BLOCKQUOTE|UL|OL|LI|A|HR)$/.test(e.tagName)) {
+        e.replaceWith(e.textContent);
+        continue;
+      }
+      for (const { name, value } of [...e.attributes]) {
+        const keep = name == 'href' ? /^(https?|mailto):/i.test(value) : name == 'start' && /^\d+$/.test(value);
+        if (!keep) e.removeAttribute(name);
+      }
+      if (e.href) e.rel = REL;
+    }
+    return [...tpl.content.children];
+  }
+
+  /** One comment's <article>, around its `body`; `t` is its thread. */
+  function comment(c, t, replyTo, body) {
+    const { s } = t;
+    const a = { class: 'n-c', id: 'natter-comment-' + c.id, part: 'comment' };
+    if (c.status == 'deleted') return h('article', a, h('p', { class: 'n-muted n-gone', text: s.t('deleted') }));
+    const name = c.author.name || s.t('anon');
+    a['aria-label'] = name;
+    const site = /^https?:\/\//i.test(c.author.website) && c.author.website;
+    const held = c.status == 'pending';
+    const mine = t.own[c.id];
+    const vote = (value, key, n) => btn(s.t(key) + ' ' + n, { name: 'vote', value, 'aria-pressed': String(t.votes[c.id] == value) });
+    return h('article', a,
+      h('header', { class: 'n-ch' },
+        // `loading` before `src`, or the image starts loading at once.
+        c.author.avatar && h('img', { loading: 'lazy', class: 'n-av', alt: '', part: 'avatar', src: new URL(c.author.avatar, base) }),
+        h('span', { class: 'n-who' },
+          h(site ? 'a' : 'b', { class: 'n-author', href: site, rel: site && REL, part: 'author', text: name }),
+          replyTo != null && h('span', { class: 'n-muted', text: s.t('inReplyTo', { name: replyTo || s.t('anon') }) }),
+          h('time', { class: 'n-muted', datetime: c.created, text: s.ago(c.created) }),
+          c.edited && h('span', { class: 'n-muted', text: s.t('edited') }),
+          held && h('strong', { class: 'n-badge', part: 'badge', text: s.t('pending') }))),
+      body,
+      h('div', { class: 'n-acts' },
+        !t.thread.locked && !held && btn(s.t('reply'), { name: 'reply', 'aria-expanded': 'false' }),
+        // Own comments (and held ones) show their counts but take no votes.
+        mine || held
+          ? h('span', { class: 'n-muted', text: `${s.t('like')} ${c.likes} · ${s.t('dislike')} ${c.dislikes}` })
+          : [vote(1, 'like', c.likes), vote(-1, 'dislike', c.dislikes)],
+        mine && [btn(s.t('edit'), { name: 'edit' }), btn(s.t('del'), { name: 'del' })]));
+  }
+
+  /** <li>s nested up to the site's depth; deeper replies go flat, "in reply to". */
+  function tree(list, t) {
+    const depth = t.cfg.max_depth || 5;
+    const flat = (l) => l.flatMap((c) => [c, ...flat(c.replies || [])]);
+    const divs = bodies(flat(list).map((c) => c.html));
+    let i = 0;
+    // `build` goes in the order of `flat`, so the bodies fit.
+    const build = (list, ol, level, replyTo) => {
+      for (const c of list) {
+        const li = ol.appendChild(h('li', null, comment(c, t, replyTo, divs[i++])));
+        if (!c.replies || !c.replies.length) continue;
+        if (level < depth) build(c.replies, li.appendChild(h('ol', { class: 'n-list n-sub' })), level + 1, null);
+        else build(c.replies, ol, level + 1, c.author.name || '');
+      }
+    };
+    const frag = document.createDocumentFragment();
+    build(list, frag, 1, null);
+    return frag;
+  }
+
+  // Forms
+
+  // js/write.js is loaded when a reader first goes to act on thread `t`; it
+  // gets these helpers (a classic script cannot export), then does `then`.
+  // Should it not come, `alert` says so.
+  let writer;
+  function writing(t, then, alert = t.note) {
+    writer ||= import(base + 'js/write.js').then((w) => {
+      w.use({ en, h, btn, bodies, store, form });
+      return w;
+    });
+    return writer.then(then, () => {
+      writer = null;
+      if (then) alert.textContent = t.s.t('network');
+    });
+  }
+
+  let seq = 0;
+
+  /** A form (new, reply or edit) for thread `t`; `more`: {id (of the comment
+   *  replied to or edited), text, cancel}. Its behaviour is in js/write.js. */
+  function form(t, kind, title, more = {}) {
+    const { s, cfg } = t;
+    const id = 'n' + ++seq;
+    const full = kind != 'edit';
+    const who = store.get('author', {});
+    const f = { t, kind, full, id: more.id, fields: {}, draft: 'draft:' + t.key + (kind == 'reply' ? ':' + more.id : '') };
+
+    function field(name, attrs, hint, need) {
+      const fid = id + name;
+      const input = h(name == 'text' ? 'textarea' : 'input', {
+        id: fid, name, dir: 'auto', 'aria-describedby': (hint ? fid + 'h ' : '') + fid + 'e', 'aria-required': need && 'true', ...attrs,
+      });
+      const err = h('p', { class: 'n-err', id: fid + 'e', hidden: true, part: 'error' });
+      f.fields[name] = { input, err };
+      const label = name == 'text' ? s.t('comment') : s.t(name) + ' ' + s.t(need ? 'required' : 'optional');
+      return h('div', { class: 'n-f n-f-' + name },
+        h('label', { for: fid, text: label }), hint && h('p', { class: 'n-hint', id: fid + 'h', text: hint }), input, err);
+    }
+
+    f.notify = full && cfg.email_notifications;
+    f.textField = field('text', { rows: 5, part: 'textarea' }, s.t('md'), true);
+    f.text = f.fields.text.input;
+    f.text.value = full ? store.get(f.draft, '') : more.text;
+    f.shown = h('div', { class: 'n-prev n-body', hidden: true, part: 'preview', tabindex: -1 });
+    f.previewBtn = btn(s.t('preview'), { onclick: () => writing(t, (w) => w.preview(f), f.alert) });
+    f.submitBtn = h('button', { class: 'n-primary', part: 'button', text: s.t(full ? 'post' : 'save') });
+    f.alert = h('p', { class: 'n-err', role: 'alert', part: 'error' });
+    f.el = h('form', { class: 'n-form', 'data-kind': kind, novalidate: true, part: 'form', 'aria-labelledby': id + 't' },
+      h('h3', { id: id + 't', text: title }),
+      f.textField,
+      f.shown,
+      full && h('div', { class: 'n-who-f' }, ['name', 'email', 'website'].map((k) => {
+        const url = k == 'website';
+        const hint = k == 'email' && s.t(f.notify ? 'emailHint' : 'emailHintOff');
+        return field(k, { type: url ? 'url' : k == 'email' && k, autocomplete: url ? 'url' : k, part: 'input', value: who[k] }, hint, !url && cfg['require_' + k]);
+      })),
+      f.notify && h('div', { class: 'n-f n-notify' },
+        ['replies', 'thread'].map((k) => h('div', null,
+          h('input', { type: 'checkbox', id: id + k, name: k }),
+          h('label', { for: id + k, text: s.t(k == 'replies' ? 'notifyReplies' : 'notifyThread') }))),
+        h('p', { class: 'n-hint', text: s.t('confirmHint') })),
+      f.alert,
+      h('div', { class: 'n-btns' }, f.submitBtn, f.previewBtn, more.cancel && btn(s.t('cancel'), { onclick: more.cancel })));
+    f.el.onsubmit = (e) => {
+      e.preventDefault();
+      writing(t, (w) => w.submit(f), f.alert);
+    };
+    if (more.cancel) f.el.onkeydown = (e) => e.key == 'Escape' && more.cancel();
+    // Drafts and the reader's details are kept at every keystroke.
+    f.el.oninput = ({ target: i }) => {
+      if (i == f.text) {
+        if (full) store.set(f.draft, i.value);
+      } else if (i.type != 'checkbox') {
+        store.set('author', Object.assign(who, { [i.name]: i.value.trim() }));
+      }
+    };
+    return f;
+  }
+
+  // Threads
+
   const mounted = new Map();
-  let modules;
 
   function unmount(el) {
-    const m = mounted.get(el);
-    if (m) m.stop();
+    if (mounted.has(el)) mounted.get(el)();
     mounted.delete(el);
   }
 
-  /** Renders a thread into `el`; `opts` override its data-* options:
+  /** Renders a thread into `host`; `opts` override its data-* options:
    *  pageId, pageUrl, title, lang, theme (light|dark|auto), sort. */
-  function mount(el, opts) {
-    unmount(el);
-    const d = el.dataset;
+  function mount(host, opts) {
+    unmount(host);
+    const d = host.dataset;
     const o = {
       pageId: d.pageId, pageUrl: d.pageUrl || location.href, title: d.title || document.title, lang: d.lang,
       theme: d.theme, sort: d.sort || 'oldest', ...opts,
     };
-    // The thread's data is asked for, and read, now, while the modules load
-    // (api.js takes it as {r: Response, data}).
-    const q = new URLSearchParams({ url: o.pageUrl });
-    if (o.pageId) q.set('page_id', o.pageId);
-    const get = (what) => fetch(base + 'api/' + what + '?' + q, { credentials: 'omit' })
-      .then((r) => r.json().catch(() => ({})).then((data) => ({ r, data })));
-    o.pre = { config: get('config') };
-    q.set('sort', o.sort);
-    o.pre.comments = get('comments');
-    for (const p in o.pre) o.pre[p].catch(() => {});
-    if (!modules) {
-      // All modules at once, rather than thread.js finding its imports one by
-      // one; the styles too, which the shadow root will link to.
-      modules = Promise.all(['thread', 'api', 'i18n', 'view', 'form'].map(load));
-      // Intl's first number formatter costs ~15 ms; pay it while we wait.
-      new Intl.NumberFormat();
-      document.head.append(Object.assign(document.createElement('link'), { rel: 'preload', as: 'style', href: base + 'embed.css' }));
+    const ctl = new AbortController();
+    const api = connect(o.pageUrl, o.pageId, ctl.signal);
+    const css = h('link', { rel: 'stylesheet', href: base + 'embed.css' });
+    const ready = Promise.all([api.get('config'), api.get('comments', { sort: o.sort }), new Promise((r) => { css.onload = css.onerror = r; })]);
+    ready.catch(() => {});
+    const lang = pick(host, o.lang);
+    const root = h('section', { part: 'root', lang });
+    const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
+    shadow.replaceChildren(css, root);
+    const dark = o.theme == 'auto' && matchMedia('(prefers-color-scheme: dark)');
+    const theme = () => { root.className = 'n n-' + (o.theme == 'dark' || dark.matches ? 'dark' : 'light'); };
+    theme();
+    if (dark) dark.addEventListener('change', theme, { signal: ctl.signal });
+    mounted.set(host, () => {
+      ctl.abort();
+      shadow.replaceChildren();
+    });
+
+    // The thread, for js/write.js too; `s`, `cfg`, `thread`, `token` (for
+    // posting), `own` and `votes` come with its data.
+    const t = {
+      o, api, signal: ctl.signal, key: o.pageId || o.pageUrl.split('#')[0], comments: [],
+      heading: h('h2', { tabindex: -1, part: 'title' }),
+      note: h('p', { class: 'n-note', role: 'status', part: 'status' }),
+      render, focus,
+      article: (id) => shadow.getElementById('natter-comment-' + id),
+    };
+    // A date's full form is its tooltip, made when the pointer comes.
+    const list = h('ol', {
+      class: 'n-list',
+      onclick: ({ target }) => {
+        const b = target.closest('button[name]');
+        if (b) writing(t, (w) => w.act(t, b));
+      },
+      onmouseover: ({ target: e }) => { if (e.dateTime) e.title ||= new Date(e.dateTime).toLocaleString(lang, { dateStyle: 'long', timeStyle: 'short' }); },
+    });
+    const empty = h('p');
+    const more = btn('', { class: 'n-more', hidden: true, onclick: () => load(cursor) });
+    let cursor;
+    start();
+
+    async function start() {
+      const s = (t.s = await strings(lang));
+      root.dir = s.dir;
+      root.append(h('p', { class: 'n-muted', text: s.t('loading') }));
+      store.own(); // (A first read of localStorage is slow: do it while the data comes.)
+      let page;
+      try {
+        [t.cfg, page] = await ready;
+      } catch (e) {
+        const site = /site|origin/.test(e.code);
+        // For an unregistered site, the server's sentence says what to do.
+        root.replaceChildren(h('div', { class: 'n-fail', role: 'alert', part: 'error' },
+          h('p', { text: s.t(site ? 'unknown_site' : 'eLoad') }), site && h('p', { class: 'n-muted', text: e.message })));
+        return;
+      }
+      if (ctl.signal.aborted) return;
+      take(page);
+      const sort = h('select', { id: 'n-sort', onchange: () => { o.sort = sort.value; load(); } },
+        ['oldest', 'newest', 'top'].map((v) => h('option', { value: v, selected: v == o.sort, text: s.t(v) })));
+      empty.textContent = s.t('empty');
+      more.textContent = s.t('more');
+      render();
+      root.replaceChildren(
+        h('header', { class: 'n-head' },
+          t.heading,
+          h('a', { class: 'n-feed', type: 'application/atom+xml', href: base + 'api/feed?' + api.page, text: s.t('feed') }),
+          h('div', { class: 'n-sort' }, h('label', { for: 'n-sort', text: s.t('sort') }), sort)),
+        t.thread.locked ? h('p', { class: 'n-note', text: s.t('thread_locked') }) : form(t, 'new', s.t('write')).el,
+        t.note, empty, list, more);
+      // Fetch the code for acting once the reader points at, touches or
+      // focuses a form or a button.
+      const soon = (e) => e.target.closest('form, button') && writing(t);
+      for (const type of ['pointerover', 'pointerdown', 'focusin']) root.addEventListener(type, soon);
+      host.dispatchEvent(new CustomEvent('natter:rendered', { detail: { count: t.thread.count } }));
     }
-    const m = { stop() { m.gone = true; } };
-    mounted.set(el, m);
-    modules.then(
-      ([t]) => m.gone || (m.stop = t.mount(el, base, o)),
-      () => m.gone || (el.textContent = 'The comments could not be loaded.'),
-    );
+
+    function take(page) {
+      ({ thread: t.thread, next_cursor: cursor } = page);
+      t.comments = t.comments.concat(page.comments);
+      t.token = page.token || t.token;
+    }
+
+    /** Renders the thread again, and says `msg`, if any. */
+    function render(msg) {
+      t.own = store.own();
+      t.votes = store.get('votes', {});
+      t.heading.textContent = t.s.t('count', { n: t.thread.count });
+      empty.hidden = t.comments.length;
+      list.replaceChildren(tree(t.comments, t));
+      more.hidden = !cursor;
+      if (msg) t.note.textContent = msg;
+    }
+
+    function focus(el) {
+      if (el) {
+        el.tabIndex = -1;
+        el.focus();
+      }
+    }
+
+    /** Loads the first page again (a new sort) or, with `from`, the next one. */
+    async function load(from) {
+      try {
+        const page = await api.get('comments', { sort: o.sort, cursor: from });
+        const had = from ? t.comments.length : 0;
+        if (!from) t.comments = [];
+        take(page);
+        render();
+        focus(from && t.comments[had] && t.article(t.comments[had].id));
+      } catch (e) {
+        if (!ctl.signal.aborted) t.note.textContent = t.s.t('eLoad');
+      }
+    }
   }
 
-  /** Replaces the text of each `[data-natter-count]` under `root` with its
-   *  localized comment count, all from one request. */
-  function counts(root) {
-    const els = (root || document).querySelectorAll('[data-natter-count]');
-    if (els.length) load('count').then((c) => c.fill(base, els), () => {});
+  /** Fills each `[data-natter-count]` under `root`, from one request. */
+  async function counts(root) {
+    const els = [...(root || document).querySelectorAll('[data-natter-count]')];
+    const abs = (el) => new URL(el.dataset.natterCount || location.href, location.href).href;
+    if (!els.length) return;
+    const r = await connect(location.href).call('POST', 'counts', { urls: [...new Set(els.map(abs))] });
+    for (const el of els) {
+      const n = r.counts[abs(el)];
+      if (n != null) el.textContent = (await strings(pick(el, el.dataset.lang))).t('count', { n });
+    }
   }
 
   window.natter = { mount, unmount, counts };
 
   function start() {
     document.querySelectorAll('#natter, [data-natter]').forEach((el) => mount(el));
-    counts();
+    counts().catch(() => {});
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
 })();

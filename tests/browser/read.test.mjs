@@ -3,7 +3,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPages, startNatter, launch, seed, snippet, openThread } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { startPages, startNatter, launch, seed, snippet, openThread, api } from './harness.mjs';
 
 let pages, natter, browser;
 const url = (path) => pages.origin + path;
@@ -22,6 +25,7 @@ before(async () => {
         <li><a href="/empty">Empty</a> <span data-natter-count="${url('/empty')}">…</span></li>
         <li lang="de"><a href="/one">Eins</a> <span data-natter-count="/one">…</span></li>
       </ul><script src="${n}/embed.js" async></script>`,
+    '/keyed': (n) => snippet(n, ' data-page-id="post-7"'),
     '/spa': (n) => `<div id="app"></div><script src="${n}/embed.js" async></script>`,
   });
   natter = await startNatter({ sites: [{ id: 'test', origins: [pages.origin] }] });
@@ -34,6 +38,8 @@ before(async () => {
   }
   await seed(natter.origin, url('/tree'), { text: 'Another thought', name: 'Cleo', website: 'https://cleo.example.org' });
   await seed(natter.origin, url('/one'), { text: 'Only one here' });
+  const keyed = await api(natter.origin, 'POST', `/api/comments?url=${encodeURIComponent(url('/keyed'))}&page_id=post-7`, { text: 'Kept by its page id' });
+  assert.equal(keyed.status, 201);
   for (let i = 1; i <= 55; i++) await seed(natter.origin, url('/paged'), { text: `Paged comment ${i}`, name: `P${i}` });
   browser = await launch();
 });
@@ -69,7 +75,32 @@ test('shows the thread as a tree, indented to the depth, deeper replies flat wit
   const avatar = await w.locator('img.n-av').first().getAttribute('src');
   assert.ok(avatar.startsWith(natter.origin + '/api/avatar/'), avatar);
   assert.equal(await w.locator('time').first().innerText(), 'just now');
+  // The full date is the tooltip, made when the pointer comes.
+  await w.locator('time').first().hover();
+  assert.match(await w.locator('time').first().getAttribute('title'), new RegExp(String(new Date().getFullYear())));
   assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('an English reader fetches embed.js and embed.css only, under 10 KB gzip; acting fetches js/write.js', async () => {
+  const page = await browser.newPage();
+  const files = [];
+  page.on('request', (r) => {
+    const u = r.url();
+    if (u.startsWith(natter.origin + '/') && !u.includes('/api/')) files.push(u.slice(natter.origin.length + 1));
+  });
+  await page.goto(url('/tree'));
+  const w = page.locator('#natter');
+  await w.locator('article').first().waitFor();
+  assert.deepEqual(files.sort(), ['embed.css', 'embed.js']);
+  // DESIGN §12, gzip -9 of each file as served; bench/widget.mjs prints the same.
+  const gz = (f) => gzipSync(readFileSync(resolve(import.meta.dirname, '../../widget', f)), { level: 9 }).length;
+  const total = files.reduce((sum, f) => sum + gz(f), 0);
+  assert.ok(total <= 10000, `an English reader downloads ${total} bytes gzip`);
+  // Pointing at a button is enough to fetch the code for acting.
+  const fetched = page.waitForRequest((r) => r.url() === natter.origin + '/js/write.js');
+  await w.getByRole('button', { name: 'Reply' }).first().hover();
+  await fetched;
   await page.close();
 });
 
@@ -109,6 +140,24 @@ test('fills every count on a listing page from one request, in each element\'s l
   assert.deepEqual(await spans.allInnerTexts(), ['8 comments', '1 comment', '0 comments', '1 Kommentar']);
   assert.deepEqual(calls, ['POST']);
   await page.close();
+});
+
+test('links to the thread\'s Atom feed, which holds its comments', async () => {
+  for (const [path, text] of [['/tree', 'Another thought'], ['/keyed', 'Kept by its page id']]) {
+    const page = await openThread(browser, url(path));
+    const link = page.locator('#natter').getByRole('link', { name: 'Follow new comments (feed)' });
+    const href = await link.getAttribute('href');
+    assert.ok(href.startsWith(natter.origin + '/api/feed?'), href);
+    assert.equal(new URL(href).searchParams.get('url'), url(path));
+    assert.equal(new URL(href).searchParams.get('page_id'), path === '/keyed' ? 'post-7' : null);
+    const r = await fetch(href);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^application\/atom\+xml/);
+    const feed = await r.text();
+    assert.match(feed, /<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom"/);
+    assert.ok(feed.includes(text), feed);
+    await page.close();
+  }
 });
 
 test('two threads on one page, each with its own options', async () => {

@@ -17,7 +17,7 @@ const focused = (page) => page.evaluate(() => {
 
 before(async () => {
   const routes = {};
-  for (const p of ['post', 'reply', 'deep', 'edit', 'delete', 'vote', 'preview', 'invalid', 'offline', 'draft', 'double', 'notify']) {
+  for (const p of ['post', 'reply', 'deep', 'edit', 'delete', 'vote', 'preview', 'invalid', 'offline', 'nocode', 'draft', 'double', 'notify']) {
     routes['/' + p] = (n) => snippet(n);
   }
   pages = await startPages(routes);
@@ -58,8 +58,10 @@ test('replies inline under a comment', async () => {
   const w = page.locator('#natter');
   const reply = w.locator('article', { hasText: 'First thoughts' }).getByRole('button', { name: 'Reply' });
   await reply.click();
-  assert.equal(await reply.getAttribute('aria-expanded'), 'true');
+  // The first action fetches the writing code: wait for its form.
   const form = w.getByRole('form', { name: 'Reply to Ann' });
+  await form.waitFor();
+  assert.equal(await reply.getAttribute('aria-expanded'), 'true');
   assert.equal((await focused(page)).tag, 'TEXTAREA');
   await form.getByLabel('Comment', { exact: true }).fill('I agree with Ann');
   await form.getByRole('button', { name: 'Post comment' }).click();
@@ -179,7 +181,7 @@ test('votes once per comment, can take a vote back, and cannot vote for itself',
   assert.equal(await like.innerText(), 'Like 1');
   await dislike.click();
   await page.waitForFunction(() => document.getElementById('natter').shadowRoot
-    .querySelector('[data-value="-1"]').getAttribute('aria-pressed') === 'true');
+    .querySelector('[name=vote][value="-1"]').getAttribute('aria-pressed') === 'true');
   assert.equal(await like.innerText(), 'Like 0');
   assert.equal(await dislike.innerText(), 'Dislike 1');
   await dislike.click();
@@ -223,8 +225,9 @@ test('validation messages appear beside the field that caused them', async () =>
   const w = page.locator('#natter');
   const text = w.getByLabel('Comment', { exact: true });
   await w.getByRole('button', { name: 'Post comment' }).click();
-  assert.equal(await text.getAttribute('aria-invalid'), 'true');
   const textErr = w.locator('.n-f-text .n-err');
+  await w.locator('.n-f-text .n-err:not([hidden])').waitFor();
+  assert.equal(await text.getAttribute('aria-invalid'), 'true');
   assert.equal(await textErr.innerText(), 'Please write your comment first.');
   assert.match(await text.getAttribute('aria-describedby'), new RegExp(await textErr.getAttribute('id')));
   assert.equal((await focused(page)).tag, 'TEXTAREA');
@@ -271,6 +274,23 @@ test('a network failure says so and keeps the text; trying again works', async (
   await page.close();
 });
 
+test('if the code for writing cannot be fetched, the form says so and keeps the text; trying again works', async () => {
+  const page = await browser.newPage();
+  await page.route('**/js/write.js', (route) => route.abort('internetdisconnected'));
+  await page.goto(url('/nocode'));
+  const w = page.locator('#natter');
+  await w.getByLabel('Comment', { exact: true }).fill('Written in a tunnel');
+  await w.getByRole('button', { name: 'Post comment' }).click();
+  const alert = w.locator('form [role=alert]');
+  await page.waitForFunction(() => document.getElementById('natter').shadowRoot.querySelector('form [role=alert]').textContent);
+  assert.match(await alert.innerText(), /could not reach the comment server/);
+  assert.equal(await w.getByLabel('Comment', { exact: true }).inputValue(), 'Written in a tunnel');
+  await page.unroute('**/js/write.js');
+  await w.getByRole('button', { name: 'Post comment' }).click();
+  await w.locator('article', { hasText: 'Written in a tunnel' }).waitFor();
+  await page.close();
+});
+
 test('keeps a draft through a reload, and forgets it once posted', async () => {
   const page = await openThread(browser, url('/draft'));
   const w = page.locator('#natter');
@@ -310,6 +330,7 @@ test('with email on, offers the notify boxes, which need an email address', asyn
   await w.getByLabel('Comment', { exact: true }).fill('Tell me about replies');
   await replies.check();
   await w.getByRole('button', { name: 'Post comment' }).click();
+  await w.locator('.n-f-email .n-err:not([hidden])').waitFor();
   assert.equal(await w.locator('.n-f-email .n-err').innerText(), 'Please give your email address so we can send you emails.');
   await w.getByLabel('Email (optional)').fill('reader@example.org');
   const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/api/comments?'));

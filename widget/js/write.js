@@ -1,0 +1,252 @@
+// Writing: what happens when a reader posts, previews, replies, edits,
+// deletes or votes. embed.js loads this module when a reader first touches a
+// thread, so that reading needs none of it. `t` is a thread and `f` a form,
+// as embed.js makes them.
+
+let en, h, btn, bodies, store, form;
+
+/** Takes what embed.js shares (a classic script cannot export). */
+export function use(kit) {
+  ({ en, h, btn, bodies, store, form } = kit);
+}
+
+// Error codes that share words; `n` is a rate limit's wait or the text's
+// limit. A code without words of its own shows the server's sentence.
+const alias = { forbidden_origin: 'unknown_site', invalid_token: 'edit_window_closed', missing_token: 'edit_window_closed', payload_too_large: 'eLong' };
+
+/** A failed call in the reader's words. */
+function explain(s, e) {
+  const k = alias[e.code] || e.code;
+  return en[k] ? s.t(k, { n: e.wait || 1e4 }) : e.message || s.t('internal');
+}
+
+/** Checks the form, sends it and clears it once the server took it; any
+ *  mistake is shown beside its field, and the text is never lost. */
+export async function submit(f) {
+  const { t, el } = f;
+  // A double click, or Enter pressed twice, must not post twice.
+  if (f.busy) return;
+  const v = values(f);
+  const bad = check(f, v);
+  show(f, bad);
+  f.alert.textContent = '';
+  if (Object.keys(bad).length) return;
+  f.busy = true;
+  el.setAttribute('aria-busy', true);
+  f.submitBtn.textContent = t.s.t('posting');
+  try {
+    await (f.kind == 'edit' ? save(f, v.text) : send(t, v, f.id));
+    if (f.full) store.set(f.draft);
+    f.text.value = '';
+    back(f);
+  } catch (e) {
+    if (f.fields[e.field]) show(f, { [e.field]: explain(t.s, e) });
+    else f.alert.textContent = explain(t.s, e);
+  }
+  f.busy = false;
+  el.removeAttribute('aria-busy');
+  f.submitBtn.textContent = t.s.t(f.full ? 'post' : 'save');
+}
+
+/** Shows the text as the server will render it, or goes back to writing. */
+export async function preview(f) {
+  const { t } = f;
+  if (!f.shown.hidden) return back(f, true);
+  f.alert.textContent = '';
+  try {
+    const { html } = await t.api.call('POST', 'preview', { text: f.text.value });
+    f.shown.replaceChildren(...bodies([html])[0].childNodes);
+    f.shown.hidden = false;
+    f.textField.hidden = true;
+    f.previewBtn.textContent = t.s.t('keepWriting');
+    f.shown.focus();
+  } catch (e) {
+    f.alert.textContent = explain(t.s, e);
+  }
+}
+
+/** From the preview back to the text area. */
+function back(f, focus) {
+  f.shown.hidden = true;
+  f.textField.hidden = false;
+  f.previewBtn.textContent = f.t.s.t('preview');
+  if (focus) f.text.focus();
+}
+
+/** The values to send: empty fields left out, a bare website made whole. */
+function values(f) {
+  const v = { text: f.text.value };
+  if (!f.full) return v;
+  for (const k of ['name', 'email', 'website']) {
+    const value = f.fields[k].input.value.trim();
+    if (value) v[k] = value;
+  }
+  // Most people type "example.org"; the server wants a full address.
+  if (v.website && !/^[a-z][\w+.-]*:/i.test(v.website)) v.website = 'https://' + v.website;
+  if (f.notify) v.notify = { replies: f.el.elements.replies.checked, thread: f.el.elements.thread.checked };
+  return v;
+}
+
+/** {field: message} for each mistake the widget can see before sending. */
+function check(f, v) {
+  const { s, cfg } = f.t;
+  const bad = {};
+  const fail = (k, key, n) => { bad[k] ||= s.t(key, { n }); };
+  if (!v.text.trim()) fail('text', 'eText');
+  for (const k in v) {
+    const max = (cfg.limits || {})[k + '_max'];
+    if (max && [...v[k]].length > max) fail(k, 'eLong', max);
+  }
+  if (!f.full) return bad;
+  for (const k of ['name', 'email']) if (cfg['require_' + k] && !v[k]) fail(k, 'eReq');
+  if (v.notify && (v.notify.replies || v.notify.thread) && !v.email) fail('email', 'eNotify');
+  if (v.email && f.fields.email.input.validity.typeMismatch) fail('email', 'eEmail');
+  if (v.website && !/^https?:\/\/[^\s/]+\.\S+$/i.test(v.website)) fail('website', 'eUrl');
+  return bad;
+}
+
+/** Shows each message beside its field, and focuses the first. */
+function show(f, bad) {
+  for (const k in f.fields) {
+    const { input, err } = f.fields[k];
+    err.hidden = !bad[k];
+    err.textContent = bad[k] || '';
+    input.setAttribute('aria-invalid', !!bad[k]);
+  }
+  const first = Object.keys(bad)[0];
+  if (first) {
+    back(f);
+    f.fields[first].input.focus();
+  }
+}
+
+/** Posts a comment (a reply to `parent`, if given) and shows it, focused. */
+async function send(t, v, parent) {
+  const { s, o } = t;
+  const r = await t.api.call('POST', 'comments?' + t.api.page, { ...v, parent, title: o.title, voter: voter(), form_token: t.token });
+  const c = Object.assign(r.comment, { replies: [] });
+  own(c.id, { token: r.edit_token, until: r.edit_until, text: v.text });
+  if (parent) find(t, parent)[0].replies.push(c);
+  else t.comments[o.sort == 'newest' ? 'unshift' : 'push'](c);
+  if (!r.held) t.thread.count++;
+  const mins = Math.round((Date.parse(r.edit_until) - Date.now()) / 6e4);
+  t.render(r.held ? s.t('held') : s.t('published') + (mins > 0 ? ' ' + s.t('editFor', { n: mins }) : ''));
+  t.focus(t.article(c.id));
+}
+
+/** Saves the edited text of an own comment. */
+async function save(f, text) {
+  const { t, id } = f;
+  const mine = store.own()[id] || {};
+  const r = await t.api.call('PATCH', 'comments/' + id, { text }, mine.token);
+  own(id, { ...mine, text });
+  const [c] = find(t, id);
+  Object.assign(c, r.comment, { replies: c.replies });
+  t.render(t.s.t('updated'));
+  t.focus(t.article(id));
+}
+
+/** The anonymous id sent with votes and posts. */
+function voter() {
+  let v = store.get('voter');
+  if (!v) store.set('voter', (v = [...crypto.getRandomValues(new Uint32Array(4))].map((n) => n.toString(36)).join('')));
+  return v;
+}
+
+/** Remembers (or, with no entry, forgets) an own comment's edit token. */
+function own(id, entry) {
+  store.set('own', { ...store.own(), [id]: entry });
+}
+
+/** [comment, the list it is in] for this id, wherever it is in the tree. */
+function find(t, id, all = t.comments) {
+  for (const c of all) {
+    const r = c.id == id ? [c, all] : find(t, id, c.replies || []);
+    if (r) return r;
+  }
+}
+
+/** A comment's button, by its name: reply, edit, del or vote. */
+export function act(t, b) {
+  const art = b.closest('article');
+  ({ reply, edit, del, vote })[b.name](t, b, art, +art.id.split('-').pop());
+}
+
+/** Closes the form open under `art`; returns its kind, if one was open. */
+function close(art) {
+  const f = art.parentNode.querySelector(':scope > form');
+  if (f) f.remove();
+  art.querySelector('.n-body').hidden = false;
+  const r = art.querySelector('[name=reply]');
+  if (r) r.setAttribute('aria-expanded', false);
+  return f && f.dataset.kind;
+}
+
+/** Opens a form of `kind` under `art`, or closes it if it was open. */
+function open(t, b, art, kind, title, more) {
+  if (close(art) == kind) return b.focus();
+  const cancel = () => {
+    close(art);
+    b.focus();
+  };
+  const f = form(t, kind, title, { ...more, cancel });
+  art.after(f.el);
+  f.text.focus();
+  return true;
+}
+
+function reply(t, b, art, id) {
+  const title = t.s.t('replyTo', { name: art.getAttribute('aria-label') });
+  if (open(t, b, art, 'reply', title, { id })) b.setAttribute('aria-expanded', true);
+}
+
+function edit(t, b, art, id) {
+  const { text } = store.own()[id] || {};
+  if (open(t, b, art, 'edit', t.s.t('editing'), { id, text })) art.querySelector('.n-body').hidden = true;
+}
+
+function del(t, b, art, id) {
+  if (art.querySelector('.n-confirm')) return;
+  const ask = t.s.t('confirmDel');
+  const yes = btn(t.s.t('yesDel'), { class: 'n-danger', onclick: () => gone().catch((e) => problem(t, art, e)) });
+  const no = btn(t.s.t('keep'), { onclick: () => { box.remove(); b.focus(); } });
+  const box = h('div', { class: 'n-confirm', role: 'group', 'aria-label': ask }, ask, yes, no);
+  b.parentNode.after(box);
+  yes.focus();
+
+  async function gone() {
+    await t.api.call('DELETE', 'comments/' + id, null, (store.own()[id] || {}).token);
+    own(id);
+    const [c, siblings] = find(t, id);
+    if (c.status == 'published') t.thread.count--;
+    // One with replies stays as a tombstone, so the conversation keeps its shape.
+    if (c.replies.length) c.status = 'deleted';
+    else siblings.splice(siblings.indexOf(c), 1);
+    t.render(t.s.t('removed'));
+    t.focus(t.heading);
+  }
+}
+
+async function vote(t, b, art, id) {
+  const value = b.getAttribute('aria-pressed') == 'true' ? 0 : +b.value;
+  try {
+    const r = await t.api.call('POST', `comments/${id}/vote`, { value, voter: voter() });
+    store.set('votes', { ...store.get('votes', {}), [id]: r.value });
+    Object.assign(find(t, id)[0], { likes: r.likes, dislikes: r.dislikes });
+    for (const v of art.querySelectorAll('[name=vote]')) {
+      const like = v.value > 0;
+      v.setAttribute('aria-pressed', v.value == r.value);
+      v.textContent = t.s.t(like ? 'like' : 'dislike') + ' ' + (like ? r.likes : r.dislikes);
+    }
+  } catch (e) {
+    problem(t, art, e);
+  }
+}
+
+/** An error of a comment's action, shown right under that comment. */
+function problem(t, art, e) {
+  if (t.signal.aborted) return;
+  let p = art.querySelector('.n-err');
+  if (!p) art.append((p = h('p', { class: 'n-err', role: 'alert', part: 'error' })));
+  p.textContent = explain(t.s, e);
+}
