@@ -80,6 +80,12 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Copy the database to FILE, safely, even while natter is serving.
+    Backup {
+        #[command(flatten)]
+        common: Common,
+        file: PathBuf,
+    },
     /// Look after threads.
     Threads {
         #[command(subcommand)]
@@ -240,6 +246,7 @@ fn run(cli: Cli) -> Result<(), StartupError> {
             site,
             output,
         } => export(&common, site.as_deref(), output.as_deref()),
+        Command::Backup { common, file } => backup(&common, &file),
         Command::Threads {
             action: ThreadsAction::Remap { common, old, new },
         } => remap(&common, &old, &new),
@@ -623,4 +630,26 @@ fn remap(common: &Common, old: &str, new: &str) -> Result<(), StartupError> {
         }
         Err(message) => Err(StartupError::Usage(message)),
     }
+}
+
+fn backup(common: &Common, file: &std::path::Path) -> Result<(), StartupError> {
+    if file.exists() {
+        return Err(StartupError::Usage(format!(
+            "{} already exists; choose a new file name so that no backup is overwritten",
+            file.display()
+        )));
+    }
+    let config = load(common, None, Vec::new())?;
+    if !config.database.exists() {
+        return Err(StartupError::Usage(format!(
+            "there is no database {}",
+            config.database.display()
+        )));
+    }
+    store::backup(&config.database, file).map_err(|e| StartupError::Database {
+        path: config.database.display().to_string(),
+        message: e.to_string(),
+    })?;
+    println!("backed up to {}", file.display());
+    Ok(())
 }

@@ -240,3 +240,39 @@ async fn a_database_of_the_first_schema_is_upgraded() {
         .unwrap();
     assert_eq!(versions, [1, 2, 3, 4, 5]);
 }
+
+#[tokio::test]
+async fn backup_while_serving_copies_every_comment() {
+    let dir = TempDir::new("backup");
+    let s = TestServer::with(TempDir::new("unused"), config(&dir)).await;
+    for i in 0..5 {
+        s.post_text("/b", &format!("comment {i}")).await;
+    }
+    let target = dir.path("copy.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_natter"))
+        .args(["backup", target.to_str().unwrap(), "--database"])
+        .arg(dir.path("natter.db"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The server goes on taking comments while and after it is copied.
+    s.post_text("/b", "after the backup").await;
+    let copy = rusqlite::Connection::open(&target).unwrap();
+    let n: i64 = copy
+        .query_row("SELECT count(*) FROM comments", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 5);
+    let again = Command::new(env!("CARGO_BIN_EXE_natter"))
+        .args(["backup", target.to_str().unwrap(), "--database"])
+        .arg(dir.path("natter.db"))
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "an existing file is never overwritten"
+    );
+}

@@ -158,6 +158,18 @@ pub fn changed_counter(conn: &Connection) -> Result<String, StoreError> {
     Ok(get_setting(conn, "changed")?.unwrap_or_default())
 }
 
+/// Writes a consistent copy of the database to `target` (which must not
+/// exist), while other connections go on reading and writing.
+pub fn backup(source: &Path, target: &Path) -> Result<(), StoreError> {
+    let target = target
+        .to_str()
+        .ok_or_else(|| StoreError::Corrupt("the backup path is not UTF-8".into()))?;
+    let conn = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.execute_batch(PRAGMAS)?;
+    conn.execute("VACUUM INTO ?1", [target])?;
+    Ok(())
+}
+
 /// Checks that the database answers (for `/healthz`).
 pub fn ping(conn: &Connection) -> Result<(), StoreError> {
     conn.query_row("SELECT count(*) FROM sites", [], |_| Ok(()))?;
