@@ -35,11 +35,6 @@ impl Server {
         let _ = self.shutdown.send(());
         let _ = self.done.await;
     }
-
-    /// Waits until the server stops by itself (it does not, unless told).
-    pub async fn wait(self) {
-        let _ = self.done.await;
-    }
 }
 
 /// Opens the database, listens, and serves until [`Server::stop`].

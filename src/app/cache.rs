@@ -61,7 +61,8 @@ struct Inner {
     generation: u64,
     /// Answers by site, thread and query: looked up without allocating.
     threads: HashMap<SiteId, HashMap<ThreadKey, HashMap<String, Arc<Answer>>>>,
-    counts: HashMap<String, Arc<Answer>>,
+    /// Answers that any write may change: counts and feeds.
+    shared: HashMap<String, Arc<Answer>>,
     bytes: usize,
 }
 
@@ -109,17 +110,17 @@ impl Cache {
         }
     }
 
-    pub fn counts(&self, query: &str) -> Option<Arc<Answer>> {
-        self.lock().counts.get(query).cloned()
+    pub fn shared(&self, query: &str) -> Option<Arc<Answer>> {
+        self.lock().shared.get(query).cloned()
     }
 
-    pub fn put_counts(&self, query: String, generation: u64, answer: Arc<Answer>) {
+    pub fn put_shared(&self, query: String, generation: u64, answer: Arc<Answer>) {
         let mut inner = self.lock();
         if inner.generation != generation {
             return;
         }
         inner.make_room(answer.size());
-        if let Some(old) = inner.counts.insert(query, answer) {
+        if let Some(old) = inner.shared.insert(query, answer) {
             inner.bytes -= old.size();
         }
     }
@@ -129,7 +130,7 @@ impl Cache {
         let mut inner = self.lock();
         inner.generation += 1;
         inner.threads.clear();
-        inner.counts.clear();
+        inner.shared.clear();
         inner.bytes = 0;
     }
 
@@ -140,8 +141,8 @@ impl Cache {
         if let Some(answers) = inner.threads.get_mut(site).and_then(|t| t.remove(key)) {
             inner.bytes -= answers.values().map(|a| a.size()).sum::<usize>();
         }
-        inner.bytes -= inner.counts.values().map(|a| a.size()).sum::<usize>();
-        inner.counts.clear();
+        inner.bytes -= inner.shared.values().map(|a| a.size()).sum::<usize>();
+        inner.shared.clear();
     }
 }
 
@@ -151,7 +152,7 @@ impl Inner {
     fn make_room(&mut self, more: usize) {
         if self.bytes + more > MAX_BYTES {
             self.threads.clear();
-            self.counts.clear();
+            self.shared.clear();
             self.bytes = 0;
         }
         self.bytes += more;

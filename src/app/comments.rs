@@ -435,7 +435,7 @@ impl App {
             ));
         }
         let query = urls.join("\n");
-        if let Some(hit) = self.cache.counts(&query) {
+        if let Some(hit) = self.cache.shared(&query) {
             return Ok(hit);
         }
         let generation = self.cache.generation();
@@ -473,7 +473,7 @@ impl App {
             .map(|(u, n)| (u, n.into()))
             .collect();
         let answer = Arc::new(Answer::encode(&serde_json::json!({ "counts": counts })));
-        self.cache.put_counts(query, generation, answer.clone());
+        self.cache.put_shared(query, generation, answer.clone());
         Ok(answer)
     }
 

@@ -56,7 +56,7 @@ impl App {
             site.id,
             thread_key.as_ref().map_or("", |k| k.as_str())
         );
-        if let Some(hit) = self.cache.counts(&cache_key) {
+        if let Some(hit) = self.cache.shared(&cache_key) {
             return Ok(hit);
         }
         let generation = self.cache.generation();
@@ -157,7 +157,7 @@ impl App {
             out.as_bytes(),
             &crate::keys::hex(&digest[..12]),
         ));
-        self.cache.put_counts(cache_key, generation, answer.clone());
+        self.cache.put_shared(cache_key, generation, answer.clone());
         Ok(answer)
     }
 }

@@ -160,10 +160,7 @@ fn feed(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
             |_c: Client, app: App, pairs: Vec<(String, String)>, n: Negotiation| async move {
                 let of = match (super::first(&pairs, "site"), super::first(&pairs, "url")) {
                     (Some(site), None) => Ok(FeedOf::Site(site)),
-                    (None, Some(url)) => Ok(FeedOf::Thread(PageQuery {
-                        url: Some(url),
-                        page_id: super::first(&pairs, "page_id"),
-                    })),
+                    (None, Some(_)) => Ok(FeedOf::Thread(super::page_query(&pairs))),
                     _ => Err(crate::error::Error::validation(
                         "url",
                         "Ask for a feed with ?url=PAGE or ?site=ID.",

@@ -2,8 +2,8 @@
 
 use super::answer::{self, Negotiation};
 use super::limits::Kind;
-use super::{Ctx, first, json_body, json_reply, query_pairs, respond};
-use crate::app::{App, Client, PageQuery, PostBody, ThreadParams};
+use super::{Ctx, first, json_body, json_reply, page_query, query_pairs, respond};
+use crate::app::{App, Client, PostBody, ThreadParams};
 use crate::domain::CommentId;
 use serde::{Deserialize, Serialize};
 use warp::http::StatusCode;
@@ -20,13 +20,6 @@ pub fn routes(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection
         .unify()
         .or(vote(ctx))
         .unify()
-}
-
-fn page_query(pairs: &[(String, String)]) -> PageQuery {
-    PageQuery {
-        url: first(pairs, "url"),
-        page_id: first(pairs, "page_id"),
-    }
 }
 
 /// The edit token from `Authorization: Bearer …`.

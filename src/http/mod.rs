@@ -11,7 +11,7 @@ mod cors;
 pub mod error;
 pub mod limits;
 
-use crate::app::{App, Client};
+use crate::app::{App, Client, PageQuery};
 use crate::error::Error;
 use serde::de::DeserializeOwned;
 use std::convert::Infallible;
@@ -92,6 +92,14 @@ fn query_pairs() -> impl Filter<Extract = (Vec<(String, String)>,), Error = Infa
                 .into_owned()
                 .collect()
         })
+}
+
+/// The page a call is about: `?url=…[&page_id=…]`.
+fn page_query(pairs: &[(String, String)]) -> PageQuery {
+    PageQuery {
+        url: first(pairs, "url"),
+        page_id: first(pairs, "page_id"),
+    }
 }
 
 fn first(pairs: &[(String, String)], key: &str) -> Option<String> {
