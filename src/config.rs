@@ -2,7 +2,7 @@
 //! `NATTER_*` variables, then flags, each overriding the one before.
 
 use crate::domain::site::parse_duration;
-use crate::domain::{ModerationMode, Origin, Site, SiteId, SiteSettings};
+use crate::domain::{ModerationMode, Origin, Site, SiteId, SiteSettings, Webhook};
 use crate::error::StartupError;
 use serde::Deserialize;
 use std::net::{IpAddr, SocketAddr};
@@ -26,6 +26,28 @@ pub struct Config {
     pub log_json: bool,
     /// The first admin's password (`NATTER_ADMIN_PASSWORD`), used when there is no admin yet.
     pub admin_password: Option<String>,
+    pub outbox: Outbox,
+    /// Who may read `/metrics`, besides loopback.
+    pub metrics_from: Vec<Cidr>,
+}
+
+/// How the outbox retries: the wait doubles after each failed try, from
+/// `first_retry` up to `max_retry`, and after `attempts` tries the item is dead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outbox {
+    pub first_retry: std::time::Duration,
+    pub max_retry: std::time::Duration,
+    pub attempts: u32,
+}
+
+impl Default for Outbox {
+    fn default() -> Self {
+        Outbox {
+            first_retry: std::time::Duration::from_secs(30),
+            max_retry: std::time::Duration::from_secs(3600),
+            attempts: 10,
+        }
+    }
 }
 
 impl Default for Config {
@@ -41,6 +63,8 @@ impl Default for Config {
             smtp: None,
             log_json: false,
             admin_password: None,
+            outbox: Outbox::default(),
+            metrics_from: Vec::new(),
         }
     }
 }
@@ -128,6 +152,22 @@ struct File {
     spam: Option<SpamFile>,
     smtp: Option<Smtp>,
     log_format: Option<String>,
+    outbox: Option<OutboxFile>,
+    metrics: Option<MetricsFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutboxFile {
+    first_retry: Option<String>,
+    max_retry: Option<String>,
+    attempts: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetricsFile {
+    allow: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -144,6 +184,10 @@ struct SiteFile {
     keep_query: Option<Vec<String>>,
     max_links: Option<u32>,
     block_words: Option<Vec<String>>,
+    language: Option<String>,
+    moderator_emails: Option<Vec<String>>,
+    #[serde(default)]
+    webhook: Vec<Webhook>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,6 +314,29 @@ impl Config {
         if let (Some(smtp), Some(pw)) = (config.smtp.as_mut(), env_get("NATTER_SMTP_PASSWORD")) {
             smtp.password = Some(pw);
         }
+        if let Some(o) = parsed.outbox {
+            let secs = |v: Option<String>, d: std::time::Duration| {
+                v.map_or(Ok(d), |v| {
+                    parse_duration(&v).map(|s| std::time::Duration::from_secs(u64::from(s.max(1))))
+                })
+            };
+            config.outbox.first_retry = secs(o.first_retry, config.outbox.first_retry).map_err(&bad)?;
+            config.outbox.max_retry = secs(o.max_retry, config.outbox.max_retry).map_err(&bad)?;
+            if let Some(a) = o.attempts {
+                if a == 0 {
+                    return Err(bad("[outbox] attempts must be at least 1".into()));
+                }
+                config.outbox.attempts = a;
+            }
+        }
+        if let Some(m) = parsed.metrics {
+            config.metrics_from = m
+                .allow
+                .iter()
+                .map(|p| Cidr::parse(p))
+                .collect::<Result<_, _>>()
+                .map_err(&bad)?;
+        }
         config.admin_password = env_get("NATTER_ADMIN_PASSWORD").filter(|p| !p.is_empty());
         let log_format = env_get("NATTER_LOG_FORMAT")
             .or(parsed.log_format)
@@ -341,6 +408,12 @@ fn site_from_file(s: SiteFile) -> Result<Site, String> {
         settings.max_links = l;
     }
     settings.block_words = s.block_words.unwrap_or_default();
+    if let Some(l) = s.language {
+        settings.language = l;
+    }
+    settings.moderator_emails = s.moderator_emails.unwrap_or_default();
+    settings.webhooks = s.webhook;
+    settings.check_notifications()?;
     Ok(Site {
         name: s.name.unwrap_or_else(|| s.id.clone()),
         origins: parse_origins(&s.id, &s.origins)?,

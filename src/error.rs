@@ -59,6 +59,14 @@ pub enum Error {
     CsrfMismatch,
     #[error("The username or password is not right.")]
     LoginFailed,
+    #[error("This link has already been used, so nothing was changed.")]
+    LinkUsed,
+    #[error(
+        "This link does not work. It may be cut short: copy the whole link from the email."
+    )]
+    LinkInvalid,
+    #[error("This link is too old. Ask for a new one.")]
+    LinkExpired,
     /// The change clashes with what is stored; the message says how.
     #[error("{0}")]
     Conflict(String),

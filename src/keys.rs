@@ -92,6 +92,39 @@ impl Keys {
     }
 }
 
+impl Keys {
+    /// The signature of an emailed link's parts.
+    pub fn link_signature(&self, parts: &[&str]) -> String {
+        let parts: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
+        B64.encode(&self.mac("link", &parts)[..16])
+    }
+
+    pub fn check_link_signature(&self, parts: &[&str], signature: &str) -> bool {
+        constant_time_eq(self.link_signature(parts).as_bytes(), signature.as_bytes())
+    }
+
+    /// The stored form of an email address: a keyed hash of its lower case.
+    pub fn email_hash(&self, email: &str) -> String {
+        hex(&self.mac("email", &[email.trim().to_lowercase().as_bytes()])[..16])
+    }
+
+    /// Signs a webhook body: hex HMAC-SHA256 of `timestamp.body` with the
+    /// webhook's own secret.
+    pub fn webhook_signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
+        let mut mac =
+            HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+        mac.update(timestamp.to_string().as_bytes());
+        mac.update(b".");
+        mac.update(body);
+        hex(&mac.finalize().into_bytes())
+    }
+}
+
+/// A random nonce for a link, URL-safe.
+pub fn random_nonce() -> String {
+    B64.encode(random_bytes::<12>())
+}
+
 /// A new random edit token and the hash that is stored in its place.
 pub fn new_token() -> (String, String) {
     let token = B64.encode(random_bytes::<24>());

@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod import;
 pub mod keys;
+pub mod notify;
 pub mod render;
 pub mod store;
 
@@ -29,6 +30,9 @@ pub struct Server {
     done: tokio::task::JoinHandle<()>,
 }
 
+/// How long a stopping server waits for a delivery in progress.
+const DELIVERY_GRACE: Duration = Duration::from_secs(5);
+
 impl Server {
     /// Stops accepting, finishes requests in flight, commits queued writes.
     pub async fn stop(self) {
@@ -37,8 +41,15 @@ impl Server {
     }
 }
 
+/// Chooses the TLS library's cryptography (ring) for the whole process,
+/// once: the webhook client and the mail transport both need it.
+pub fn init_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Opens the database, listens, and serves until [`Server::stop`].
 pub async fn start(config: Config) -> Result<Server, StartupError> {
+    init_tls();
     let db_path = config.database.display().to_string();
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -50,7 +61,11 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
         addr: config.listen.to_string(),
         message: e.to_string(),
     })?;
-    let app = tokio::task::spawn_blocking(move || App::open(config))
+    let base = match &config.public_url {
+        Some(url) => url.clone(),
+        None => url::Url::parse(&format!("http://{addr}/")).expect("an address makes a URL"),
+    };
+    let app = tokio::task::spawn_blocking(move || App::open(config, base))
         .await
         .map_err(|e| StartupError::Database {
             path: db_path.clone(),
@@ -71,6 +86,12 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
         .await
         .map_err(|e| db_error(e.to_string()))?;
 
+    let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
+    let mut worker =
+        notify::worker::spawn(app.clone(), worker_stop).map_err(|message| StartupError::Config {
+            path: "[smtp]".into(),
+            message,
+        })?;
     let ctx = http::Ctx::new(app.clone());
     spawn_housekeeping(&ctx);
     let (tx, rx) = oneshot::channel::<()>();
@@ -83,6 +104,10 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
             })
             .run()
             .await;
+        let _ = stop_worker.send(true);
+        if tokio::time::timeout(DELIVERY_GRACE, &mut worker).await.is_err() {
+            worker.abort();
+        }
         tracing::info!("no requests in flight; finishing writes");
         let db = app.db.clone();
         let _ = tokio::task::spawn_blocking(move || db.close()).await;

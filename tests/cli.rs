@@ -130,6 +130,7 @@ fn serve_with_no_configuration_shows_the_demo_and_passes_healthcheck() {
     // The demo site accepts comments from natter's own origin.
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
+        natter::init_tls();
         let http = reqwest::Client::new();
         let page = format!("http://{addr}/");
         let res = http.get(&page).send().await.unwrap();

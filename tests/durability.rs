@@ -50,6 +50,7 @@ async fn no_acknowledged_comment_is_lost_to_sigkill() {
     let dir = TempDir::new("kill");
     let site = format!("--site=blog={ORIGIN}");
     let (mut child, base) = spawn_binary(&dir, &[&site]);
+    natter::init_tls();
     let http = reqwest::Client::new();
     let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<i64>::new()));
     let stop_at = Instant::now() + Duration::from_millis(700);
@@ -148,6 +149,7 @@ async fn sigterm_finishes_and_exits_zero() {
     let dir = TempDir::new("term");
     let site = format!("--site=blog={ORIGIN}");
     let (mut child, base) = spawn_binary(&dir, &[&site]);
+    natter::init_tls();
     let http = reqwest::Client::new();
     let res = http
         .post(format!(
@@ -238,7 +240,7 @@ async fn a_database_of_the_first_schema_is_upgraded() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, [1, 2, 3, 4, 5]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
 }
 
 #[tokio::test]

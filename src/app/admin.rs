@@ -329,10 +329,30 @@ impl App {
         if ids.is_empty() || ids.len() > 500 {
             return Err(Error::validation("ids", "Choose 1 to 500 comments."));
         }
-        let user = s.username.clone();
+        self.moderate_as(s.username.clone(), ids, action, None)
+            .await
+    }
+
+    /// Moderates as `user` (a moderator, or an emailed link); with a link's
+    /// nonce, the change happens only if the link was not used before, and
+    /// uses it up. Readers and webhooks hear of what changed.
+    pub(super) async fn moderate_as(
+        &self,
+        user: String,
+        ids: Vec<CommentId>,
+        action: Action,
+        nonce: Option<String>,
+    ) -> Result<u32, Error> {
+        let app = self.clone();
         let touched = self
             .db
             .write(move |c| {
+                let at = now();
+                if let Some(n) = &nonce
+                    && !crate::store::subscriptions::use_link(c, n, at)?
+                {
+                    return Err(Error::LinkUsed);
+                }
                 let mut touched = Vec::new();
                 for id in ids {
                     let row = comments::get(c, id)?;
@@ -345,17 +365,31 @@ impl App {
                     moderation::set_status(c, id, action.status())?;
                     admins::audit(
                         c,
-                        now(),
+                        at,
                         &user,
                         action.name(),
                         &format!("comment {id}"),
                         row.status.as_str(),
                     )?;
-                    touched.push(threads::get(c, row.thread_id)?);
+                    let thread = threads::get(c, row.thread_id)?;
+                    if let Some(site) = app.sites.by_id(&thread.site_id) {
+                        let row = comments::get(c, id)?;
+                        match action.status() {
+                            Status::Published => {
+                                app.notifier.comment_published(c, &site, &thread, &row, at)?
+                            }
+                            Status::Deleted => {
+                                app.notifier.comment_deleted(c, &site, &thread, &row, at)?
+                            }
+                            Status::Pending | Status::Spam => {}
+                        }
+                    }
+                    touched.push(thread);
                 }
-                Ok::<_, StoreError>(touched)
+                Ok::<_, Error>(touched)
             })
             .await?;
+        self.notifier.wake();
         for t in &touched {
             self.cache.invalidate(&t.site_id, &t.key);
         }

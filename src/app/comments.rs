@@ -6,6 +6,7 @@ use super::view::{CommentView, Sort, ThreadAnswer, ThreadInfo, build_tree, comme
 use crate::domain::comment::{Signals, judge, validate_text};
 use crate::domain::{CommentId, ModerationMode, NewComment, Site, Status, now, rfc3339};
 use crate::error::Error;
+use crate::notify::{Subscribed, Wants};
 use crate::keys::{FormTiming, constant_time_eq, hash_token, new_token};
 use crate::render::render;
 use crate::store::{StoreError, admins, comments, threads, votes};
@@ -66,6 +67,10 @@ pub struct Posted {
     pub comment: CommentView,
     pub edit_token: String,
     pub edit_until: String,
+    /// Whether notifications are on for the address, or wait for its
+    /// owner to confirm it (absent when none were asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify: Option<Subscribed>,
 }
 
 #[derive(Debug, Serialize)]
@@ -193,6 +198,7 @@ impl App {
             .as_deref()
             .is_some_and(|h| !h.trim().is_empty());
         let voter = body.voter.as_deref().map(|v| check_voter(v)).transpose()?;
+        let wants = self.check_notify(body.notify.as_ref(), body.email.as_deref())?;
         let new = NewComment {
             text: body.text,
             parent: body.parent,
@@ -209,7 +215,8 @@ impl App {
         let edit_until = created + i64::from(page.site.settings.edit_window_seconds);
         let site = page.site.clone();
         let key = page.key.clone();
-        let row = self
+        let app = self.clone();
+        let (row, notify) = self
             .db
             .write(move |c| {
                 if admins::is_banned(c, &ip_hash, new.email.as_deref(), created)? {
@@ -271,9 +278,20 @@ impl App {
                         created,
                     },
                 )?;
-                Ok(comments::get(c, id)?)
+                let row = comments::get(c, id)?;
+                app.notifier
+                    .comment_created(c, &site, &thread, &row, created)?;
+                let notify = match (&row.email, wants) {
+                    (Some(email), Some(wants)) if row.status != Status::Spam => Some(
+                        app.notifier
+                            .subscribe(c, &site, &thread, email, id, wants, created)?,
+                    ),
+                    _ => None,
+                };
+                Ok((row, notify))
             })
             .await?;
+        self.notifier.wake();
         if row.status == Status::Published {
             self.cache.invalidate(&page.site.id, &page.key);
         }
@@ -282,7 +300,36 @@ impl App {
             comment: comment_view(&row, &self.keys),
             edit_token: token,
             edit_until: rfc3339(edit_until),
+            notify,
         })
+    }
+
+    /// What a comment's author asked to follow, if anything; asking needs
+    /// an email address and a server that sends email.
+    fn check_notify(
+        &self,
+        notify: Option<&Notify>,
+        email: Option<&str>,
+    ) -> Result<Option<Wants>, Error> {
+        let Some(n) = notify.filter(|n| n.replies || n.thread) else {
+            return Ok(None);
+        };
+        if !self.notifier.email_on() {
+            return Err(Error::validation(
+                "notify",
+                "This site does not send emails. Post without asking for notifications.",
+            ));
+        }
+        if email.is_none_or(|e| e.trim().is_empty()) {
+            return Err(Error::validation(
+                "email",
+                "Give your email address to get notifications, or untick the boxes.",
+            ));
+        }
+        Ok(Some(Wants {
+            replies: n.replies,
+            thread: n.thread,
+        }))
     }
 
     /// Whether the form was sent too soon after it was loaded; a missing or
@@ -363,10 +410,16 @@ impl App {
         token: Option<&str>,
         client: &Client,
     ) -> Result<(), Error> {
-        let (_, thread, _) = self.own_comment(id, token, client).await?;
+        let (_, thread, site) = self.own_comment(id, token, client).await?;
+        let (app, t) = (self.clone(), thread.clone());
         self.db
-            .write(move |c| comments::mark_deleted(c, id))
+            .write(move |c| {
+                comments::mark_deleted(c, id)?;
+                app.notifier
+                    .comment_deleted(c, &site, &t, &comments::get(c, id)?, now())
+            })
             .await?;
+        self.notifier.wake();
         self.cache.invalidate(&thread.site_id, &thread.key);
         Ok(())
     }
@@ -489,7 +542,7 @@ impl App {
             max_depth: s.max_depth,
             require_name: s.require_name,
             require_email: s.require_email,
-            email_notifications: self.config.smtp.is_some(),
+            email_notifications: self.notifier.email_on(),
             limits: Limits {
                 text_max: s.text_max,
                 name_max: s.name_max,

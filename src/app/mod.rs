@@ -6,6 +6,7 @@ pub mod avatar;
 pub mod cache;
 mod comments;
 pub mod feed;
+pub mod notify;
 pub mod view;
 
 pub use comments::{Client, PageQuery, PostBody, Posted, ThreadParams, VoteCounts};
@@ -29,6 +30,7 @@ pub struct State {
     pub keys: Keys,
     pub sites: Sites,
     pub cache: cache::Cache,
+    pub notifier: crate::notify::Notifier,
     /// The current form token and the second it was made for.
     form_token: std::sync::Mutex<(i64, String)>,
 }
@@ -85,8 +87,9 @@ pub struct Page {
 
 impl App {
     /// Opens the database, makes the server secret on first start, and
-    /// registers the configured sites.
-    pub fn open(config: Config) -> Result<App, StoreError> {
+    /// registers the configured sites. `base` is how browsers reach natter,
+    /// for the links in emails.
+    pub fn open(config: Config, base: url::Url) -> Result<App, StoreError> {
         let db = Db::open(&config.database)?;
         let secret =
             db.write_blocking(|c| store::init_setting(c, "secret", &Keys::generate_secret()))?;
@@ -99,10 +102,13 @@ impl App {
         })?;
         let registry = Sites::default();
         registry.replace(sites);
+        let keys = Keys::new(secret.into_bytes());
+        let notifier = crate::notify::Notifier::new(keys.clone(), base, config.smtp.is_some());
         Ok(App(Arc::new(State {
             config: Arc::new(config),
             db,
-            keys: Keys::new(secret.into_bytes()),
+            keys,
+            notifier,
             sites: registry,
             cache: cache::Cache::default(),
             form_token: Default::default(),

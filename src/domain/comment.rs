@@ -187,8 +187,8 @@ impl NewComment {
 }
 
 /// A practical check: one `@`, something before it, a dotted domain after
-/// it, no spaces or control characters.
-fn looks_like_email(e: &str) -> bool {
+/// it, no spaces or control characters. The confirmation email is the real test.
+pub fn looks_like_email(e: &str) -> bool {
     let Some((local, domain)) = e.rsplit_once('@') else {
         return false;
     };

@@ -7,7 +7,7 @@ pub mod site;
 
 pub use comment::{CommentId, NewComment, Status, Validated};
 pub use pageurl::{PageRef, ThreadKey};
-pub use site::{ModerationMode, Origin, Site, SiteId, SiteSettings};
+pub use site::{ModerationMode, Origin, Site, SiteId, SiteSettings, Webhook};
 
 /// Seconds since the Unix epoch, the one time type stored and compared.
 pub type UnixTime = i64;

@@ -127,6 +127,59 @@ pub struct SiteSettings {
     pub name_max: u32,
     pub email_max: u32,
     pub website_max: u32,
+    /// The language of emails and of natter's own pages for this site.
+    pub language: String,
+    /// Who is emailed about each new comment.
+    pub moderator_emails: Vec<String>,
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A URL that is sent each comment event, signed with `secret`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    pub url: String,
+    pub secret: String,
+}
+
+/// The languages natter writes emails and pages in.
+pub const LANGUAGES: [&str; 7] = ["en", "de", "fr", "es", "nl", "pt", "ar"];
+
+impl SiteSettings {
+    /// Checks the notification settings; the error says what to change.
+    pub fn check_notifications(&self) -> Result<(), String> {
+        if !LANGUAGES.contains(&self.language.as_str()) {
+            return Err(format!(
+                "language {:?} is not one natter writes: use one of {}",
+                self.language,
+                LANGUAGES.join(", ")
+            ));
+        }
+        for e in &self.moderator_emails {
+            if !crate::domain::comment::looks_like_email(e) {
+                return Err(format!(
+                    "moderator email {e:?} is not an email address like name@example.org"
+                ));
+            }
+        }
+        for w in &self.webhooks {
+            let ok = url::Url::parse(&w.url)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            if !ok {
+                return Err(format!(
+                    "webhook url {:?} must be an http:// or https:// address",
+                    w.url
+                ));
+            }
+            if w.secret.len() < 16 {
+                return Err(format!(
+                    "the secret of webhook {:?} must be at least 16 characters long",
+                    w.url
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for SiteSettings {
@@ -144,6 +197,9 @@ impl Default for SiteSettings {
             name_max: 80,
             email_max: 254,
             website_max: 500,
+            language: "en".into(),
+            moderator_emails: Vec::new(),
+            webhooks: Vec::new(),
         }
     }
 }

@@ -56,7 +56,7 @@ pub fn routes(
 
 impl Ctx {
     /// The signed-in moderator, from the session cookie.
-    fn admin(
+    pub(super) fn admin(
         &self,
     ) -> impl warp::Filter<Extract = (AdminSession,), Error = Rejection> + Clone + use<> {
         let app = self.app.clone();
@@ -71,7 +71,7 @@ impl Ctx {
     }
 
     /// The same, for a change: the `X-CSRF-Token` header must match the session.
-    fn admin_change(
+    pub(super) fn admin_change(
         &self,
     ) -> impl warp::Filter<Extract = (AdminSession,), Error = Rejection> + Clone + use<> {
         self.admin()

@@ -42,6 +42,9 @@ fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
         Error::NotSignedIn => (StatusCode::UNAUTHORIZED, "not_signed_in"),
         Error::CsrfMismatch => (StatusCode::FORBIDDEN, "csrf_mismatch"),
         Error::LoginFailed => (StatusCode::UNAUTHORIZED, "login_failed"),
+        Error::LinkUsed => (StatusCode::CONFLICT, "link_used"),
+        Error::LinkInvalid => (StatusCode::BAD_REQUEST, "link_invalid"),
+        Error::LinkExpired => (StatusCode::GONE, "link_expired"),
         Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
         Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }

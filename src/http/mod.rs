@@ -8,6 +8,7 @@ mod assets;
 mod client;
 mod comments;
 mod cors;
+mod notify;
 pub mod error;
 pub mod limits;
 
@@ -67,6 +68,8 @@ pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallib
         .or(api::routes(&ctx).boxed())
         .unify()
         .or(admin::routes(&ctx).boxed())
+        .unify()
+        .or(notify::routes(&ctx).boxed())
         .unify()
         .or(cors::preflight(&ctx).boxed())
         .unify()

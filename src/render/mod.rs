@@ -242,3 +242,20 @@ fn find_url_start(s: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests;
+
+/// Escapes text for use inside HTML elements and quoted attributes: for
+/// natter's own pages and emails, where user text is shown as plain text.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

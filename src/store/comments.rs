@@ -288,3 +288,20 @@ pub fn all_in_thread(conn: &Connection, thread_id: i64) -> Result<Vec<CommentRow
     let rows = stmt.query_map([thread_id], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// Every comment written with an email address on a site (any status but
+/// deleted), oldest first: what a privacy request is about.
+pub fn by_author_email(
+    conn: &Connection,
+    site: &SiteId,
+    email: &str,
+) -> Result<Vec<CommentRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM comments
+         WHERE thread_id IN (SELECT id FROM threads WHERE site_id = ?1)
+           AND lower(email) = lower(?2) AND status != 'deleted'
+         ORDER BY created, id"
+    ))?;
+    let rows = stmt.query_map((site.as_str(), email), from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,6 +1,8 @@
 //! A real natter on 127.0.0.1:0 with a real SQLite file, and a real HTTP client.
 #![allow(dead_code)]
 
+pub mod mail;
+
 use natter::config::{Cidr, Config};
 use natter::domain::{ModerationMode, Origin, Site, SiteId, SiteSettings};
 use reqwest::{Client, Response, StatusCode};
