@@ -320,7 +320,8 @@ impl Config {
                     parse_duration(&v).map(|s| std::time::Duration::from_secs(u64::from(s.max(1))))
                 })
             };
-            config.outbox.first_retry = secs(o.first_retry, config.outbox.first_retry).map_err(&bad)?;
+            config.outbox.first_retry =
+                secs(o.first_retry, config.outbox.first_retry).map_err(&bad)?;
             config.outbox.max_retry = secs(o.max_retry, config.outbox.max_retry).map_err(&bad)?;
             if let Some(a) = o.attempts {
                 if a == 0 {
@@ -413,7 +414,9 @@ fn site_from_file(s: SiteFile) -> Result<Site, String> {
     }
     settings.moderator_emails = s.moderator_emails.unwrap_or_default();
     settings.webhooks = s.webhook;
-    settings.check_notifications()?;
+    settings
+        .check_notifications()
+        .map_err(|(_, m)| format!("site {:?}: {m}", s.id))?;
     Ok(Site {
         name: s.name.unwrap_or_else(|| s.id.clone()),
         origins: parse_origins(&s.id, &s.origins)?,

@@ -61,9 +61,7 @@ pub enum Error {
     LoginFailed,
     #[error("This link has already been used, so nothing was changed.")]
     LinkUsed,
-    #[error(
-        "This link does not work. It may be cut short: copy the whole link from the email."
-    )]
+    #[error("This link does not work. It may be cut short: copy the whole link from the email.")]
     LinkInvalid,
     #[error("This link is too old. Ask for a new one.")]
     LinkExpired,

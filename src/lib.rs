@@ -87,11 +87,12 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
         .map_err(|e| db_error(e.to_string()))?;
 
     let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
-    let mut worker =
-        notify::worker::spawn(app.clone(), worker_stop).map_err(|message| StartupError::Config {
+    let mut worker = notify::worker::spawn(app.clone(), worker_stop).map_err(|message| {
+        StartupError::Config {
             path: "[smtp]".into(),
             message,
-        })?;
+        }
+    })?;
     let ctx = http::Ctx::new(app.clone());
     spawn_housekeeping(&ctx);
     let (tx, rx) = oneshot::channel::<()>();
@@ -105,7 +106,10 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
             .run()
             .await;
         let _ = stop_worker.send(true);
-        if tokio::time::timeout(DELIVERY_GRACE, &mut worker).await.is_err() {
+        if tokio::time::timeout(DELIVERY_GRACE, &mut worker)
+            .await
+            .is_err()
+        {
             worker.abort();
         }
         tracing::info!("no requests in flight; finishing writes");

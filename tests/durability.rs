@@ -5,8 +5,7 @@ mod common;
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[tokio::test]
@@ -18,31 +17,6 @@ async fn comments_survive_a_restart() {
     let s2 = TestServer::with(TempDir::new("unused2"), config(&dir)).await;
     let t = s2.thread("/r").await;
     assert_eq!(t["comments"][0]["html"], "<p>before the restart</p>\n");
-}
-
-/// Starts the natter binary on port 0 in `dir` and returns it with its address.
-fn spawn_binary(dir: &TempDir, extra: &[&str]) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0", "--database"])
-        .arg(dir.path("natter.db"))
-        .args(extra)
-        .current_dir(&dir.0)
-        .env("NATTER_RATE_LIMIT", "false")
-        .env("NATTER_SPAM_MIN_SECONDS", "0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("natter binary starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("natter listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-    (child, addr.to_string())
 }
 
 #[tokio::test]

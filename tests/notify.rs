@@ -39,7 +39,12 @@ async fn server(port: u16, settings: SiteSettings, attempts: u32) -> TestServer 
 /// The outbox as the admin page sees it: counts and items in one state.
 async fn outbox(s: &TestServer, a: &Admin, state: &str) -> Value {
     let res = s
-        .admin_call(a, Method::GET, &format!("/admin/api/outbox?state={state}"), None)
+        .admin_call(
+            a,
+            Method::GET,
+            &format!("/admin/api/outbox?state={state}"),
+            None,
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     res.json().await.unwrap()
@@ -53,7 +58,10 @@ async fn drained(s: &TestServer, a: &Admin) {
         if o["counts"]["pending"] == 0 {
             return;
         }
-        assert!(std::time::Instant::now() < deadline, "the outbox did not drain: {o}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the outbox did not drain: {o}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -105,8 +113,16 @@ async fn a_reader_confirms_gets_replies_and_unsubscribes() {
     assert_eq!(mails.len(), 1);
     let confirm = &mails[0];
     assert_eq!(confirm["to"], json!(["alice@example.org"]));
-    assert!(confirm["list_unsubscribe"].as_str().unwrap().starts_with("<http"));
-    assert_eq!(confirm["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
+    assert!(
+        confirm["list_unsubscribe"]
+            .as_str()
+            .unwrap()
+            .starts_with("<http")
+    );
+    assert_eq!(
+        confirm["list_unsubscribe_post"],
+        "List-Unsubscribe=One-Click"
+    );
     assert!(confirm["html"].as_str().unwrap().contains("<a href="));
 
     // A reply before she confirmed is not sent to her.
@@ -137,8 +153,18 @@ async fn a_reader_confirms_gets_replies_and_unsubscribes() {
         reply["subject"],
         "Bob replied to your comment on “https://blog.example.org/p”"
     );
-    assert!(reply["text"].as_str().unwrap().contains("> Welcome, <b>Alice</b>"));
-    assert!(reply["html"].as_str().unwrap().contains("Welcome, &lt;b&gt;Alice&lt;/b&gt;"));
+    assert!(
+        reply["text"]
+            .as_str()
+            .unwrap()
+            .contains("> Welcome, <b>Alice</b>")
+    );
+    assert!(
+        reply["html"]
+            .as_str()
+            .unwrap()
+            .contains("Welcome, &lt;b&gt;Alice&lt;/b&gt;")
+    );
     assert_eq!(reply["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
     assert!(sink.mails_to("bob@example.org").is_empty());
 
@@ -164,7 +190,12 @@ async fn a_reader_confirms_gets_replies_and_unsubscribes() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.text().await.unwrap().contains("will not send you these emails"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("will not send you these emails")
+    );
 
     s.post_ok(
         "/p",
@@ -172,7 +203,11 @@ async fn a_reader_confirms_gets_replies_and_unsubscribes() {
     )
     .await;
     drained(&s, &a).await;
-    assert_eq!(sink.mails_to("alice@example.org").len(), 2, "no more email after unsubscribing");
+    assert_eq!(
+        sink.mails_to("alice@example.org").len(),
+        2,
+        "no more email after unsubscribing"
+    );
 }
 
 #[tokio::test]
@@ -189,14 +224,25 @@ async fn thread_followers_hear_of_published_comments_only() {
         .await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let confirm = &sink.wait_for(1).await[0];
-    press(&s, &link_after(confirm, "Yes, send me these emails"), "confirm").await;
+    press(
+        &s,
+        &link_after(confirm, "Yes, send me these emails"),
+        "confirm",
+    )
+    .await;
 
     // A held comment sends nothing to readers until a moderator approves it.
     let res = s
-        .post_as(&fresh_ip(), "/t", json!({"text": "Held for now", "name": "Cy"}))
+        .post_as(
+            &fresh_ip(),
+            "/t",
+            json!({"text": "Held for now", "name": "Cy"}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
-    let id = res.json::<Value>().await.unwrap()["comment"]["id"].as_i64().unwrap();
+    let id = res.json::<Value>().await.unwrap()["comment"]["id"]
+        .as_i64()
+        .unwrap();
     drained(&s, &a).await;
     assert_eq!(sink.mails_to("fan@example.org").len(), 1);
     let res = s
@@ -210,7 +256,12 @@ async fn thread_followers_hear_of_published_comments_only() {
     assert_eq!(res.status(), StatusCode::OK);
     sink.wait_for(2).await;
     let mail = sink.mails_to("fan@example.org").pop().unwrap();
-    assert!(mail["subject"].as_str().unwrap().starts_with("New comment on"));
+    assert!(
+        mail["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("New comment on")
+    );
     assert!(mail["text"].as_str().unwrap().contains("Held for now"));
 
     // Restoring it after a delete does not tell anyone twice.
@@ -255,17 +306,35 @@ async fn a_moderator_link_approves_exactly_once() {
     let approve = link_after(mail, "Approve it");
     // A changed link is refused and changes nothing.
     let forged = approve.replace("approve.", "delete.");
-    let res = s.http.post(&forged).form(&[("do", "delete")]).send().await.unwrap();
+    let res = s
+        .http
+        .post(&forged)
+        .form(&[("do", "delete")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(s.thread("/m").await["comments"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        s.thread("/m").await["comments"].as_array().unwrap().len(),
+        0
+    );
 
     let (status, html) = press(&s, &approve, "approve").await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("Approved"));
-    assert_eq!(s.thread("/m").await["comments"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        s.thread("/m").await["comments"].as_array().unwrap().len(),
+        1
+    );
 
     // The second click changes nothing and says so.
-    let res = s.http.post(&approve).form(&[("do", "approve")]).send().await.unwrap();
+    let res = s
+        .http
+        .post(&approve)
+        .form(&[("do", "approve")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert!(res.text().await.unwrap().contains("already been used"));
     let page = s.http.get(&approve).send().await.unwrap();
@@ -289,7 +358,14 @@ async fn a_moderator_link_approves_exactly_once() {
     let (status, _) = press(&s, &delete, "delete").await;
     assert_eq!(status, StatusCode::OK);
     let t = s.thread("/m").await;
-    assert!(t["comments"].as_array().unwrap().iter().all(|c| c["deleted"] == true), "{t}");
+    assert!(
+        t["comments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["deleted"] == true),
+        "{t}"
+    );
 }
 
 #[tokio::test]
@@ -307,8 +383,11 @@ async fn smtp_down_then_up_delivers_each_email_once() {
     let s = server(port, settings, 10).await;
     let a = s.admin().await;
     for i in 0..3 {
-        s.post_text("/down", &format!("comment {i} while the mail server is down"))
-            .await;
+        s.post_text(
+            "/down",
+            &format!("comment {i} while the mail server is down"),
+        )
+        .await;
     }
     // The posts were answered at once; the emails wait and are retried.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -332,14 +411,20 @@ async fn smtp_down_then_up_delivers_each_email_once() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let mails = sink.mails();
     assert_eq!(mails.len(), 3, "each email exactly once");
-    let mut ids: Vec<&str> = mails.iter().map(|m| m["message_id"].as_str().unwrap()).collect();
+    let mut ids: Vec<&str> = mails
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap())
+        .collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 3);
     for i in 0..3 {
         let text = format!("comment {i} while");
         assert_eq!(
-            mails.iter().filter(|m| m["text"].as_str().unwrap().contains(&text)).count(),
+            mails
+                .iter()
+                .filter(|m| m["text"].as_str().unwrap().contains(&text))
+                .count(),
             1
         );
     }
@@ -385,17 +470,24 @@ async fn the_last_failure_is_a_dead_letter_that_can_be_sent_again() {
     assert_eq!(outbox(&s, &a, "dead").await["counts"]["dead"], 0);
     // Only a dead item can be sent again.
     let res = s.admin_call(&a, Method::POST, &path, None).await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_error(res, StatusCode::CONFLICT, "conflict", None).await;
 }
 
 /// How a receiver checks a webhook: HMAC-SHA256 of `timestamp.body` under
 /// the shared secret, and a timestamp no older than five minutes.
 fn verify_webhook(secret: &str, h: &common::mail::Hook, now: i64) -> bool {
     use hmac::{KeyInit, Mac};
-    let Some(ts) = h.headers.get("natter-timestamp").and_then(|t| t.parse::<i64>().ok()) else {
+    let Some(ts) = h
+        .headers
+        .get("natter-timestamp")
+        .and_then(|t| t.parse::<i64>().ok())
+    else {
         return false;
     };
-    let Some(sig) = h.headers.get("natter-signature").and_then(|s| s.strip_prefix("sha256="))
+    let Some(sig) = h
+        .headers
+        .get("natter-signature")
+        .and_then(|s| s.strip_prefix("sha256="))
     else {
         return false;
     };
@@ -437,9 +529,16 @@ async fn a_webhook_that_fails_twice_gets_the_event_on_the_third_try() {
             .filter(|h| h.headers["natter-event"] == event)
             .collect();
         assert_eq!(tries.len(), 3, "{event}: two failures, then success");
-        assert_eq!(tries.iter().map(|h| h.status).collect::<Vec<_>>(), [500, 500, 200]);
+        assert_eq!(
+            tries.iter().map(|h| h.status).collect::<Vec<_>>(),
+            [500, 500, 200]
+        );
         let delivery = &tries[0].headers["natter-delivery"];
-        assert!(tries.iter().all(|h| &h.headers["natter-delivery"] == delivery));
+        assert!(
+            tries
+                .iter()
+                .all(|h| &h.headers["natter-delivery"] == delivery)
+        );
         for h in &tries {
             assert!(verify_webhook(secret, h, now), "the signature checks out");
             let body: Value = serde_json::from_slice(&h.body).unwrap();
@@ -504,7 +603,13 @@ async fn a_commenter_exports_then_erases_their_comments_by_email() {
 
     let link = link_after(mail, "Continue");
     s.http.get(&link).send().await.unwrap();
-    let res = s.http.post(&link).form(&[("do", "export")]).send().await.unwrap();
+    let res = s
+        .http
+        .post(&link)
+        .form(&[("do", "export")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(
         res.headers()["content-disposition"]
@@ -537,7 +642,13 @@ async fn a_commenter_exports_then_erases_their_comments_by_email() {
         .filter_map(|c| c["text"].as_str())
         .collect();
     assert!(!shown.iter().any(|x| x.contains("thought")), "{t}");
-    let res = s.http.post(&link).form(&[("do", "erase")]).send().await.unwrap();
+    let res = s
+        .http
+        .post(&link)
+        .form(&[("do", "erase")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CONFLICT);
 }
 
@@ -558,5 +669,71 @@ async fn without_smtp_notifications_are_off_and_asking_is_refused() {
             json!({"text": "hi", "email": "x@example.org", "notify": {"thread": true}}),
         )
         .await;
-    assert_error(res, StatusCode::BAD_REQUEST, "validation_failed", Some("notify")).await;
+    assert_error(
+        res,
+        StatusCode::BAD_REQUEST,
+        "validation_failed",
+        Some("notify"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn killed_mid_outbox_and_restarted_loses_and_doubles_nothing() {
+    // The mail server takes two emails, then never answers the third.
+    let mut first = SmtpSink::start(0, Some(2));
+    let dir = TempDir::new("outbox-kill");
+    std::fs::write(
+        dir.path("natter.toml"),
+        format!(
+            "[[site]]\nid = \"blog\"\norigins = [\"{ORIGIN}\"]\nmoderator_emails = [\"mod@example.org\"]\n\n\
+             [smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"Comments <comments@example.org>\"\n\n\
+             [outbox]\nfirst_retry = \"1s\"\nmax_retry = \"2s\"\n",
+            first.port
+        ),
+    )
+    .unwrap();
+    let config = dir.path("natter.toml");
+    let args = ["--config", config.to_str().unwrap()];
+    let (mut child, base) = spawn_binary(&dir, &args);
+    natter::init_tls();
+    let http = reqwest::Client::new();
+    for i in 0..5 {
+        let res = http
+            .post(format!(
+                "{base}/api/comments?url={}",
+                enc(&page_url("/kill"))
+            ))
+            .json(&json!({"text": format!("comment number {i}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    first.wait_held().await;
+    assert_eq!(first.mails().len(), 2);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Back up, with a mail server that answers.
+    let accepted_before = first.mails();
+    let port = first.port;
+    first.stop();
+    let second = SmtpSink::start(port, None);
+    let (mut child, _) = spawn_binary(&dir, &args);
+    second.wait_for(3).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let all: Vec<Value> = accepted_before.into_iter().chain(second.mails()).collect();
+    assert_eq!(all.len(), 5, "five comments, five emails: {all:#?}");
+    for i in 0..5 {
+        let text = format!("comment number {i}");
+        let n = all
+            .iter()
+            .filter(|m| m["text"].as_str().unwrap().contains(&text))
+            .count();
+        assert_eq!(n, 1, "{text} was mailed {n} times");
+    }
 }

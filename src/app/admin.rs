@@ -375,9 +375,9 @@ impl App {
                     if let Some(site) = app.sites.by_id(&thread.site_id) {
                         let row = comments::get(c, id)?;
                         match action.status() {
-                            Status::Published => {
-                                app.notifier.comment_published(c, &site, &thread, &row, at)?
-                            }
+                            Status::Published => app
+                                .notifier
+                                .comment_published(c, &site, &thread, &row, at)?,
                             Status::Deleted => {
                                 app.notifier.comment_deleted(c, &site, &thread, &row, at)?
                             }
@@ -632,6 +632,8 @@ impl App {
         }
         let _ = ModerationMode::parse(st.moderation.as_str())
             .map_err(|m| Error::validation("settings.moderation", m))?;
+        st.check_notifications()
+            .map_err(|(field, m)| Error::validation(field, m))?;
         let site = Site {
             id,
             name: name.to_string(),

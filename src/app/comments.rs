@@ -6,8 +6,8 @@ use super::view::{CommentView, Sort, ThreadAnswer, ThreadInfo, build_tree, comme
 use crate::domain::comment::{Signals, judge, validate_text};
 use crate::domain::{CommentId, ModerationMode, NewComment, Site, Status, now, rfc3339};
 use crate::error::Error;
-use crate::notify::{Subscribed, Wants};
 use crate::keys::{FormTiming, constant_time_eq, hash_token, new_token};
+use crate::notify::{Subscribed, Wants};
 use crate::render::render;
 use crate::store::{StoreError, admins, comments, threads, votes};
 use serde::{Deserialize, Serialize};
@@ -184,6 +184,18 @@ impl App {
 
     /// `POST /api/comments`: checks, renders and stores a new comment.
     pub async fn post(
+        &self,
+        q: &PageQuery,
+        client: &Client,
+        body: PostBody,
+    ) -> Result<Posted, Error> {
+        let result = self.post_checked(q, client, body).await;
+        let status = result.as_ref().ok().map(|p| p.comment.status);
+        self.metrics.comment(status);
+        result
+    }
+
+    async fn post_checked(
         &self,
         q: &PageQuery,
         client: &Client,

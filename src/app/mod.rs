@@ -6,6 +6,7 @@ pub mod avatar;
 pub mod cache;
 mod comments;
 pub mod feed;
+pub mod metrics;
 pub mod notify;
 pub mod view;
 
@@ -31,6 +32,7 @@ pub struct State {
     pub sites: Sites,
     pub cache: cache::Cache,
     pub notifier: crate::notify::Notifier,
+    pub metrics: metrics::Metrics,
     /// The current form token and the second it was made for.
     form_token: std::sync::Mutex<(i64, String)>,
 }
@@ -109,6 +111,7 @@ impl App {
             db,
             keys,
             notifier,
+            metrics: Default::default(),
             sites: registry,
             cache: cache::Cache::default(),
             form_token: Default::default(),

@@ -83,11 +83,8 @@ impl App {
     async fn describe_link(&self, token: &str) -> Result<Answer, Error> {
         let link = self.check_link(token)?;
         let nonce = link.nonce.clone();
-        let used = link.action.single_use()
-            && self
-                .db
-                .read(move |c| used_before(c, &nonce))
-                .await?;
+        let used =
+            link.action.single_use() && self.db.read(move |c| used_before(c, &nonce)).await?;
         if used {
             return Err(Error::LinkUsed);
         }
@@ -144,7 +141,11 @@ impl App {
                     .await?;
                 let Some((sub, thread)) = found else {
                     // Ended before: say it is done, as it is.
-                    return Ok(done_page(Words::new("en"), "page_unsub_title", "page_unsub_done"));
+                    return Ok(done_page(
+                        Words::new("en"),
+                        "page_unsub_title",
+                        "page_unsub_done",
+                    ));
                 };
                 let site = self.site(&sub.site_id)?;
                 let w = Words::new(&site.settings.language);
@@ -161,14 +162,20 @@ impl App {
                     .await?;
                 let site = self.site(&sub.site_id)?;
                 let w = Words::new(&site.settings.language);
-                Page::new(w, &w.t("page_unsub_title", &[]))
-                    .button(&w.t("page_unsub_all", &[("site", &site.name)]), "do", "all")
+                Page::new(w, &w.t("page_unsub_title", &[])).button(
+                    &w.t("page_unsub_all", &[("site", &site.name)]),
+                    "do",
+                    "all",
+                )
             }
             Action::Export { site, .. } => {
                 let site = self.site(site)?;
                 let w = Words::new(&site.settings.language);
-                Page::new(w, &w.t("page_privacy_title", &[]))
-                    .button(&w.t("page_privacy_download", &[]), "do", "export")
+                Page::new(w, &w.t("page_privacy_title", &[])).button(
+                    &w.t("page_privacy_download", &[]),
+                    "do",
+                    "export",
+                )
             }
             Action::Erase { site, .. } => {
                 let site = self.site(site)?;
@@ -197,8 +204,13 @@ impl App {
                     .read(move |c| threads::get(c, comments::get(c, id)?.thread_id))
                     .await?;
                 let site = self.site(&thread.site_id)?;
-                self.moderate_as("email link".into(), vec![id], what, Some(link.nonce.clone()))
-                    .await?;
+                self.moderate_as(
+                    "email link".into(),
+                    vec![id],
+                    what,
+                    Some(link.nonce.clone()),
+                )
+                .await?;
                 let w = Words::new(&site.settings.language);
                 Ok(done_page(w, "page_mod_title", done))
             }
@@ -235,7 +247,11 @@ impl App {
                 let lang = site
                     .and_then(|s| self.sites.by_id(&s))
                     .map_or("en".to_string(), |s| s.settings.language.clone());
-                Ok(done_page(Words::new(&lang), "page_unsub_title", "page_unsub_done"))
+                Ok(done_page(
+                    Words::new(&lang),
+                    "page_unsub_title",
+                    "page_unsub_done",
+                ))
             }
             Action::UnsubscribeAll(id) => {
                 let id = *id;
@@ -317,8 +333,13 @@ impl App {
                 for r in &rows {
                     comments::mark_deleted(c, r.id)?;
                     let thread = threads::get(c, r.thread_id)?;
-                    app.notifier
-                        .comment_deleted(c, &s, &thread, &comments::get(c, r.id)?, now())?;
+                    app.notifier.comment_deleted(
+                        c,
+                        &s,
+                        &thread,
+                        &comments::get(c, r.id)?,
+                        now(),
+                    )?;
                     threads_touched.push(thread);
                 }
                 subscriptions::forget(c, &s.id, &hash)?;
@@ -359,10 +380,13 @@ impl App {
         let w = Words::new(&site.settings.language);
         Ok(Answer::Page {
             status: 200,
-            html: Page::new(w, &format!("{} · {}", w.t("page_privacy_title", &[]), site.name))
-                .para(&w.t("page_privacy_intro", &[]))
-                .privacy_form(site.id.as_str())
-                .finish(),
+            html: Page::new(
+                w,
+                &format!("{} · {}", w.t("page_privacy_title", &[]), site.name),
+            )
+            .para(&w.t("page_privacy_intro", &[]))
+            .privacy_form(site.id.as_str())
+            .finish(),
         })
     }
 
@@ -415,9 +439,8 @@ impl App {
     pub async fn outbox(&self, state: Option<&str>) -> Result<OutboxList, Error> {
         let state = match state {
             None | Some("") => State::Dead,
-            Some(s) => State::parse(s).ok_or_else(|| {
-                Error::validation("state", "state must be pending, sent or dead")
-            })?,
+            Some(s) => State::parse(s)
+                .ok_or_else(|| Error::validation("state", "state must be pending, sent or dead"))?,
         };
         let (counts, items) = self
             .db
@@ -452,8 +475,21 @@ impl App {
         let user = s.username.clone();
         self.db
             .write(move |c| {
-                outbox::retry(c, id, now())?;
-                admins::audit(c, now(), &user, "retry", &format!("outbox {id}"), "")
+                outbox::retry(c, id, now()).map_err(|e| match e {
+                    StoreError::NotFound => Error::Conflict(
+                        "Only an email or webhook that failed can be sent again. Reload the list."
+                            .into(),
+                    ),
+                    other => other.into(),
+                })?;
+                Ok::<_, Error>(admins::audit(
+                    c,
+                    now(),
+                    &user,
+                    "retry",
+                    &format!("outbox {id}"),
+                    "",
+                )?)
             })
             .await?;
         self.notifier.wake();
@@ -473,7 +509,9 @@ fn used_before(c: &crate::store::Connection, nonce: &str) -> Result<bool, StoreE
 fn done_page(w: Words, title: &str, message: &str) -> Answer {
     Answer::Page {
         status: 200,
-        html: Page::new(w, &w.t(title, &[])).para(&w.t(message, &[])).finish(),
+        html: Page::new(w, &w.t(title, &[]))
+            .para(&w.t(message, &[]))
+            .finish(),
     }
 }
 
@@ -481,8 +519,14 @@ fn done_page(w: Words, title: &str, message: &str) -> Answer {
 pub fn error_answer(e: &Error) -> Answer {
     match e {
         Error::Validation { .. } | Error::Conflict(_) | Error::RateLimited { .. } => Answer::Page {
-            status: if matches!(e, Error::RateLimited { .. }) { 429 } else { 400 },
-            html: Page::new(Words::new("en"), "natter").para(&e.to_string()).finish(),
+            status: if matches!(e, Error::RateLimited { .. }) {
+                429
+            } else {
+                400
+            },
+            html: Page::new(Words::new("en"), "natter")
+                .para(&e.to_string())
+                .finish(),
         },
         _ => error_page(e, None),
     }

@@ -146,19 +146,24 @@ pub struct Webhook {
 pub const LANGUAGES: [&str; 7] = ["en", "de", "fr", "es", "nl", "pt", "ar"];
 
 impl SiteSettings {
-    /// Checks the notification settings; the error says what to change.
-    pub fn check_notifications(&self) -> Result<(), String> {
+    /// Checks the notification settings; the error names the setting and
+    /// says what to change.
+    pub fn check_notifications(&self) -> Result<(), (&'static str, String)> {
         if !LANGUAGES.contains(&self.language.as_str()) {
-            return Err(format!(
-                "language {:?} is not one natter writes: use one of {}",
-                self.language,
-                LANGUAGES.join(", ")
+            return Err((
+                "settings.language",
+                format!(
+                    "language {:?} is not one natter writes: use one of {}",
+                    self.language,
+                    LANGUAGES.join(", ")
+                ),
             ));
         }
         for e in &self.moderator_emails {
             if !crate::domain::comment::looks_like_email(e) {
-                return Err(format!(
-                    "moderator email {e:?} is not an email address like name@example.org"
+                return Err((
+                    "settings.moderator_emails",
+                    format!("moderator email {e:?} is not an email address like name@example.org"),
                 ));
             }
         }
@@ -166,15 +171,21 @@ impl SiteSettings {
             let ok = url::Url::parse(&w.url)
                 .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
             if !ok {
-                return Err(format!(
-                    "webhook url {:?} must be an http:// or https:// address",
-                    w.url
+                return Err((
+                    "settings.webhooks",
+                    format!(
+                        "webhook url {:?} must be an http:// or https:// address",
+                        w.url
+                    ),
                 ));
             }
             if w.secret.len() < 16 {
-                return Err(format!(
-                    "the secret of webhook {:?} must be at least 16 characters long",
-                    w.url
+                return Err((
+                    "settings.webhooks",
+                    format!(
+                        "the secret of webhook {:?} must be at least 16 characters long",
+                        w.url
+                    ),
                 ));
             }
         }

@@ -8,9 +8,10 @@ mod assets;
 mod client;
 mod comments;
 mod cors;
-mod notify;
 pub mod error;
 pub mod limits;
+mod metrics;
+mod notify;
 
 use crate::app::{App, Client, PageQuery};
 use crate::error::Error;
@@ -47,12 +48,13 @@ impl Ctx {
         kind: limits::Kind,
     ) -> impl Filter<Extract = (Client,), Error = Rejection> + Clone + use<> {
         let limits = self.limits.clone();
+        let app = self.app.clone();
         client::client(Arc::new(self.app.config.trusted_proxies.clone())).and_then(
             move |c: Client, ip| {
-                let checked = limits
-                    .check(kind, ip)
-                    .map(|()| c)
-                    .map_err(warp::reject::custom);
+                let checked = limits.check(kind, ip).map(|()| c).map_err(|e| {
+                    app.metrics.rate_limited();
+                    warp::reject::custom(e)
+                });
                 async move { checked }
             },
         )
@@ -71,13 +73,23 @@ pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallib
         .unify()
         .or(notify::routes(&ctx).boxed())
         .unify()
+        .or(metrics::route(&ctx).boxed())
+        .unify()
         .or(cors::preflight(&ctx).boxed())
         .unify()
         .or(assets::routes().boxed())
         .unify()
         .recover(error::recover)
         .unify();
-    cors::wrap(&ctx, all)
+    let app = ctx.app.clone();
+    cors::wrap(&ctx, all).with(warp::log::custom(move |info| {
+        app.metrics.request(
+            info.method().as_str(),
+            info.path(),
+            info.status().as_u16(),
+            info.elapsed(),
+        )
+    }))
 }
 
 /// The OpenAPI document served at `/api/openapi.json`.

@@ -51,13 +51,17 @@ fn follow_link(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejectio
         .then(
             |app: App, q: Vec<(String, String)>, f: Vec<(String, String)>| async move {
                 let token = first(&q, "t").unwrap_or_default();
-                send(Ok(app.follow_link(&token, first(&f, "do").as_deref()).await))
+                send(Ok(app
+                    .follow_link(&token, first(&f, "do").as_deref())
+                    .await))
             },
         )
 }
 
 /// GET /privacy?site=ID: the form to ask for one's comments or their erasure.
-fn privacy_form(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+fn privacy_form(
+    ctx: &Ctx,
+) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("privacy")
         .and(warp::get())
         .and(ctx.app())
@@ -139,10 +143,7 @@ fn send(answer: Result<Answer, Error>) -> Response {
             let mut r = warp::reply::html(html).into_response();
             *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             let h = r.headers_mut();
-            h.insert(
-                "content-security-policy",
-                HeaderValue::from_static(CSP),
-            );
+            h.insert("content-security-policy", HeaderValue::from_static(CSP));
             h.insert("x-frame-options", HeaderValue::from_static("DENY"));
             r
         }

@@ -159,14 +159,23 @@ mod tests {
             let t = sign(&keys, &action, 1000);
             assert_eq!(verify(&keys, &t, 1001).unwrap().action, action);
             let forged = t.replacen('.', "9.", 1);
-            assert_eq!(verify(&keys, &forged, 1001).unwrap_err(), LinkError::Invalid);
+            assert_eq!(
+                verify(&keys, &forged, 1001).unwrap_err(),
+                LinkError::Invalid
+            );
             let other = Keys::new(b"other".to_vec());
             assert_eq!(verify(&other, &t, 1001).unwrap_err(), LinkError::Invalid);
         }
         let t = sign(&keys, &Action::Approve(CommentId(7)), 1000);
-        assert_eq!(verify(&keys, &t, 1000 + 8 * DAY).unwrap_err(), LinkError::Expired);
+        assert_eq!(
+            verify(&keys, &t, 1000 + 8 * DAY).unwrap_err(),
+            LinkError::Expired
+        );
         let t = sign(&keys, &Action::Unsubscribe(3), 1000);
         assert!(verify(&keys, &t, 1000 + 4000 * DAY).is_ok());
-        assert_eq!(verify(&keys, "approve.7", 1000).unwrap_err(), LinkError::Invalid);
+        assert_eq!(
+            verify(&keys, "approve.7", 1000).unwrap_err(),
+            LinkError::Invalid
+        );
     }
 }

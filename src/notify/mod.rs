@@ -93,7 +93,10 @@ impl Notifier {
     }
 
     fn admin_page(&self) -> String {
-        self.base.join("admin").expect("a fixed path joins").to_string()
+        self.base
+            .join("admin")
+            .expect("a fixed path joins")
+            .to_string()
     }
 
     /// A new comment, held or published: moderators and webhooks hear of it,
@@ -196,13 +199,13 @@ impl Notifier {
                 .para(&w.t("confirm_ignore", &[]))
                 .footer(
                     &w.t("unsubscribe", &[]),
-                    Some((
-                        name,
-                        &self.link(&Action::UnsubscribeAll(sub.id), now),
-                    )),
+                    Some((name, &self.link(&Action::UnsubscribeAll(sub.id), now))),
                 );
             let unsubscribe = self.link(&Action::UnsubscribeAll(sub.id), now);
-            let mail = mail.finish(&w.t("confirm_subject", &[("site", name)]), Some(unsubscribe));
+            let mail = mail.finish(
+                &w.t("confirm_subject", &[("site", name)]),
+                Some(unsubscribe),
+            );
             self.queue_email(c, site, "confirm", email, &mail, now)?;
             subscriptions::set_asked(c, sub.id, now)?;
         }

@@ -180,7 +180,10 @@ impl Sender {
             .from(from.clone())
             .to(to)
             .subject(&mail.subject)
-            .message_id(Some(format!("<natter.{}.{}@{domain}>", item.id, item.created)))
+            .message_id(Some(format!(
+                "<natter.{}.{}@{domain}>",
+                item.id, item.created
+            )))
             .date_now()
             .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
             .map_err(Failed::never)?;
@@ -237,7 +240,10 @@ impl Sender {
         if res.status().is_success() {
             Ok(())
         } else {
-            Err(Failed::again(format!("the receiver answered {}", res.status())))
+            Err(Failed::again(format!(
+                "the receiver answered {}",
+                res.status()
+            )))
         }
     }
 }

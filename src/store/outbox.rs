@@ -84,8 +84,7 @@ pub struct Item {
     pub done: Option<UnixTime>,
 }
 
-const COLUMNS: &str =
-    "id, kind, site_id, topic, recipient, payload, state, attempts, next_try, last_error, created, done";
+const COLUMNS: &str = "id, kind, site_id, topic, recipient, payload, state, attempts, next_try, last_error, created, done";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     let bad = |i: usize, v: String| {

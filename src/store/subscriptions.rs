@@ -63,10 +63,12 @@ pub fn find_subscriber(
 }
 
 pub fn get_subscriber(conn: &Connection, id: i64) -> Result<Subscriber, StoreError> {
-    conn.prepare_cached(&format!("SELECT {SUBSCRIBER} FROM subscribers WHERE id = ?1"))?
-        .query_row([id], subscriber_from_row)
-        .optional()?
-        .ok_or(StoreError::NotFound)
+    conn.prepare_cached(&format!(
+        "SELECT {SUBSCRIBER} FROM subscribers WHERE id = ?1"
+    ))?
+    .query_row([id], subscriber_from_row)
+    .optional()?
+    .ok_or(StoreError::NotFound)
 }
 
 pub fn set_asked(conn: &Connection, id: i64, now: UnixTime) -> Result<(), StoreError> {
@@ -78,9 +80,7 @@ pub fn set_asked(conn: &Connection, id: i64, now: UnixTime) -> Result<(), StoreE
 /// Marks the address confirmed; a second click changes nothing.
 pub fn confirm(conn: &Connection, id: i64, now: UnixTime) -> Result<(), StoreError> {
     let n = conn
-        .prepare_cached(
-            "UPDATE subscribers SET confirmed = coalesce(confirmed, ?2) WHERE id = ?1",
-        )?
+        .prepare_cached("UPDATE subscribers SET confirmed = coalesce(confirmed, ?2) WHERE id = ?1")?
         .execute((id, now))?;
     if n == 0 {
         return Err(StoreError::NotFound);
@@ -128,9 +128,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Subscription, StoreError> {
             id: r.get(0)?,
             subscriber_id: r.get(1)?,
             thread_id: r.get(2)?,
-            comment: Some(r.get::<_, i64>(3)?)
-                .filter(|c| *c != 0)
-                .map(CommentId),
+            comment: Some(r.get::<_, i64>(3)?).filter(|c| *c != 0).map(CommentId),
         })
     })
     .optional()?
@@ -184,20 +182,17 @@ pub fn recipients(
          WHERE s.thread_id = ?1 AND s.comment_id IN (0, ?2) AND b.confirmed IS NOT NULL
          ORDER BY b.id, s.comment_id DESC",
     )?;
-    let rows = stmt.query_map(
-        rusqlite::params![thread, parent.map_or(-1, |p| p.0)],
-        |r| {
-            Ok((
-                Recipient {
-                    subscription_id: r.get(0)?,
-                    email: r.get(1)?,
-                    email_hash: r.get(2)?,
-                    reply: r.get(3)?,
-                },
-                r.get::<_, i64>(4)?,
-            ))
-        },
-    )?;
+    let rows = stmt.query_map(rusqlite::params![thread, parent.map_or(-1, |p| p.0)], |r| {
+        Ok((
+            Recipient {
+                subscription_id: r.get(0)?,
+                email: r.get(1)?,
+                email_hash: r.get(2)?,
+                reply: r.get(3)?,
+            },
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
     let mut out: Vec<Recipient> = Vec::new();
     let mut last = None;
     for row in rows {
@@ -213,7 +208,9 @@ pub fn recipients(
 /// Uses up a single-use link; false when it was used before.
 pub fn use_link(conn: &Connection, nonce: &str, now: UnixTime) -> Result<bool, StoreError> {
     let n = conn
-        .prepare_cached("INSERT INTO used_links (nonce, used) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
+        .prepare_cached(
+            "INSERT INTO used_links (nonce, used) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        )?
         .execute((nonce, now))?;
     Ok(n == 1)
 }

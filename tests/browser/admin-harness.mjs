@@ -32,8 +32,9 @@ export async function pageServer() {
   return state;
 }
 
-/** Starts natter with one site ("test", holding every comment) on `origin`. */
-export async function startNatter(origin) {
+/** Starts natter with one site ("test", holding every comment) on `origin`;
+ *  `site` lines are added to that site's table, `more` lines to the end. */
+export async function startNatter(origin, { site = [], more = [] } = {}) {
   if (!existsSync(bin)) throw new Error(`natter binary not found at ${bin}`);
   const dir = mkdtempSync(join(tmpdir(), 'natter-admin-'));
   const file = join(dir, 'natter.toml');
@@ -45,6 +46,7 @@ export async function startNatter(origin) {
     'name = "Test blog"',
     `origins = ["${origin}"]`,
     'moderation = "all"',
+    ...site,
     '',
     '[rate_limit]',
     'enabled = true',
@@ -52,6 +54,7 @@ export async function startNatter(origin) {
     '[spam]',
     'min_seconds = 0',
     '',
+    ...more,
   ].join('\n'));
   const args = ['serve', '--config', file, '--listen', '127.0.0.1:0', '--database', join(dir, 'natter.db')];
   const child = spawn(bin, args, { env: { ...process.env, NATTER_ADMIN_PASSWORD: PASSWORD } });

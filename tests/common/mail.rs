@@ -157,10 +157,7 @@ impl Receiver {
                     body: body.to_vec(),
                     status,
                 });
-                warp::reply::with_status(
-                    "",
-                    warp::http::StatusCode::from_u16(status).unwrap(),
-                )
+                warp::reply::with_status("", warp::http::StatusCode::from_u16(status).unwrap())
             });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

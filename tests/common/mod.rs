@@ -7,7 +7,9 @@ use natter::config::{Cidr, Config};
 use natter::domain::{ModerationMode, Origin, Site, SiteId, SiteSettings};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 
 /// The page origin registered for the test site.
 pub const ORIGIN: &str = "https://blog.example.org";
@@ -238,4 +240,29 @@ impl TestServer {
         }
         req.send().await.unwrap()
     }
+}
+
+/// Starts the natter binary on port 0 in `dir` and returns it with its address.
+pub fn spawn_binary(dir: &TempDir, extra: &[&str]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0", "--database"])
+        .arg(dir.path("natter.db"))
+        .args(extra)
+        .current_dir(&dir.0)
+        .env("NATTER_RATE_LIMIT", "false")
+        .env("NATTER_SPAM_MIN_SECONDS", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("natter binary starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("natter listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    (child, addr.to_string())
 }

@@ -8,6 +8,7 @@ import { threadsSection } from './threads.js';
 import { sitesSection } from './sites.js';
 import { bansSection } from './bans.js';
 import { auditSection } from './audit.js';
+import { outboxSection } from './outbox.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -17,6 +18,7 @@ const makers = {
   threads: threadsSection,
   sites: sitesSection,
   bans: bansSection,
+  outbox: outboxSection,
   audit: auditSection,
 };
 

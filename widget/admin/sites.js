@@ -1,5 +1,6 @@
 // The Sites section: the sites natter serves, each with its origins,
-// moderation mode, required fields, limits and block list; and a new site.
+// moderation mode, required fields, limits, block list, and who is told of
+// new comments (email language, moderators' addresses, webhooks); and a new site.
 
 import { api } from './api.js';
 import { h, uid, hidden, heading, announce, errorBox, formError, fieldError, clearErrors, field, checkbox, select, busy } from './ui.js';
@@ -10,11 +11,16 @@ const MODES = [
   ['all', 'Hold every comment'],
 ];
 const modeName = (m) => (MODES.find(([v]) => v === m) || [m, m])[1];
+const LANGUAGES = [
+  ['en', 'English'], ['de', 'German (Deutsch)'], ['fr', 'French (français)'], ['es', 'Spanish (español)'],
+  ['nl', 'Dutch (Nederlands)'], ['pt', 'Portuguese (português)'], ['ar', 'Arabic (العربية)'],
+];
 
 /** natter's defaults for a new site. */
 const DEFAULTS = {
   moderation: 'none', edit_window_seconds: 900, max_depth: 5, require_name: false, require_email: false,
   keep_query: [], max_links: 2, block_words: [], text_max: 10000, name_max: 80, email_max: 254, website_max: 500,
+  language: 'en', moderator_emails: [], webhooks: [],
 };
 
 const lines = (s) => s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean);
@@ -37,6 +43,11 @@ function siteForm(site, known, done, cancel) {
   const links = num('settings.max_links', s.max_links);
   const words = h('textarea', { name: 'settings.block_words', rows: '3', value: s.block_words.join('\n') });
   const keep = h('input', { name: 'settings.keep_query', value: s.keep_query.join(', '), autocomplete: 'off', spellcheck: 'false' });
+  const language = select('settings.language', LANGUAGES, s.language);
+  const mods = h('textarea', { name: 'settings.moderator_emails', rows: '3', spellcheck: 'false', value: s.moderator_emails.join('\n') });
+  const hooks = h('textarea', {
+    name: 'settings.webhooks', rows: '3', spellcheck: 'false', value: s.webhooks.map((w) => `${w.url} ${w.secret}`).join('\n'),
+  });
   const limits = [
     ['settings.text_max', 'Longest comment, in characters', s.text_max],
     ['settings.name_max', 'Longest name, in characters', s.name_max],
@@ -59,6 +70,10 @@ function siteForm(site, known, done, cancel) {
       field('Reply depth shown indented', depth, 'From 1 to 20; deeper replies are shown flat.'),
       field('Address query parameters that tell pages apart', keep, 'Comma separated, like p, id. Leave empty if the path alone names a page.')),
     h('fieldset', {}, h('legend', { text: 'Limits' }), limits),
+    h('fieldset', {}, h('legend', { text: 'Email and webhooks' }),
+      field('Language of emails', language, 'Also of natter’s own pages, like the one that confirms a reader’s address.'),
+      field('Moderators to email about each new comment', mods, 'Email addresses, one per line.'),
+      field('Webhooks', hooks, 'One per line: the address (https://…), a space, then a secret of at least 16 characters.')),
     box.el,
     h('div', { class: 'actions' }, save,
       h('button', { type: 'button', text: 'Cancel', onclick: () => { clearErrors(form, box); cancel(); } })));
@@ -96,6 +111,13 @@ function siteForm(site, known, done, cancel) {
       keep_query: lines(keep.value),
       max_links: whole(links),
       block_words: lines(words.value),
+      language: language.value,
+      moderator_emails: lines(mods.value),
+      // A URL may hold commas, so only new lines part webhooks.
+      webhooks: hooks.value.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+        const [url, ...secret] = l.split(/\s+/);
+        return { url, secret: secret.join(' ') };
+      }),
     };
     for (const key of ['text_max', 'name_max', 'email_max', 'website_max']) {
       settings[key] = whole(form.elements.namedItem('settings.' + key));

@@ -14,6 +14,31 @@ export function use(kit) {
 // limit. A code without words of its own shows the server's sentence.
 const alias = { forbidden_origin: 'unknown_site', invalid_token: 'edit_window_closed', missing_token: 'edit_window_closed', payload_too_large: 'eLong' };
 
+// What the server will do about the notify boxes (a post's `notify`), in
+// each language. They live here rather than in embed.js's `en` because
+// embed.js is at its size budget (DESIGN §12); i18n/*.json hold exactly
+// embed.js's keys (tests/browser/i18n.test.mjs).
+const notices = {
+  confirm: {
+    en: 'We have sent you an email. Click the link in it to start getting emails about new comments.',
+    de: 'Wir haben Ihnen eine E-Mail geschickt. Klicken Sie auf den Link darin, um E-Mails über neue Kommentare zu bekommen.',
+    fr: 'Nous vous avons envoyé un e-mail. Cliquez sur le lien qu’il contient pour recevoir des e-mails sur les nouveaux commentaires.',
+    es: 'Te hemos enviado un correo. Haz clic en el enlace que contiene para empezar a recibir avisos de nuevos comentarios.',
+    nl: 'We hebben je een e-mail gestuurd. Klik op de link erin om e-mails over nieuwe reacties te krijgen.',
+    pt: 'Enviámos-lhe um e-mail. Clique na ligação que contém para começar a receber e-mails sobre novos comentários.',
+    ar: 'أرسلنا إليك رسالة بريد إلكتروني. انقر على الرابط الذي فيها لتبدأ في تلقي رسائل عن التعليقات الجديدة.',
+  },
+  on: {
+    en: 'We will email you when there are new comments.',
+    de: 'Wir schicken Ihnen eine E-Mail, wenn es neue Kommentare gibt.',
+    fr: 'Nous vous enverrons un e-mail quand il y aura de nouveaux commentaires.',
+    es: 'Te avisaremos por correo cuando haya nuevos comentarios.',
+    nl: 'We sturen je een e-mail als er nieuwe reacties zijn.',
+    pt: 'Vamos enviar-lhe um e-mail quando houver novos comentários.',
+    ar: 'سنرسل إليك رسالة بريد إلكتروني عندما تصل تعليقات جديدة.',
+  },
+};
+
 /** A failed call in the reader's words. */
 function explain(s, e) {
   const k = alias[e.code] || e.code;
@@ -130,7 +155,9 @@ async function send(t, v, parent) {
   else t.comments[o.sort == 'newest' ? 'unshift' : 'push'](c);
   if (!r.held) t.thread.count++;
   const mins = Math.round((Date.parse(r.edit_until) - Date.now()) / 6e4);
-  t.render(r.held ? s.t('held') : s.t('published') + (mins > 0 ? ' ' + s.t('editFor', { n: mins }) : ''));
+  const said = r.held ? s.t('held') : s.t('published') + (mins > 0 ? ' ' + s.t('editFor', { n: mins }) : '');
+  const notice = notices[r.notify];
+  t.render(notice ? said + ' ' + (notice[t.heading.closest('[lang]').lang] || notice.en) : said);
   t.focus(t.article(c.id));
 }
 

@@ -1,0 +1,51 @@
+//! `GET /metrics`, in Prometheus text, for loopback and the networks in
+//! `[metrics] allow`. A client behind a trusted proxy is judged by its own
+//! address, so a public proxy does not expose the numbers.
+
+use super::Ctx;
+use super::client::client_ip;
+use crate::app::App;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use warp::http::{HeaderValue, StatusCode, header};
+use warp::reply::Response;
+use warp::{Filter, Rejection, Reply};
+
+/// GET /metrics
+pub fn route(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    let config = Arc::new(ctx.app.config.clone());
+    warp::path!("metrics")
+        .and(warp::get())
+        .and(warp::addr::remote())
+        .and(warp::header::optional::<String>("x-forwarded-for"))
+        .and_then(move |peer: Option<SocketAddr>, fwd: Option<String>| {
+            let config = config.clone();
+            async move {
+                let ip = client_ip(peer, fwd.as_deref(), &config.trusted_proxies);
+                if ip.is_loopback() || config.metrics_from.iter().any(|c| c.contains(ip)) {
+                    Ok(())
+                } else {
+                    Err(warp::reject::not_found())
+                }
+            }
+        })
+        .untuple_one()
+        .and(ctx.app())
+        .then(|app: App| async move {
+            match app.outbox_counts().await {
+                Ok(outbox) => {
+                    let mut r = app.metrics.render(outbox).into_response();
+                    r.headers_mut().insert(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+                    );
+                    r
+                }
+                Err(e) => {
+                    let mut r = super::error::error_response(&e);
+                    *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                    r
+                }
+            }
+        })
+}
