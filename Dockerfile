@@ -9,6 +9,9 @@ RUN cargo build --release --locked
 
 # Runtime stage: a small Debian image with only the binary.
 FROM debian:bookworm-slim
+# CA certificates: for webhooks and mail servers reached over TLS.
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --home-dir /data --no-create-home natter \
     && mkdir -p /data && chown natter:natter /data
 COPY --from=build /src/target/release/natter /usr/local/bin/natter
