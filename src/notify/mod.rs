@@ -396,16 +396,37 @@ impl Notifier {
 
 /// How a page is named in an email: its title, else its address.
 fn page_name(thread: &ThreadRow) -> String {
-    thread
-        .title
-        .clone()
-        .or_else(|| thread.url.clone())
-        .unwrap_or_else(|| thread.key.to_string())
+    one_line(
+        thread
+            .title
+            .as_deref()
+            .or(thread.url.as_deref())
+            .unwrap_or(thread.key.as_str()),
+    )
 }
 
 fn author_name(row: &CommentRow, w: Words) -> String {
     row.name
-        .clone()
+        .as_deref()
         .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| w.t("anonymous", &[]))
+        .map_or_else(|| w.t("anonymous", &[]), one_line)
+}
+
+/// Text for a subject line: no line breaks or other control characters,
+/// whatever was stored (imports and old rows included).
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn subject_parts_cannot_add_headers() {
+        assert_eq!(
+            super::one_line("Hi\r\nBcc: x@evil.example"),
+            "Hi  Bcc: x@evil.example"
+        );
+    }
 }
