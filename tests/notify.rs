@@ -737,3 +737,27 @@ async fn killed_mid_outbox_and_restarted_loses_and_doubles_nothing() {
         assert_eq!(n, 1, "{text} was mailed {n} times");
     }
 }
+
+#[tokio::test]
+async fn emails_are_written_in_the_sites_language() {
+    let sink = SmtpSink::start(0, None);
+    let settings = SiteSettings {
+        language: "fr".into(),
+        moderator_emails: vec!["mod@example.org".into()],
+        ..SiteSettings::default()
+    };
+    let s = server(sink.port, settings, 10).await;
+    s.post_ok(
+        "/fr",
+        json!({"text": "Bonjour", "name": "Zoé", "title": "Un billet"}),
+    )
+    .await;
+    let mail = &sink.wait_for(1).await[0];
+    // French sets a no-break space inside « ».
+    assert_eq!(
+        mail["subject"],
+        "Nouveau commentaire sur «\u{a0}Un billet\u{a0}»"
+    );
+    let html = mail["html"].as_str().unwrap();
+    assert!(html.contains("<html lang=\"fr\""), "{html}");
+}
