@@ -37,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-python3 tests/support/smtp_sink.py 0 >"$W/mails.jsonl" &
+SMTP_SINK_BRIEF=1 python3 tests/support/smtp_sink.py 0 >"$W/mails.jsonl" &
 PIDS+=($!)
 for _ in $(seq 1 100); do grep -q '^READY' "$W/mails.jsonl" 2>/dev/null && break; sleep 0.1; done
 SMTP_PORT=$(sed -n 's/^READY \([0-9]*\)/\1/p' "$W/mails.jsonl")
@@ -82,6 +82,8 @@ LOAD_END=$(date +%s.%N)
 LINE=$(grep '^BENCH ' "$W/wrk.txt") || { cat "$W/wrk.txt" >&2; die "wrk printed no result"; }
 CREATED=$(sed -n 's/.* created=\([0-9]*\).*/\1/p' <<<"$LINE")
 AT_END=$(mails)
+# The emails of comments wrk saw created; the outbox count below includes
+# any whose answer was still in flight when wrk stopped.
 while [ "$(mails)" -lt "$CREATED" ]; do
     sleep 0.1
     kill -0 "$NATTER_PID" 2>/dev/null || die "natter stopped"
@@ -89,11 +91,13 @@ done
 DONE=$(date +%s.%N)
 sleep 2
 FINAL=$(mails)
+UNIQUE=$(tail -n +2 "$W/mails.jsonl" | python3 -c 'import json,sys; print(len({json.loads(l)["message_id"] for l in sys.stdin}))')
+QUEUED=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from outbox").fetchone()[0])' "$W/natter.db")
 RSS=$(awk '/VmRSS/ {print $2}' "/proc/$NATTER_PID/status")
 
-python3 - "$LINE" "$START" "$LOAD_END" "$DONE" "$AT_END" "$FINAL" "$RSS" "$CONNS" <<'PY'
+python3 - "$LINE" "$START" "$LOAD_END" "$DONE" "$AT_END" "$FINAL" "$RSS" "$CONNS" "$UNIQUE" "$QUEUED" <<'PY'
 import sys
-line, start, load_end, done, at_end, final, rss, conns = sys.argv[1:]
+line, start, load_end, done, at_end, final, rss, conns, unique, queued = sys.argv[1:]
 f = dict(kv.split("=") for kv in line.split()[1:])
 start, load_end, done = float(start), float(load_end), float(done)
 created = int(f["created"])
@@ -103,6 +107,7 @@ print(f"| comments accepted | {created:,} |")
 print(f"| emails accepted by the SMTP server when the load ended | {int(at_end):,} |")
 print(f"| outbox drained, seconds after the load ended | {done - load_end:.1f} |")
 print(f"| emails delivered per second, first post to last email | {created / (done - start):,.0f} |")
-print(f"| emails accepted in all (2 s after draining) | {int(final):,} |")
+print(f"| emails in the outbox (comments created, counting those wrk did not see answered) | {int(queued):,} |")
+print(f"| emails accepted in all (2 s after draining) / distinct Message-IDs | {int(final):,} / {int(unique):,} |")
 print(f"| natter RSS after, MiB | {int(rss) / 1024:.1f} |")
 PY

@@ -169,7 +169,8 @@ impl Metrics {
     }
 }
 
-/// The route a path is counted under.
+/// The route a path is counted under, without allocating: this runs for
+/// every request.
 fn route_of(path: &str) -> usize {
     let at = |name: &str| {
         ROUTES
@@ -177,19 +178,30 @@ fn route_of(path: &str) -> usize {
             .position(|r| *r == name)
             .unwrap_or(ROUTES.len() - 1)
     };
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match parts.as_slice() {
-        ["api", "comments"] => at("/api/comments"),
-        ["api", "comments", _] => at("/api/comments/{id}"),
-        ["api", "comments", _, "vote"] => at("/api/comments/{id}/vote"),
-        ["api", "avatar", ..] => at("/api/avatar"),
-        ["api", name] => at(&format!("/api/{name}")),
-        ["admin", "api", ..] => at("/admin/api"),
-        ["admin"] | ["admin", ..] => at("/admin"),
-        [name] if ["notify", "privacy", "healthz", "metrics"].contains(name) => {
-            at(&format!("/{name}"))
+    let p = path.trim_end_matches('/');
+    if let Some(api) = p.strip_prefix("/api/") {
+        if let Some(rest) = api.strip_prefix("comments/") {
+            return match rest.split_once('/') {
+                None => at("/api/comments/{id}"),
+                Some((_, "vote")) => at("/api/comments/{id}/vote"),
+                Some(_) => at("other"),
+            };
         }
-        ["api", ..] => at("other"),
+        if api.starts_with("avatar/") {
+            return at("/api/avatar");
+        }
+        return ROUTES
+            .iter()
+            .position(|r| r.strip_prefix("/api/") == Some(api))
+            .unwrap_or(ROUTES.len() - 1);
+    }
+    if p.starts_with("/admin/api/") {
+        return at("/admin/api");
+    }
+    match p {
+        "/admin" => at("/admin"),
+        "/notify" | "/privacy" | "/healthz" | "/metrics" => at(p),
+        _ if p.starts_with("/admin/") => at("/admin"),
         _ => at("files"),
     }
 }
