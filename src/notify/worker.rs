@@ -92,8 +92,9 @@ pub fn spawn(
                     Vec::new()
                 }
             };
+            let full = due.len() as u32 == BATCH;
             let mut running = tokio::task::JoinSet::new();
-            for item in due.iter().cloned() {
+            for item in due {
                 if *stop.borrow() {
                     break;
                 }
@@ -110,7 +111,7 @@ pub fn spawn(
             if *stop.borrow() {
                 return;
             }
-            if due.len() as u32 == BATCH {
+            if full {
                 continue;
             }
             let wait = match app.db.read(outbox::next_due).await {
