@@ -83,6 +83,22 @@ pub struct Smtp {
     pub from: String,
 }
 
+impl Smtp {
+    /// Checks what can be checked before connecting.
+    pub fn check(&self) -> Result<(), String> {
+        if self.host.trim().is_empty() {
+            return Err("[smtp] host is empty: give your mail server's name".into());
+        }
+        self.from.parse::<lettre::message::Mailbox>().map_err(|e| {
+            format!(
+                "[smtp] from {:?} is not an address ({e}): write it like Comments <comments@example.org>",
+                self.from
+            )
+        })?;
+        Ok(())
+    }
+}
+
 fn default_smtp_port() -> u16 {
     587
 }
@@ -105,7 +121,7 @@ pub struct Cidr {
 
 impl Cidr {
     pub fn parse(s: &str) -> Result<Self, String> {
-        let bad = || format!("trusted proxy {s:?} is not an address or network like 10.0.0.0/8");
+        let bad = || format!("{s:?} is not an address or network like 10.0.0.0/8");
         let (a, p) = s
             .trim()
             .split_once('/')
@@ -292,7 +308,7 @@ impl Config {
             .iter()
             .map(|p| Cidr::parse(p))
             .collect::<Result<_, _>>()
-            .map_err(bad)?;
+            .map_err(|e| bad(format!("trusted_proxies: {e}")))?;
         if let Some(r) = parsed.rate_limit {
             config.rate_limit = r.enabled;
         }
@@ -313,6 +329,9 @@ impl Config {
         config.smtp = parsed.smtp;
         if let (Some(smtp), Some(pw)) = (config.smtp.as_mut(), env_get("NATTER_SMTP_PASSWORD")) {
             smtp.password = Some(pw);
+        }
+        if let Some(smtp) = &config.smtp {
+            smtp.check().map_err(&bad)?;
         }
         if let Some(o) = parsed.outbox {
             let secs = |v: Option<String>, d: std::time::Duration| {
@@ -336,7 +355,7 @@ impl Config {
                 .iter()
                 .map(|p| Cidr::parse(p))
                 .collect::<Result<_, _>>()
-                .map_err(&bad)?;
+                .map_err(|e| bad(format!("[metrics] allow: {e}")))?;
         }
         config.admin_password = env_get("NATTER_ADMIN_PASSWORD").filter(|p| !p.is_empty());
         let log_format = env_get("NATTER_LOG_FORMAT")
@@ -556,6 +575,21 @@ from = "Comments <comments@example.org>"
                 "none, first or all",
             ),
             ("trusted_proxies = [\"10.0.0.0/99\"]", "10.0.0.0/8"),
+            (
+                "[smtp]\nhost = \"mail.example.org\"\nfrom = \"comments\"",
+                "Comments <comments@example.org>",
+            ),
+            ("[outbox]\nattempts = 0", "at least 1"),
+            ("[outbox]\nfirst_retry = \"soon\"", "90s"),
+            (
+                "[[site]]\nid = \"a\"\norigins = [\"https://a.org\"]\nlanguage = \"xx\"",
+                "en, de, fr",
+            ),
+            (
+                "[[site]]\nid = \"a\"\norigins = [\"https://a.org\"]\n[[site.webhook]]\nurl = \"https://h.org\"\nsecret = \"short\"",
+                "at least 16",
+            ),
+            ("[metrics]\nallow = [\"x\"]", "10.0.0.0/8"),
         ] {
             let f = write(text);
             let e = Config::load(Some(&f.0), &vec![], &Overrides::default())

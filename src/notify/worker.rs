@@ -58,12 +58,10 @@ pub fn spawn(
 ) -> Result<tokio::task::JoinHandle<()>, String> {
     let mailer = app.config.smtp.as_ref().map(mailer).transpose()?;
     let from = match &app.config.smtp {
-        Some(s) => Some(s.from.parse::<Mailbox>().map_err(|e| {
-            format!(
-                "[smtp] from {:?} is not an address ({e}); write it like Comments <comments@example.org>",
-                s.from
-            )
-        })?),
+        Some(s) => {
+            s.check()?;
+            Some(s.from.parse::<Mailbox>().map_err(|e| e.to_string())?)
+        }
         None => None,
     };
     let http = reqwest::Client::builder()
