@@ -165,6 +165,12 @@ enum SiteAction {
         /// Query parameters that identify a page, comma separated (WordPress: p,page_id).
         #[arg(long, value_delimiter = ',')]
         keep_query: Vec<String>,
+        /// The language of emails: en, de, fr, es, nl, pt or ar.
+        #[arg(long, default_value = "en")]
+        language: String,
+        /// An address emailed about each new comment; may be repeated.
+        #[arg(long = "moderator-email")]
+        moderator_emails: Vec<String>,
     },
     /// List the registered sites.
     List {
@@ -311,13 +317,20 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
             moderation,
             edit_window,
             keep_query,
+            language,
+            moderator_emails,
         } => {
             let settings = SiteSettings {
                 moderation: ModerationMode::parse(&moderation).map_err(StartupError::Usage)?,
                 edit_window_seconds: parse_duration(&edit_window).map_err(StartupError::Usage)?,
                 keep_query,
+                language,
+                moderator_emails,
                 ..SiteSettings::default()
             };
+            settings
+                .check_notifications()
+                .map_err(|(_, m)| StartupError::Usage(m))?;
             let site = Site {
                 id: SiteId::parse(&id).map_err(StartupError::Usage)?,
                 name: name.unwrap_or_else(|| id.clone()),

@@ -92,6 +92,20 @@ fn sites_are_added_listed_and_removed() {
     );
     assert!(!o.status.success());
     assert!(stderr(&o).contains("https://"), "{}", stderr(&o));
+    let o = natter(
+        &dir,
+        &[
+            "site",
+            "add",
+            "mail",
+            "--origin",
+            "https://mail.example.org",
+            "--moderator-email",
+            "not-an-address",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("name@example.org"), "{}", stderr(&o));
     let o = natter(&dir, &["site", "remove", "nosuch"]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("natter site list"), "{}", stderr(&o));
