@@ -73,9 +73,12 @@ test('a failed email to the moderator is listed with its error (axe passes), and
 
   await row.getByRole('button', { name: 'Send again the email to mod@example.org' }).click();
   await page.getByRole('status').getByText('The email to mod@example.org will be sent again.').waitFor();
-  // Tried again (a new next try), and failed again: the port is still closed.
-  const again = (await outboxWhen((r) => r.counts.dead === 1 && r.items[0].next_try !== before.next_try)).items[0];
+  // Sent again (the audit log says so), and failed again: the port is still closed.
+  const audit = await adminGet('audit');
+  assert.ok(audit.entries.some((e) => e.action === 'retry' && e.target === `outbox ${before.id}`), JSON.stringify(audit));
+  const again = (await outboxWhen((r) => r.counts.dead === 1)).items[0];
   assert.equal(again.id, before.id);
+  assert.equal(again.attempts, 1);
 
   // The other states, by the chooser.
   await section.getByLabel('Show').selectOption('Sent');
