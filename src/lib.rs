@@ -61,10 +61,15 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
         addr: config.listen.to_string(),
         message: e.to_string(),
     })?;
-    let base = match &config.public_url {
+    let mut base = match &config.public_url {
         Some(url) => url.clone(),
         None => url::Url::parse(&format!("http://{addr}/")).expect("an address makes a URL"),
     };
+    // Links are joined onto it: natter under a path must keep the path.
+    if !base.path().ends_with('/') {
+        let path = format!("{}/", base.path());
+        base.set_path(&path);
+    }
     let app = tokio::task::spawn_blocking(move || App::open(config, base))
         .await
         .map_err(|e| StartupError::Database {

@@ -761,3 +761,26 @@ async fn emails_are_written_in_the_sites_language() {
     let html = mail["html"].as_str().unwrap();
     assert!(html.contains("<html lang=\"fr\""), "{html}");
 }
+
+#[tokio::test]
+async fn links_keep_the_path_natter_is_served_under() {
+    let sink = SmtpSink::start(0, None);
+    let dir = TempDir::new("notify-path");
+    let mut cfg = config(&dir);
+    cfg.smtp = Some(smtp(sink.port));
+    cfg.public_url = Some("https://comments.example.org/natter".parse().unwrap());
+    cfg.sites[0].settings = SiteSettings {
+        moderation: ModerationMode::All,
+        moderator_emails: vec!["mod@example.org".into()],
+        ..SiteSettings::default()
+    };
+    let s = TestServer::with(dir, cfg).await;
+    s.post_as(&fresh_ip(), "/sub", json!({"text": "Under a path"}))
+        .await;
+    let mail = &sink.wait_for(1).await[0];
+    let approve = link_after(mail, "Approve it");
+    assert!(
+        approve.starts_with("https://comments.example.org/natter/notify?t=approve."),
+        "{approve}"
+    );
+}
