@@ -5,7 +5,7 @@
 -- restart or an outage loses nothing; it is marked sent only after the mail
 -- server or webhook receiver accepted it.
 CREATE TABLE outbox (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     kind       TEXT NOT NULL CHECK (kind IN ('email', 'webhook')),
     site_id    TEXT,
     topic      TEXT NOT NULL,
@@ -25,7 +25,7 @@ CREATE INDEX outbox_state ON outbox (state, id);
 -- keyed hash of the lower-cased address; confirmed is set when its owner
 -- clicked the confirmation link, and nothing but that link is sent before.
 CREATE TABLE subscribers (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     site_id    TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
     email      TEXT NOT NULL,
     email_hash TEXT NOT NULL,
@@ -37,7 +37,7 @@ CREATE TABLE subscribers (
 
 -- comment_id 0: every new comment in the thread; otherwise replies to that comment.
 CREATE TABLE subscriptions (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
     thread_id     INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
     comment_id    INTEGER NOT NULL DEFAULT 0,

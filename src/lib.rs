@@ -179,6 +179,16 @@ fn spawn_housekeeping(ctx: &http::Ctx) {
             }
         }
     });
+    let app = ctx.app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app.prune_notifications().await {
+                tracing::warn!(error = %e, "could not prune the outbox");
+            }
+        }
+    });
 }
 
 /// Runs until SIGINT or SIGTERM, then stops gracefully.

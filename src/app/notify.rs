@@ -12,6 +12,11 @@ use crate::store::{StoreError, admins, comments, subscriptions, threads};
 use serde::Serialize;
 use std::sync::Arc;
 
+/// How long sent items stay in the outbox, for the admin page.
+const KEEP_SENT: i64 = 30 * 86_400;
+/// Longer than the longest single-use link lives (7 days).
+const KEEP_USED_LINKS: i64 = 8 * 86_400;
+
 /// What a link or form answers: a page, or a file to download.
 #[derive(Debug)]
 pub enum Answer {
@@ -493,6 +498,19 @@ impl App {
             })
             .await?;
         self.notifier.wake();
+        Ok(())
+    }
+
+    /// Forgets what is no longer needed: emails and calls sent over 30 days
+    /// ago, and the nonces of used links older than any live link.
+    pub async fn prune_notifications(&self) -> Result<(), Error> {
+        let at = now();
+        self.db
+            .write(move |c| {
+                outbox::prune_sent(c, at - KEEP_SENT)?;
+                subscriptions::prune_links(c, at - KEEP_USED_LINKS)
+            })
+            .await?;
         Ok(())
     }
 

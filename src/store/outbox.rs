@@ -218,3 +218,41 @@ pub fn get(conn: &Connection, id: i64) -> Result<Item, StoreError> {
         .optional()?
         .ok_or(StoreError::NotFound)
 }
+
+/// Forgets items sent before `before`; failed ones stay until sent again.
+pub fn prune_sent(conn: &Connection, before: UnixTime) -> Result<usize, StoreError> {
+    Ok(conn
+        .prepare_cached("DELETE FROM outbox WHERE state = 'sent' AND done < ?1")?
+        .execute([before])?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sent_items_are_pruned_failed_ones_kept_and_ids_never_reused() {
+        let mut c = Connection::open_in_memory().unwrap();
+        crate::store::migrate::apply(&mut c, None).unwrap();
+        let new = |now| New {
+            kind: Kind::Email,
+            site_id: None,
+            topic: "moderator",
+            recipient: "mod@example.org",
+            payload: "{}",
+            now,
+        };
+        let old = enqueue(&c, &new(100)).unwrap();
+        let recent = enqueue(&c, &new(100)).unwrap();
+        let dead = enqueue(&c, &new(100)).unwrap();
+        mark_sent(&c, old, 200).unwrap();
+        mark_sent(&c, recent, 5_000).unwrap();
+        mark_failed(&c, dead, "refused", None, 200).unwrap();
+        assert_eq!(prune_sent(&c, 1_000).unwrap(), 1);
+        assert!(matches!(get(&c, old), Err(StoreError::NotFound)));
+        assert_eq!(counts(&c).unwrap(), [0, 1, 1]);
+        c.execute("DELETE FROM outbox WHERE id = ?1", [dead])
+            .unwrap();
+        assert!(enqueue(&c, &new(6_000)).unwrap() > dead);
+    }
+}

@@ -231,3 +231,11 @@ pub fn link_used(conn: &Connection, nonce: &str) -> Result<bool, StoreError> {
         .optional()?
         .is_some())
 }
+
+/// Forgets the nonces of links used before `before` (older than any link
+/// still alive, which are refused as expired anyway).
+pub fn prune_links(conn: &Connection, before: UnixTime) -> Result<usize, StoreError> {
+    Ok(conn
+        .prepare_cached("DELETE FROM used_links WHERE used < ?1")?
+        .execute([before])?)
+}
