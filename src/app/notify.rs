@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::notify::links::{self, Action, Link, LinkError};
 use crate::notify::page::Page;
 use crate::notify::strings::Words;
+use crate::notify::{author_name, page_name};
 use crate::store::outbox::{self, State};
 use crate::store::{StoreError, admins, comments, subscriptions, threads};
 use serde::Serialize;
@@ -57,7 +58,7 @@ impl App {
     pub async fn link_page(&self, token: &str) -> Answer {
         match self.describe_link(token).await {
             Ok(a) => a,
-            Err(e) => error_page(&e, None),
+            Err(e) => error_page(&e),
         }
     }
 
@@ -66,11 +67,11 @@ impl App {
     pub async fn follow_link(&self, token: &str, choice: Option<&str>) -> Answer {
         let link = match self.check_link(token) {
             Ok(l) => l,
-            Err(e) => return error_page(&e, None),
+            Err(e) => return error_page(&e),
         };
         match self.do_link(&link, choice).await {
             Ok(a) => a,
-            Err(e) => error_page(&e, None),
+            Err(e) => error_page(&e),
         }
     }
 
@@ -88,8 +89,11 @@ impl App {
     async fn describe_link(&self, token: &str) -> Result<Answer, Error> {
         let link = self.check_link(token)?;
         let nonce = link.nonce.clone();
-        let used =
-            link.action.single_use() && self.db.read(move |c| used_before(c, &nonce)).await?;
+        let used = link.action.single_use()
+            && self
+                .db
+                .read(move |c| subscriptions::link_used(c, &nonce))
+                .await?;
         if used {
             return Err(Error::LinkUsed);
         }
@@ -100,7 +104,8 @@ impl App {
                     .db
                     .read(move |c| {
                         let row = comments::get(c, id)?;
-                        Ok((row.clone(), threads::get(c, row.thread_id)?))
+                        let thread = threads::get(c, row.thread_id)?;
+                        Ok((row, thread))
                     })
                     .await?;
                 let site = self.site(&thread.site_id)?;
@@ -109,12 +114,7 @@ impl App {
                     Action::Approve(_) => (w.t("mod_approve", &[]), "approve"),
                     _ => (w.t("mod_delete", &[]), "delete"),
                 };
-                let author = row.name.clone().unwrap_or_else(|| w.t("anonymous", &[]));
-                let page = thread
-                    .title
-                    .clone()
-                    .or(thread.url.clone())
-                    .unwrap_or_default();
+                let (author, page) = (author_name(&row, w), page_name(&thread));
                 Page::new(w, &w.t("page_mod_title", &[]))
                     .para(&w.t("mod_wrote", &[("author", &author), ("page", &page)]))
                     .quote(&row.text)
@@ -154,7 +154,7 @@ impl App {
                 };
                 let site = self.site(&sub.site_id)?;
                 let w = Words::new(&site.settings.language);
-                let page = thread.title.or(thread.url).unwrap_or_default();
+                let page = page_name(&thread);
                 Page::new(w, &w.t("page_unsub_title", &[]))
                     .button(&w.t("page_unsub_one", &[("page", &page)]), "do", "one")
                     .button(&w.t("page_unsub_all", &[("site", &site.name)]), "do", "all")
@@ -520,10 +520,6 @@ impl App {
     }
 }
 
-fn used_before(c: &crate::store::Connection, nonce: &str) -> Result<bool, StoreError> {
-    subscriptions::link_used(c, nonce)
-}
-
 fn done_page(w: Words, title: &str, message: &str) -> Answer {
     Answer::Page {
         status: 200,
@@ -546,13 +542,13 @@ pub fn error_answer(e: &Error) -> Answer {
                 .para(&e.to_string())
                 .finish(),
         },
-        _ => error_page(e, None),
+        _ => error_page(e),
     }
 }
 
 /// A page that says why a link did nothing.
-fn error_page(e: &Error, w: Option<Words>) -> Answer {
-    let w = w.unwrap_or(Words::new("en"));
+fn error_page(e: &Error) -> Answer {
+    let w = Words::new("en");
     let (status, key) = match e {
         Error::LinkUsed => (409, "page_link_used"),
         Error::LinkExpired => (410, "page_link_bad"),

@@ -6,14 +6,13 @@ use super::Ctx;
 use super::client::client_ip;
 use crate::app::App;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
 /// GET /metrics
 pub fn route(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
-    let config = Arc::new(ctx.app.config.clone());
+    let config = ctx.app.config.clone();
     warp::path!("metrics")
         .and(warp::get())
         .and(warp::addr::remote())

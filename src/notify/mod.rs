@@ -190,6 +190,7 @@ impl Notifier {
         if sub.asked.is_none_or(|a| now - a >= ASK_AGAIN_AFTER) {
             let w = Words::new(&site.settings.language);
             let name = site.name.as_str();
+            let unsubscribe = self.link(&Action::UnsubscribeAll(sub.id), now);
             let mail = Body::new(w)
                 .para(&w.t("confirm_asked", &[("site", name)]))
                 .link(
@@ -197,11 +198,7 @@ impl Notifier {
                     &self.link(&Action::Confirm(sub.id), now),
                 )
                 .para(&w.t("confirm_ignore", &[]))
-                .footer(
-                    &w.t("unsubscribe", &[]),
-                    Some((name, &self.link(&Action::UnsubscribeAll(sub.id), now))),
-                );
-            let unsubscribe = self.link(&Action::UnsubscribeAll(sub.id), now);
+                .footer(&w.t("unsubscribe", &[]), Some((name, &unsubscribe)));
             let mail = mail.finish(
                 &w.t("confirm_subject", &[("site", name)]),
                 Some(unsubscribe),
@@ -394,8 +391,9 @@ impl Notifier {
     }
 }
 
-/// How a page is named in an email: its title, else its address.
-fn page_name(thread: &ThreadRow) -> String {
+/// How a page is named in an email or on a link's page: its title, else
+/// its address.
+pub(crate) fn page_name(thread: &ThreadRow) -> String {
     one_line(
         thread
             .title
@@ -405,7 +403,7 @@ fn page_name(thread: &ThreadRow) -> String {
     )
 }
 
-fn author_name(row: &CommentRow, w: Words) -> String {
+pub(crate) fn author_name(row: &CommentRow, w: Words) -> String {
     row.name
         .as_deref()
         .filter(|n| !n.trim().is_empty())
