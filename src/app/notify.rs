@@ -55,24 +55,15 @@ pub struct OutboxItem {
 
 impl App {
     /// `GET /notify?t=…`: what the link will do, with a button to do it.
-    pub async fn link_page(&self, token: &str) -> Answer {
-        match self.describe_link(token).await {
-            Ok(a) => a,
-            Err(e) => error_page(&e),
-        }
+    pub async fn link_page(&self, token: &str) -> Result<Answer, Error> {
+        self.describe_link(token).await
     }
 
     /// `POST /notify?t=…`: does what the link says. `choice` is the
     /// button's value (`all` ends every subscription of the address).
-    pub async fn follow_link(&self, token: &str, choice: Option<&str>) -> Answer {
-        let link = match self.check_link(token) {
-            Ok(l) => l,
-            Err(e) => return error_page(&e),
-        };
-        match self.do_link(&link, choice).await {
-            Ok(a) => a,
-            Err(e) => error_page(&e),
-        }
+    pub async fn follow_link(&self, token: &str, choice: Option<&str>) -> Result<Answer, Error> {
+        let link = self.check_link(token)?;
+        self.do_link(&link, choice).await
     }
 
     fn check_link(&self, token: &str) -> Result<Link, Error> {
@@ -529,39 +520,18 @@ fn done_page(w: Words, title: &str, message: &str) -> Answer {
     }
 }
 
-/// A page that says why a form or link did nothing.
-pub fn error_answer(e: &Error) -> Answer {
-    match e {
-        Error::Validation { .. } | Error::Conflict(_) | Error::RateLimited { .. } => Answer::Page {
-            status: if matches!(e, Error::RateLimited { .. }) {
-                429
-            } else {
-                400
-            },
-            html: Page::new(Words::new("en"), "natter")
-                .para(&e.to_string())
-                .finish(),
-        },
-        _ => error_page(e),
-    }
-}
-
-/// A page that says why a link did nothing.
-fn error_page(e: &Error) -> Answer {
+/// A page that says why a form or link did nothing; `status` is the
+/// error's status from the HTTP layer's one map.
+pub fn error_answer(e: &Error, status: u16) -> Answer {
     let w = Words::new("en");
-    let (status, key) = match e {
-        Error::LinkUsed => (409, "page_link_used"),
-        Error::LinkExpired => (410, "page_link_bad"),
-        Error::LinkInvalid | Error::NotFound => (400, "page_link_bad"),
-        _ => (500, ""),
-    };
-    let text = if key.is_empty() {
-        if let Error::Internal(detail) = e {
-            tracing::error!(%detail, "internal error behind a link");
+    let text = match e {
+        Error::LinkUsed => w.t("page_link_used", &[]),
+        Error::LinkInvalid | Error::LinkExpired | Error::NotFound => w.t("page_link_bad", &[]),
+        Error::Internal(detail) => {
+            tracing::error!(%detail, "internal error behind a link or form");
+            e.to_string()
         }
-        e.to_string()
-    } else {
-        w.t(key, &[])
+        _ => e.to_string(),
     };
     Answer::Page {
         status,

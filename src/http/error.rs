@@ -20,7 +20,7 @@ struct Body<'a> {
 
 /// The status and code of each error. No catch-all arm: a new variant must
 /// be given its status here.
-fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
+pub(super) fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
     match e {
         Error::Validation { .. } => (StatusCode::BAD_REQUEST, "validation_failed"),
         Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),

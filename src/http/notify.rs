@@ -36,7 +36,7 @@ fn link_page(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection>
         .and(query_pairs())
         .then(|app: App, q: Vec<(String, String)>| async move {
             let token = first(&q, "t").unwrap_or_default();
-            send(Ok(app.link_page(&token).await))
+            send(app.link_page(&token).await)
         })
 }
 
@@ -51,9 +51,7 @@ fn follow_link(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejectio
         .then(
             |app: App, q: Vec<(String, String)>, f: Vec<(String, String)>| async move {
                 let token = first(&q, "t").unwrap_or_default();
-                send(Ok(app
-                    .follow_link(&token, first(&f, "do").as_deref())
-                    .await))
+                send(app.follow_link(&token, first(&f, "do").as_deref()).await)
             },
         )
 }
@@ -137,7 +135,10 @@ fn form() -> impl Filter<Extract = (Vec<(String, String)>,), Error = Rejection> 
 /// A page with its strict headers, or a file to download; an error in
 /// a form comes back as a short page that says what to do.
 fn send(answer: Result<Answer, Error>) -> Response {
-    let answer = answer.unwrap_or_else(|e| crate::app::notify::error_answer(&e));
+    let answer = answer.unwrap_or_else(|e| {
+        let status = super::error::status_and_code(&e).0;
+        crate::app::notify::error_answer(&e, status.as_u16())
+    });
     let mut res = match answer {
         Answer::Page { status, html } => {
             let mut r = warp::reply::html(html).into_response();
