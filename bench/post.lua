@@ -1,8 +1,9 @@
 -- wrk script for the write benchmark: every request posts a new top-level
 -- comment with a text no other request uses, to one of the 500 small threads
--- (/post/1 … /post/500), and every answer's status is counted.
+-- (/post/1 … /post/500), and every answer's status is counted. With a second
+-- argument PAGE, every request posts into that one thread instead (/post/PAGE).
 --
---   wrk ... -s bench/post.lua http://127.0.0.1:PORT -- TAG
+--   wrk ... -s bench/post.lua http://127.0.0.1:PORT -- TAG [PAGE]
 
 local threads = {}
 local next_id = 0
@@ -21,6 +22,7 @@ local words = {
 
 init = function(args)
   tag = (args[1] or "run") .. "-" .. os.time()
+  hot = args[2]
   counter = 0
   n201, n202, nother, last_other = 0, 0, 0, 0
   headers = { ["Content-Type"] = "application/json" }
@@ -28,7 +30,7 @@ end
 
 request = function()
   counter = counter + 1
-  local page = (counter * 7 + id * 131) % 500 + 1
+  local page = hot or ((counter * 7 + id * 131) % 500 + 1)
   local w1 = words[counter % #words + 1]
   local w2 = words[(counter * 3 + id) % #words + 1]
   local text = string.format(

@@ -14,6 +14,7 @@ loopback address given on the command line.
     seed.py start BIN CONFIG WORKDIR RUNS   median time from spawn to the first 200 of /healthz
     seed.py port                            a free loopback port
     seed.py rows  DBFILE                    comments stored (read-only, once natter has stopped)
+    seed.py hot   BASE TOTAL                fill one thread (/post/hot) with TOTAL comments
 """
 
 import gzip
@@ -204,6 +205,22 @@ def bulk(base, total):
     print(f"BULK_THREADS={threads}")
 
 
+def hot(base, total):
+    """Fills one thread (/post/hot) with `total` top-level comments, for the
+    benchmark of posting into a thread that is already large."""
+    started = time.monotonic()
+    chunk = 500
+    jobs = []
+    for start in range(0, int(total), chunk):
+        def job(c, start=start):
+            rng = random.Random(start)
+            for i in range(start, min(start + chunk, int(total))):
+                c.post(page("hot"), text_for(rng, f"hot {i}"), f"Author {i % AUTHORS}")
+        jobs.append(job)
+    run_parallel(jobs, 16, base)
+    print(f"filled {page('hot')} with {total} comments in {time.monotonic() - started:.1f} s")
+
+
 def warm(base, extra_threads):
     """GETs every thread once with gzip, as readers would, so every answer is cached."""
     urls = [BIG_THREAD] + [page(n) for n in range(1, SMALL_THREADS + 1)]
@@ -341,7 +358,8 @@ def main(argv):
         raise SystemExit(__doc__)
     cmd, args = argv[1], argv[2:]
     table = {"seed": seed, "bulk": lambda b, t: bulk(b, int(t)), "warm": warm, "fetch": fetch,
-             "same": same, "mem": mem, "start": start, "port": lambda: print(free_port()), "rows": rows}
+             "same": same, "mem": mem, "start": start, "port": lambda: print(free_port()), "rows": rows,
+             "hot": hot}
     if cmd not in table:
         raise SystemExit(__doc__)
     table[cmd](*args)
