@@ -52,13 +52,16 @@ impl Keys {
         hex(&self.mac("ip", &[ip_key.as_bytes()])[..16])
     }
 
-    /// One voter: the client's address together with the widget's anonymous id.
-    pub fn voter_hash(&self, ip_key: &str, voter: &str) -> String {
-        hex(&self.mac("voter", &[ip_key.as_bytes(), voter.as_bytes()])[..16])
+    /// The author key on a site: a keyed hash of the anonymous voter id the
+    /// widget keeps, the same from any address. It is keyed per site, so it
+    /// links nothing across sites, and only the widget that holds the id
+    /// can give it (DESIGN §5).
+    pub fn author_key(&self, site: &str, voter: &str) -> String {
+        hex(&self.mac("author", &[site.as_bytes(), voter.as_bytes()])[..16])
     }
 
-    /// The avatar seed of an author: stable for an email (or a name and
-    /// address), revealing neither.
+    /// The avatar seed of an author key (or of one comment without one):
+    /// stable for it, revealing nothing, and never made from an email.
     pub fn avatar_seed(&self, who: &str) -> String {
         hex(&self.mac("avatar", &[who.as_bytes()])[..10])
     }
@@ -185,6 +188,8 @@ mod tests {
         assert_ne!(a.ip_hash("1.2.3.4"), b.ip_hash("1.2.3.4"));
         assert_eq!(a.ip_hash("1.2.3.4"), a.ip_hash("1.2.3.4"));
         assert!(!a.ip_hash("1.2.3.4").contains("1.2.3.4"));
+        assert_ne!(a.author_key("blog", "v1"), a.author_key("other", "v1"));
+        assert_ne!(a.author_key("blog", "v1"), b.author_key("blog", "v1"));
         let (tok, hash) = new_token();
         assert_eq!(hash_token(&tok), hash);
         assert_ne!(tok, hash);

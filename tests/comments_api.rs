@@ -729,7 +729,7 @@ async fn first_mode_holds_until_an_earlier_comment_is_approved() {
         .post_as(
             &fresh_ip(),
             "/f",
-            json!({"text": "new here", "email": "new@example.org"}),
+            json!({"text": "new here", "email": "new@example.org", "voter": "new-reader"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
@@ -745,10 +745,19 @@ async fn first_mode_holds_until_an_earlier_comment_is_approved() {
         .post_as(
             &fresh_ip(),
             "/f",
-            json!({"text": "back again", "email": "new@example.org"}),
+            json!({"text": "back again", "email": "new@example.org", "voter": "new-reader"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
+    // The address alone is not the author (DESIGN §5).
+    let res = s
+        .post_as(
+            &fresh_ip(),
+            "/f",
+            json!({"text": "an impostor", "email": "new@example.org"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
 }
 
 #[tokio::test]

@@ -209,7 +209,12 @@ impl App {
             .homepage
             .as_deref()
             .is_some_and(|h| !h.trim().is_empty());
-        let voter = body.voter.as_deref().map(|v| check_voter(v)).transpose()?;
+        let voter = body
+            .voter
+            .as_deref()
+            .map(check_voter)
+            .transpose()?
+            .flatten();
         let wants = self.check_notify(body.notify.as_ref(), body.email.as_deref())?;
         let new = NewComment {
             text: body.text,
@@ -222,7 +227,8 @@ impl App {
         .validate(&page.site.settings)?;
         let html = render(&new.text);
         let ip_hash = self.keys.ip_hash(&client.ip_key);
-        let voter_hash = voter.map(|v| self.keys.voter_hash(&client.ip_key, v));
+        let voter_hash = voter.map(|v| self.keys.author_key(page.site.id.as_str(), v));
+        let email_hash = new.email.as_deref().map(|e| self.keys.email_hash(e));
         let (token, token_hash) = new_token();
         let edit_until = created + i64::from(page.site.settings.edit_window_seconds);
         let site = page.site.clone();
@@ -260,8 +266,10 @@ impl App {
                     && comments::author_known(
                         c,
                         &site.id,
-                        new.email.as_deref(),
-                        voter_hash.as_deref(),
+                        comments::Author {
+                            key: voter_hash.as_deref(),
+                            email: new.email.as_deref().zip(email_hash.as_deref()),
+                        },
                     )?;
                 let verdict = judge(
                     &new.text,
@@ -294,10 +302,13 @@ impl App {
                 app.notifier
                     .comment_created(c, &site, &thread, &row, created)?;
                 let notify = match (&row.email, wants) {
-                    (Some(email), Some(wants)) if row.status != Status::Spam => Some(
-                        app.notifier
-                            .subscribe(c, &site, &thread, email, id, wants, created)?,
-                    ),
+                    (Some(email), Some(wants)) if row.status != Status::Spam => {
+                        let by = voter_hash.as_deref();
+                        Some(
+                            app.notifier
+                                .subscribe(c, &site, &thread, email, by, id, wants, created)?,
+                        )
+                    }
                     _ => None,
                 };
                 Ok((row, notify))
@@ -392,6 +403,20 @@ impl App {
         Ok((row, thread, site))
     }
 
+    /// Refuses a banned client, or the author of a comment whose address is
+    /// banned, as posting does: 403 without saying why.
+    async fn refuse_banned(&self, client: &Client, email: Option<String>) -> Result<(), Error> {
+        let (ip_hash, at) = (self.keys.ip_hash(&client.ip_key), now());
+        let banned = self
+            .db
+            .read(move |c| admins::is_banned(c, &ip_hash, email.as_deref(), at))
+            .await?;
+        if banned {
+            return Err(Error::Banned);
+        }
+        Ok(())
+    }
+
     /// `PATCH /api/comments/{id}`: the author changes the text.
     pub async fn edit(
         &self,
@@ -400,7 +425,8 @@ impl App {
         client: &Client,
         text: &str,
     ) -> Result<CommentView, Error> {
-        let (_, thread, site) = self.own_comment(id, token, client).await?;
+        let (row, thread, site) = self.own_comment(id, token, client).await?;
+        self.refuse_banned(client, row.email).await?;
         let text = validate_text(text, &site.settings)?;
         let html = render(&text);
         let edited = now();
@@ -450,8 +476,8 @@ impl App {
                 "value must be 1 (like), -1 (dislike) or 0 (take back)",
             ));
         }
-        let voter = voter.map(check_voter).transpose()?.unwrap_or("");
-        let voter_hash = self.keys.voter_hash(&client.ip_key, voter);
+        let voter = voter.map(check_voter).transpose()?.flatten();
+        let ip_hash = self.keys.ip_hash(&client.ip_key);
         let (row, thread) = self
             .db
             .read(move |c| {
@@ -467,13 +493,30 @@ impl App {
         }
         let site = self.sites.by_id(&thread.site_id).ok_or(Error::NotFound)?;
         self.check_origin(&site, client)?;
-        if row.voter_hash.as_deref() == Some(voter_hash.as_str()) {
+        let key = voter.map(|v| self.keys.author_key(site.id.as_str(), v));
+        // The author is known by the address too, so a new voter id does
+        // not make their own comment someone else's.
+        if row.ip_hash.as_deref() == Some(ip_hash.as_str())
+            || key.is_some() && row.voter_hash == key
+        {
             return Err(Error::OwnComment);
         }
         let voted = now();
         let (likes, dislikes) = self
             .db
-            .write(move |c| votes::set(c, id, &voter_hash, value, voted))
+            .write(move |c| {
+                if admins::is_banned(c, &ip_hash, None, voted)? {
+                    return Err(Error::Banned);
+                }
+                if threads::get(c, row.thread_id)?.locked {
+                    return Err(Error::ThreadLocked);
+                }
+                let voter = votes::Voter {
+                    ip_hash: &ip_hash,
+                    key: key.as_deref(),
+                };
+                Ok(votes::set(c, id, voter, value, voted)?)
+            })
             .await?;
         self.cache.invalidate(&thread.site_id, &thread.key);
         Ok(VoteCounts {
@@ -583,12 +626,13 @@ fn no_parent() -> Error {
     )
 }
 
-fn check_voter(v: &str) -> Result<&str, Error> {
+/// The widget's anonymous voter id, if it sent one (an empty one is none).
+fn check_voter(v: &str) -> Result<Option<&str>, Error> {
     if v.len() > 64 || v.chars().any(char::is_control) {
         return Err(Error::validation(
             "voter",
             "voter must be at most 64 printable characters",
         ));
     }
-    Ok(v)
+    Ok(Some(v).filter(|v| !v.is_empty()))
 }

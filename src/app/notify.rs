@@ -2,7 +2,7 @@
 
 use super::App;
 use super::admin::{Action as Moderation, AdminSession};
-use crate::domain::{Site, SiteId, now, rfc3339};
+use crate::domain::{Site, SiteId, Status, now, rfc3339};
 use crate::error::Error;
 use crate::notify::links::{self, Action, Link, LinkError};
 use crate::notify::page::Page;
@@ -17,6 +17,9 @@ use std::sync::Arc;
 const KEEP_SENT: i64 = 30 * 86_400;
 /// Longer than the longest single-use link lives (7 days).
 const KEEP_USED_LINKS: i64 = 8 * 86_400;
+/// How often an address may be sent a privacy link for each action, so
+/// that the form cannot fill a stranger's mailbox.
+pub const PRIVACY_EVERY: i64 = 10 * 60;
 
 /// What a link or form answers: a page, or a file to download.
 #[derive(Debug)]
@@ -99,6 +102,9 @@ impl App {
                         Ok((row, thread))
                     })
                     .await?;
+                if !made_for(&link.action, row.status) {
+                    return Err(moderated_since());
+                }
                 let site = self.site(&thread.site_id)?;
                 let w = Words::new(&site.settings.language);
                 let (label, value) = match link.action {
@@ -194,11 +200,21 @@ impl App {
                     Action::Approve(_) => (Moderation::Approve, "page_mod_approved"),
                     _ => (Moderation::Delete, "page_mod_deleted"),
                 };
-                let id = *id;
-                let thread = self
+                let (id, nonce) = (*id, link.nonce.clone());
+                let (row, thread, used) = self
                     .db
-                    .read(move |c| threads::get(c, comments::get(c, id)?.thread_id))
+                    .read(move |c| {
+                        let row = comments::get(c, id)?;
+                        let thread = threads::get(c, row.thread_id)?;
+                        Ok((row, thread, subscriptions::link_used(c, &nonce)?))
+                    })
                     .await?;
+                if used {
+                    return Err(Error::LinkUsed);
+                }
+                if !made_for(&link.action, row.status) {
+                    return Err(moderated_since());
+                }
                 let site = self.site(&thread.site_id)?;
                 self.moderate_as(
                     "email link".into(),
@@ -386,9 +402,10 @@ impl App {
         })
     }
 
-    /// `POST /privacy`: emails a link to export or erase one's comments. The
-    /// answer is the same whether or not the address wrote anything, so the
-    /// form tells nobody who commented.
+    /// `POST /privacy`: emails a link to export or erase one's comments, at
+    /// most one of each per address in [`PRIVACY_EVERY`]. The answer is the
+    /// same whether or not the address wrote anything or was sent a link
+    /// already, so the form tells nobody who commented.
     pub async fn privacy_request(
         &self,
         site: &str,
@@ -406,9 +423,9 @@ impl App {
                 "The email address does not look right. Check it and send the form again.",
             ));
         }
-        let erase = match action {
-            "export" => false,
-            "erase" => true,
+        let (erase, action) = match action {
+            "export" => (false, "export"),
+            "erase" => (true, "erase"),
             _ => return Err(Error::validation("action", "Choose export or erase.")),
         };
         if !self.notifier.email_on() {
@@ -418,12 +435,17 @@ impl App {
             ));
         }
         let (app, s, e) = (self.clone(), site.clone(), email.clone());
+        let hash = self.keys.email_hash(&email);
         self.db
             .write(move |c| {
                 if comments::by_author_email(c, &s.id, &e)?.is_empty() {
                     return Ok(());
                 }
-                app.notifier.privacy_email(c, &s, &e, erase, now())
+                let at = now();
+                if !subscriptions::ask_privacy(c, &s.id, &hash, action, at, at - PRIVACY_EVERY)? {
+                    return Ok(());
+                }
+                app.notifier.privacy_email(c, &s, &e, erase, at)
             })
             .await?;
         self.notifier.wake();
@@ -499,6 +521,7 @@ impl App {
         self.db
             .write(move |c| {
                 outbox::prune_sent(c, at - KEEP_SENT)?;
+                subscriptions::prune_privacy(c, at - PRIVACY_EVERY)?;
                 subscriptions::prune_links(c, at - KEEP_USED_LINKS)
             })
             .await?;
@@ -509,6 +532,28 @@ impl App {
     pub async fn outbox_counts(&self) -> Result<[u64; 3], Error> {
         Ok(self.db.read(outbox::counts).await?)
     }
+}
+
+/// Whether a comment is still in a state the moderator's link was made
+/// for: approve is sent for a held comment, delete for a held or published
+/// one. After a moderator decided otherwise, the link must not undo it.
+fn made_for(action: &Action, status: Status) -> bool {
+    match action {
+        Action::Approve(_) => status == Status::Pending,
+        Action::Delete(_) => matches!(status, Status::Pending | Status::Published),
+        Action::Confirm(_)
+        | Action::Unsubscribe(_)
+        | Action::UnsubscribeAll(_)
+        | Action::Export { .. }
+        | Action::Erase { .. } => true,
+    }
+}
+
+fn moderated_since() -> Error {
+    Error::Conflict(
+        "This comment was already moderated after this email was sent, so the link changed nothing. Open the admin page to see it."
+            .into(),
+    )
 }
 
 fn done_page(w: Words, title: &str, message: &str) -> Answer {

@@ -98,13 +98,12 @@ pub fn comment_view(row: &CommentRow, keys: &Keys) -> CommentView {
             replies: Vec::new(),
         };
     }
-    let who = match (&row.email, &row.name) {
-        (Some(email), _) => email.to_lowercase(),
-        (None, name) => format!(
-            "{}|{}",
-            name.as_deref().unwrap_or(""),
-            row.ip_hash.as_deref().unwrap_or("")
-        ),
+    // Keyed by the author key, which is per site; a comment without one has
+    // a face of its own. Never by the email: that would tell which comments
+    // a typed address wrote (DESIGN §8, §14).
+    let who = match &row.voter_hash {
+        Some(key) => format!("author|{key}"),
+        None => format!("comment|{}", row.id.0),
     };
     CommentView {
         id: row.id,

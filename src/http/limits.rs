@@ -19,6 +19,8 @@ pub enum Kind {
     Read,
     /// Admin sign-in attempts: 5 a minute.
     Login,
+    /// Privacy requests (`POST /privacy`): a burst of 5, then one a minute.
+    Privacy,
 }
 
 type Limiter = Arc<DefaultKeyedRateLimiter<IpAddr>>;
@@ -26,7 +28,7 @@ type Limiter = Arc<DefaultKeyedRateLimiter<IpAddr>>;
 /// The limiters, or none when limits are off.
 #[derive(Clone)]
 pub struct Limits {
-    inner: Option<Arc<[Limiter; 4]>>,
+    inner: Option<Arc<[Limiter; 5]>>,
 }
 
 fn nz(n: u32) -> NonZeroU32 {
@@ -46,6 +48,7 @@ impl Limits {
                 make(Quota::per_minute(nz(10))),
                 make(Quota::per_second(nz(50)).allow_burst(nz(100))),
                 make(Quota::per_minute(nz(5))),
+                make(Quota::per_minute(nz(1)).allow_burst(nz(5))),
             ])
         });
         Limits { inner }

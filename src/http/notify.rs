@@ -70,13 +70,14 @@ fn privacy_form(
         })
 }
 
-/// POST /privacy (a form: site, email, action): emails the link.
+/// POST /privacy (a form: site, email, action): emails the link. Its limit
+/// is its own, so asking for links never locks out a moderator's sign-in.
 fn privacy_request(
     ctx: &Ctx,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("privacy")
         .and(warp::post())
-        .and(ctx.limited(super::limits::Kind::Login))
+        .and(ctx.limited(super::limits::Kind::Privacy))
         .and(ctx.app())
         .and(form())
         .then(

@@ -36,9 +36,10 @@ pub struct Notifier {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Subscribed {
-    /// The address is confirmed: emails start now.
+    /// The poster is the address's confirmed owner: emails start now.
     On,
-    /// A confirmation email is on its way (or was sent in the last day).
+    /// The subscription waits for the address's owner to confirm it (by an
+    /// email on its way, or one sent in the last day).
     Confirm,
 }
 
@@ -162,9 +163,12 @@ impl Notifier {
         self.webhooks(c, site, thread, row, "comment.deleted", now)
     }
 
-    /// Records what a commenter asked to follow. An address that is not yet
-    /// confirmed gets one confirmation email (at most one a day) and
-    /// nothing else until its owner clicks the link.
+    /// Records what a commenter asked to follow. Only the address's owner,
+    /// known by an author key (`by`) they confirmed the address with, is
+    /// followed at once; anyone else's request waits until the owner
+    /// confirms, and the owner gets one confirmation email (at most one a
+    /// day). The answer is the same for every address but the poster's own,
+    /// so it tells nobody whether an address is confirmed or subscribed.
     #[allow(clippy::too_many_arguments)]
     pub fn subscribe(
         &self,
@@ -172,19 +176,24 @@ impl Notifier {
         site: &Site,
         thread: &ThreadRow,
         email: &str,
+        by: Option<&str>,
         comment: CommentId,
         wants: Wants,
         now: UnixTime,
     ) -> Result<Subscribed, StoreError> {
         let hash = self.keys.email_hash(email);
         let sub = subscriptions::subscriber(c, &site.id, email, &hash, now)?;
+        let owner = match by {
+            Some(key) => subscriptions::owns(c, &site.id, &hash, key)?,
+            None => false,
+        };
         if wants.thread {
-            subscriptions::follow(c, sub.id, thread.id, None, now)?;
+            subscriptions::follow(c, sub.id, thread.id, None, owner, now)?;
         }
         if wants.replies {
-            subscriptions::follow(c, sub.id, thread.id, Some(comment), now)?;
+            subscriptions::follow(c, sub.id, thread.id, Some(comment), owner, now)?;
         }
-        if sub.confirmed.is_some() {
+        if owner {
             return Ok(Subscribed::On);
         }
         if sub.asked.is_none_or(|a| now - a >= ASK_AGAIN_AFTER) {
@@ -204,7 +213,7 @@ impl Notifier {
                 Some(unsubscribe),
             );
             self.queue_email(c, site, "confirm", email, &mail, now)?;
-            subscriptions::set_asked(c, sub.id, now)?;
+            subscriptions::set_asked(c, sub.id, now, by)?;
         }
         Ok(Subscribed::Confirm)
     }

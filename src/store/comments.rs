@@ -17,6 +17,7 @@ pub struct CommentRow {
     pub text: String,
     pub html: SafeHtml,
     pub ip_hash: Option<String>,
+    /// The author key (`Keys::author_key`) of the widget that posted it.
     pub voter_hash: Option<String>,
     pub edit_hash: Option<String>,
     pub edit_until: Option<UnixTime>,
@@ -148,26 +149,51 @@ pub fn mark_deleted(conn: &Connection, id: CommentId) -> Result<(), StoreError> 
     Ok(())
 }
 
-/// Whether the author has an earlier published comment on the site, by
-/// email if they gave one, else by their voter key.
+/// What may tell natter who is posting (DESIGN §5): only what an impostor
+/// cannot supply. A typed email alone is never enough.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Author<'a> {
+    /// The author key: a keyed hash of the widget's voter id on this site.
+    pub key: Option<&'a str>,
+    /// The address given with the comment and its keyed hash. It speaks
+    /// for the poster only when `key` is one the address's owner confirmed
+    /// it with (`subscriptions::owns`).
+    pub email: Option<(&'a str, &'a str)>,
+    // A signed-in identity (DESIGN §15) will be a third proof here, with
+    // its provider-verified email counting as confirmed.
+}
+
+/// Whether the author has an earlier published comment on the site: under
+/// the same author key, or under an address whose owner they are shown to be.
 pub fn author_known(
     conn: &Connection,
     site: &SiteId,
-    email: Option<&str>,
-    voter_hash: Option<&str>,
+    author: Author<'_>,
 ) -> Result<bool, StoreError> {
-    let (column, value) = match (email, voter_hash) {
-        (Some(e), _) => ("c.email", e),
-        (None, Some(v)) => ("c.voter_hash", v),
-        (None, None) => return Ok(false),
+    let Some(key) = author.key else {
+        return Ok(false);
     };
-    let sql = format!(
-        "SELECT EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id
-         WHERE t.site_id = ?1 AND {column} = ?2 AND c.status = 'published')"
-    );
+    let by_key: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id
+             WHERE t.site_id = ?1 AND c.voter_hash = ?2 AND c.status = 'published')",
+        )?
+        .query_row((site.as_str(), key), |r| r.get(0))?;
+    if by_key {
+        return Ok(true);
+    }
+    let Some((email, email_hash)) = author.email else {
+        return Ok(false);
+    };
+    if !super::subscriptions::owns(conn, site, email_hash, key)? {
+        return Ok(false);
+    }
     Ok(conn
-        .prepare_cached(&sql)?
-        .query_row((site.as_str(), value), |r| r.get(0))?)
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM comments c JOIN threads t ON t.id = c.thread_id
+             WHERE t.site_id = ?1 AND lower(c.email) = lower(?2) AND c.status = 'published')",
+        )?
+        .query_row((site.as_str(), email), |r| r.get(0))?)
 }
 
 /// Whether the same text was posted in the thread since `since`.

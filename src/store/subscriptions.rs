@@ -71,13 +71,23 @@ pub fn get_subscriber(conn: &Connection, id: i64) -> Result<Subscriber, StoreErr
     .ok_or(StoreError::NotFound)
 }
 
-pub fn set_asked(conn: &Connection, id: i64, now: UnixTime) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE subscribers SET asked = ?2 WHERE id = ?1")?
-        .execute((id, now))?;
+/// Notes that a confirmation email was queued at `now`, asked for by the
+/// post with author key `by` (if it had one).
+pub fn set_asked(
+    conn: &Connection,
+    id: i64,
+    now: UnixTime,
+    by: Option<&str>,
+) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE subscribers SET asked = ?2, asked_by = ?3 WHERE id = ?1")?
+        .execute(rusqlite::params![id, now, by])?;
     Ok(())
 }
 
-/// Marks the address confirmed; a second click changes nothing.
+/// The owner clicked the confirmation link: the address is confirmed, the
+/// subscriptions that waited for it start, and the author key that asked
+/// for the email is known as the owner's from now on. A second click
+/// changes nothing more.
 pub fn confirm(conn: &Connection, id: i64, now: UnixTime) -> Result<(), StoreError> {
     let n = conn
         .prepare_cached("UPDATE subscribers SET confirmed = coalesce(confirmed, ?2) WHERE id = ?1")?
@@ -85,26 +95,59 @@ pub fn confirm(conn: &Connection, id: i64, now: UnixTime) -> Result<(), StoreErr
     if n == 0 {
         return Err(StoreError::NotFound);
     }
+    conn.prepare_cached(
+        "UPDATE subscriptions SET confirmed = ?2 WHERE subscriber_id = ?1 AND confirmed IS NULL",
+    )?
+    .execute((id, now))?;
+    conn.prepare_cached(
+        "INSERT INTO subscriber_keys (subscriber_id, author_key, confirmed)
+         SELECT id, asked_by, ?2 FROM subscribers WHERE id = ?1 AND asked_by IS NOT NULL
+         ON CONFLICT DO NOTHING",
+    )?
+    .execute((id, now))?;
     Ok(())
 }
 
-/// Follows a thread (`comment` None) or the replies to one comment.
+/// Whether `author_key` is one the owner of a confirmed address on the site
+/// confirmed with: the poster is that address's owner.
+pub fn owns(
+    conn: &Connection,
+    site: &SiteId,
+    email_hash: &str,
+    author_key: &str,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM subscriber_keys k JOIN subscribers b ON b.id = k.subscriber_id
+                            WHERE b.site_id = ?1 AND b.email_hash = ?2 AND b.confirmed IS NOT NULL
+                              AND k.author_key = ?3)",
+        )?
+        .query_row((site.as_str(), email_hash, author_key), |r| r.get(0))?)
+}
+
+/// Follows a thread (`comment` None) or the replies to one comment; at once
+/// when `confirmed` (the address's owner asked), else once the owner
+/// confirms. A subscription that runs already keeps running.
 pub fn follow(
     conn: &Connection,
     subscriber: i64,
     thread: i64,
     comment: Option<CommentId>,
+    confirmed: bool,
     now: UnixTime,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO subscriptions (subscriber_id, thread_id, comment_id, created)
-         VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+        "INSERT INTO subscriptions (subscriber_id, thread_id, comment_id, created, confirmed)
+         VALUES (?1, ?2, ?3, ?4, CASE WHEN ?5 THEN ?4 END)
+         ON CONFLICT (subscriber_id, thread_id, comment_id)
+         DO UPDATE SET confirmed = coalesce(subscriptions.confirmed, excluded.confirmed)",
     )?
     .execute(rusqlite::params![
         subscriber,
         thread,
         comment.map_or(0, |c| c.0),
-        now
+        now,
+        confirmed
     ])?;
     Ok(())
 }
@@ -149,6 +192,8 @@ pub fn stop_all(conn: &Connection, subscriber: i64) -> Result<(), StoreError> {
         .execute([subscriber])?;
     conn.prepare_cached("UPDATE subscribers SET confirmed = NULL WHERE id = ?1")?
         .execute([subscriber])?;
+    conn.prepare_cached("DELETE FROM subscriber_keys WHERE subscriber_id = ?1")?
+        .execute([subscriber])?;
     Ok(())
 }
 
@@ -169,8 +214,9 @@ pub struct Recipient {
     pub reply: bool,
 }
 
-/// The confirmed addresses following a thread or the replies to `parent`,
-/// each once: a reply subscription wins over a thread one.
+/// The confirmed addresses following a thread or the replies to `parent`
+/// by a subscription their owner confirmed, each once: a reply
+/// subscription wins over a thread one.
 pub fn recipients(
     conn: &Connection,
     thread: i64,
@@ -180,6 +226,7 @@ pub fn recipients(
         "SELECT s.id, b.email, b.email_hash, s.comment_id != 0, b.id
          FROM subscriptions s JOIN subscribers b ON b.id = s.subscriber_id
          WHERE s.thread_id = ?1 AND s.comment_id IN (0, ?2) AND b.confirmed IS NOT NULL
+           AND s.confirmed IS NOT NULL
          ORDER BY b.id, s.comment_id DESC",
     )?;
     let rows = stmt.query_map(rusqlite::params![thread, parent.map_or(-1, |p| p.0)], |r| {
@@ -237,5 +284,38 @@ pub fn link_used(conn: &Connection, nonce: &str) -> Result<bool, StoreError> {
 pub fn prune_links(conn: &Connection, before: UnixTime) -> Result<usize, StoreError> {
     Ok(conn
         .prepare_cached("DELETE FROM used_links WHERE used < ?1")?
+        .execute([before])?)
+}
+
+/// Notes a privacy link for an address and action unless one was sent
+/// since `since`; false when it was (and nothing is noted).
+pub fn ask_privacy(
+    conn: &Connection,
+    site: &SiteId,
+    email_hash: &str,
+    action: &str,
+    now: UnixTime,
+    since: UnixTime,
+) -> Result<bool, StoreError> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO privacy_asked (site_id, email_hash, action, asked) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (site_id, email_hash, action) DO UPDATE SET asked = excluded.asked
+             WHERE privacy_asked.asked < ?5",
+        )?
+        .execute(rusqlite::params![
+            site.as_str(),
+            email_hash,
+            action,
+            now,
+            since
+        ])?;
+    Ok(n == 1)
+}
+
+/// Forgets privacy requests older than `before`.
+pub fn prune_privacy(conn: &Connection, before: UnixTime) -> Result<usize, StoreError> {
+    Ok(conn
+        .prepare_cached("DELETE FROM privacy_asked WHERE asked < ?1")?
         .execute([before])?)
 }

@@ -1,36 +1,61 @@
 //! Votes table; the counters live on the comment.
+//!
+//! A client has one vote per comment: it is known by the keyed hash of its
+//! address and, when the widget sent one, by the author key of its voter
+//! id. A new vote that matches either replaces every earlier vote it
+//! matches, so neither a new voter id nor a new address adds a vote.
 
 use super::{Connection, StoreError};
 use crate::domain::CommentId;
-use rusqlite::OptionalExtension;
 
-/// Sets a voter's vote on a comment (1, -1, or 0 to take it back) and
+/// Who votes.
+#[derive(Debug, Clone, Copy)]
+pub struct Voter<'a> {
+    pub ip_hash: &'a str,
+    /// The author key of the widget's voter id on the comment's site.
+    pub key: Option<&'a str>,
+}
+
+/// Sets a client's vote on a comment (1, -1, or 0 to take it back) and
 /// returns the comment's (likes, dislikes).
 pub fn set(
     conn: &Connection,
     comment: CommentId,
-    voter_hash: &str,
+    voter: Voter<'_>,
     value: i8,
     now: i64,
 ) -> Result<(i64, i64), StoreError> {
-    let old: i8 = conn
-        .prepare_cached("SELECT value FROM votes WHERE comment_id = ?1 AND voter_hash = ?2")?
-        .query_row((comment.0, voter_hash), |r| r.get(0))
-        .optional()?
-        .unwrap_or(0);
-    if old != value {
-        if value == 0 {
-            conn.prepare_cached("DELETE FROM votes WHERE comment_id = ?1 AND voter_hash = ?2")?
-                .execute((comment.0, voter_hash))?;
-        } else {
-            conn.prepare_cached(
-                "INSERT INTO votes (comment_id, voter_hash, value, created) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (comment_id, voter_hash) DO UPDATE SET value = excluded.value",
-            )?
-            .execute((comment.0, voter_hash, value, now))?;
-        }
-        let likes = i64::from(value == 1) - i64::from(old == 1);
-        let dislikes = i64::from(value == -1) - i64::from(old == -1);
+    let earlier: Vec<(i64, i8)> = conn
+        .prepare_cached(
+            "SELECT id, value FROM votes WHERE comment_id = ?1 AND (ip_hash = ?2 OR voter_key = ?3)",
+        )?
+        .query_map(rusqlite::params![comment.0, voter.ip_hash, voter.key], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let (mut likes, mut dislikes) = (0i64, 0i64);
+    for (id, old) in earlier {
+        conn.prepare_cached("DELETE FROM votes WHERE id = ?1")?
+            .execute([id])?;
+        likes -= i64::from(old == 1);
+        dislikes -= i64::from(old == -1);
+    }
+    if value != 0 {
+        conn.prepare_cached(
+            "INSERT INTO votes (comment_id, ip_hash, voter_key, value, created)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(rusqlite::params![
+            comment.0,
+            voter.ip_hash,
+            voter.key,
+            value,
+            now
+        ])?;
+        likes += i64::from(value == 1);
+        dislikes += i64::from(value == -1);
+    }
+    if likes != 0 || dislikes != 0 {
         conn.prepare_cached(
             "UPDATE comments SET likes = likes + ?2, dislikes = dislikes + ?3 WHERE id = ?1",
         )?

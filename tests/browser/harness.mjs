@@ -42,11 +42,13 @@ export async function startPages(pages) {
 /** Starts natter with one site per entry of `sites` ({id, origins,
  *  moderation}); resolves once it prints its listening line. With `smtp`,
  *  email notifications are on (the mail server named is a closed loopback
- *  port: nothing is ever delivered). */
-export async function startNatter({ sites = [], rateLimit = false, smtp = false } = {}) {
+ *  port: nothing is ever delivered). With `trustLoopback`, natter believes
+ *  `X-Forwarded-For` from loopback, so `seed` posts as another reader than
+ *  the browser (natter knows an author by their address too). */
+export async function startNatter({ sites = [], rateLimit = false, smtp = false, trustLoopback = false } = {}) {
   if (!existsSync(bin)) throw new Error(`natter binary not found at ${bin}: build it with cargo build`);
   const dir = mkdtempSync(join(tmpdir(), 'natter-browser-'));
-  const config = [];
+  const config = trustLoopback ? ['trusted_proxies = ["127.0.0.1/32"]', ''] : [];
   for (const s of sites) {
     config.push('[[site]]', `id = "${s.id}"`, `name = "${s.name || 'Test blog'}"`,
       `origins = ${JSON.stringify(s.origins)}`, `moderation = "${s.moderation || 'none'}"`,
@@ -95,20 +97,24 @@ export async function launch() {
   });
 }
 
-/** Calls natter's API from Node (no Origin header, as a server-side client). */
-export async function api(natter, method, path, body) {
+/** Calls natter's API from Node (no Origin header, as a server-side client),
+ *  as the client at `from` where natter trusts loopback. */
+export async function api(natter, method, path, body, from) {
+  const headers = body ? { 'Content-Type': 'application/json' } : {};
+  if (from) headers['X-Forwarded-For'] = from;
   const r = await fetch(natter + path, {
     method,
-    headers: body ? { 'Content-Type': 'application/json' } : {},
+    headers,
     body: body && JSON.stringify(body),
   });
   const text = await r.text();
   return { status: r.status, headers: r.headers, body: text ? JSON.parse(text) : null };
 }
 
-/** Posts a comment through the API and returns the answer's body. */
+/** Posts a comment through the API, as a reader other than the browser,
+ *  and returns the answer's body. */
 export async function seed(natter, pageUrl, fields) {
-  const r = await api(natter, 'POST', '/api/comments?url=' + encodeURIComponent(pageUrl), fields);
+  const r = await api(natter, 'POST', '/api/comments?url=' + encodeURIComponent(pageUrl), fields, '192.0.2.1');
   if (r.status !== 201 && r.status !== 202) throw new Error(`seeding failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }

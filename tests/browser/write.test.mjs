@@ -21,7 +21,7 @@ before(async () => {
     routes['/' + p] = (n) => snippet(n);
   }
   pages = await startPages(routes);
-  natter = await startNatter({ sites: [{ id: 'test', origins: [pages.origin] }], smtp: true });
+  natter = await startNatter({ sites: [{ id: 'test', origins: [pages.origin] }], smtp: true, trustLoopback: true });
   pages.natter = natter.origin;
   browser = await launch();
 });
