@@ -285,7 +285,7 @@
   let seq = 0;
 
   /** A form (new, reply or edit) for thread `t`; `more`: {id (of the comment
-   *  replied to or edited), text, cancel}. Its behaviour is in js/write.js. */
+   *  replied to or edited), text}. Its behaviour is in js/write.js. */
   function form(t, kind, title, more = {}) {
     const { s, cfg } = t;
     const id = 'n' + ++seq;
@@ -328,12 +328,11 @@
           h('label', { for: id + k, text: s.t(k == 'replies' ? 'notifyReplies' : 'notifyThread') }))),
         h('p', { class: 'n-hint', text: s.t('confirmHint') })),
       f.alert,
-      h('div', { class: 'n-btns' }, f.submitBtn, f.previewBtn, more.cancel && btn(s.t('cancel'), { onclick: more.cancel })));
+      (f.btns = h('div', { class: 'n-btns' }, f.submitBtn, f.previewBtn)));
     f.el.onsubmit = (e) => {
       e.preventDefault();
       writing(t, (w) => w.submit(f), f.alert);
     };
-    if (more.cancel) f.el.onkeydown = (e) => e.key == 'Escape' && more.cancel();
     // Drafts and the reader's details are kept at every keystroke.
     f.el.oninput = ({ target: i }) => {
       if (i == f.text) {

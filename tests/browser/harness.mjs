@@ -113,6 +113,27 @@ export async function seed(natter, pageUrl, fields) {
   return r.body;
 }
 
+/** Types `text` into `field` as a person does, with a key press for each
+ *  character, after selecting what it holds and deleting it with keys too.
+ *  (Locator.fill() sets the value without a key press, so it cannot see a
+ *  key handler that swallows keys.) */
+export async function typeIn(field, text) {
+  await field.press('Control+A');
+  await field.press('Backspace');
+  if (text) await field.pressSequentially(text);
+}
+
+/** Pastes `text` into `field` with Control+V, as a person brings in a text
+ *  too long to type: the text goes on the clipboard first. */
+export async function pasteInto(field, text) {
+  const page = field.page();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await field.press('Control+A');
+  await field.press('Backspace');
+  await field.press('Control+V');
+}
+
 /** Opens `url` and waits until the widget in `host` has rendered its thread. */
 export async function openThread(browser, url, host = '#natter', pageOpts = {}) {
   const page = await browser.newPage(pageOpts);

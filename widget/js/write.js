@@ -216,7 +216,13 @@ function open(t, b, art, kind, title, more) {
     close(art);
     b.focus();
   };
-  const f = form(t, kind, title, { ...more, cancel });
+  const f = form(t, kind, title, more);
+  f.btns.append(btn(t.s.t('cancel'), { onclick: cancel }));
+  // Escape leaves the form; every other key is left to the reader (a handler
+  // that returned false would cancel it).
+  f.el.addEventListener('keydown', (e) => {
+    if (e.key == 'Escape') cancel();
+  });
   art.after(f.el);
   f.text.focus();
   return true;
