@@ -441,7 +441,9 @@
 
     function take(page) {
       ({ thread: t.thread, next_cursor: cursor } = page);
-      t.comments = t.comments.concat(page.comments);
+      // (A new own comment may come again.)
+      const ids = new Set(t.comments.map((c) => c.id));
+      t.comments = t.comments.concat(page.comments.filter((c) => !ids.has(c.id)));
       t.token = page.token || t.token;
     }
 

@@ -17,7 +17,7 @@ const focused = (page) => page.evaluate(() => {
 
 before(async () => {
   const routes = {};
-  for (const p of ['post', 'reply', 'deep', 'edit', 'delete', 'vote', 'preview', 'invalid', 'offline', 'nocode', 'draft', 'double', 'notify']) {
+  for (const p of ['post', 'reply', 'deep', 'edit', 'delete', 'vote', 'preview', 'invalid', 'offline', 'nocode', 'draft', 'double', 'notify', 'paged']) {
     routes['/' + p] = (n) => snippet(n);
   }
   pages = await startPages(routes);
@@ -341,5 +341,26 @@ test('with email on, offers the notify boxes, which need an email address', asyn
   await w.locator('article', { hasText: 'Tell me about replies' }).waitFor();
   // The email is never shown.
   assert.doesNotMatch(await w.locator('article', { hasText: 'Tell me about replies' }).innerText(), /reader@example/);
+  await page.close();
+});
+
+test('a new comment is shown once, also after "Show more comments" loads the page that holds it', async () => {
+  for (let i = 1; i <= 52; i++) await seed(natter.origin, url('/paged'), { text: `Earlier comment ${i}`, name: `E${i}` });
+  const page = await openThread(browser, url('/paged'));
+  const w = page.locator('#natter');
+  assert.equal(await w.locator('article').count(), 50);
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'Mine, on the second page');
+  await w.getByRole('button', { name: 'Post comment' }).click();
+  const mine = w.locator('article', { hasText: 'Mine, on the second page' });
+  await mine.waitFor();
+  const id = await mine.getAttribute('id');
+  await w.getByRole('button', { name: 'Show more comments' }).click();
+  await w.locator('article', { hasText: 'Earlier comment 52' }).waitFor();
+  assert.equal(await w.locator(`article[id="${id}"]`).count(), 1);
+  assert.equal(await w.locator('article').count(), 53);
+  assert.equal(await w.locator('h2').innerText(), '53 comments');
+  // Focus goes to the first comment that was added.
+  assert.match((await focused(page)).text, /Earlier comment 51/);
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
