@@ -245,24 +245,24 @@
         mine && [btn(s.t('edit'), { name: 'edit' }), btn(s.t('del'), { name: 'del' })]));
   }
 
-  /** <li>s nested up to the site's depth; deeper replies go flat, "in reply to". */
+  /** <li>s nested up to the site's depth; deeper ones flat, "in reply to".
+   *  No recursion: any depth fits. */
   function tree(list, t) {
     const depth = t.cfg.max_depth || 5;
-    const flat = (l) => l.flatMap((c) => [c, ...flat(c.replies || [])]);
-    const divs = bodies(flat(list).map((c) => c.html));
-    let i = 0;
-    // `build` goes in the order of `flat`, so the bodies fit.
-    const build = (list, ol, level, replyTo) => {
-      for (const c of list) {
-        const li = ol.appendChild(h('li', null, comment(c, t, replyTo, divs[i++])));
-        if (!c.replies || !c.replies.length) continue;
-        if (level < depth) build(c.replies, li.appendChild(h('ol', { class: 'n-list n-sub' })), level + 1, null);
-        else build(c.replies, ol, level + 1, c.author.name || '');
-      }
-    };
-    const frag = document.createDocumentFragment();
-    build(list, frag, 1, null);
-    return frag;
+    const all = [], names = {};
+    for (const stack = list.map((c) => [c, 1]).reverse(); stack.length;) {
+      const [c, level] = stack.pop();
+      all.push([c, level]);
+      names[c.id] = c.author.name;
+      for (let r = c.replies || [], i = r.length; i--;) stack.push([r[i], level + 1]);
+    }
+    const divs = bodies(all.map(([c]) => c.html));
+    const ols = [, document.createDocumentFragment()];
+    all.forEach(([c, level], i) => {
+      const li = ols[Math.min(level, depth)].appendChild(h('li', null, comment(c, t, level > depth ? names[c.parent] || '' : null, divs[i])));
+      if (level < depth && c.replies && c.replies.length) ols[level + 1] = li.appendChild(h('ol', { class: 'n-list n-sub' }));
+    });
+    return ols[1];
   }
 
   // Forms

@@ -42,8 +42,10 @@ export async function startPages(pages) {
 /** Starts natter with one site per entry of `sites` ({id, origins,
  *  moderation}); resolves once it prints its listening line. With `smtp`,
  *  email notifications are on (the mail server named is a closed loopback
- *  port: nothing is ever delivered). */
-export async function startNatter({ sites = [], rateLimit = false, smtp = false } = {}) {
+ *  port: nothing is ever delivered). `prepare(cli)`, if given, runs first:
+ *  `cli(...args)` runs a natter command on the same configuration and
+ *  database, and resolves to its {code, out} (standard output and error). */
+export async function startNatter({ sites = [], rateLimit = false, smtp = false, prepare } = {}) {
   if (!existsSync(bin)) throw new Error(`natter binary not found at ${bin}: build it with cargo build`);
   const dir = mkdtempSync(join(tmpdir(), 'natter-browser-'));
   const config = [];
@@ -56,7 +58,17 @@ export async function startNatter({ sites = [], rateLimit = false, smtp = false 
   if (smtp) config.push('[smtp]', 'host = "127.0.0.1"', 'port = 9', 'tls = "none"', 'from = "Comments <comments@example.org>"', '');
   const file = join(dir, 'natter.toml');
   writeFileSync(file, config.join('\n'));
-  const args = ['serve', '--config', file, '--listen', '127.0.0.1:0', '--database', join(dir, 'natter.db')];
+  const common = ['--config', file, '--database', join(dir, 'natter.db')];
+  if (prepare) {
+    await prepare((...args) => new Promise((ok) => {
+      const cmd = spawn(bin, [...args, ...common]);
+      let out = '';
+      cmd.stdout.on('data', (d) => { out += d; });
+      cmd.stderr.on('data', (d) => { out += d; });
+      cmd.on('close', (code, signal) => ok({ code: code ?? signal, out }));
+    }));
+  }
+  const args = ['serve', '--listen', '127.0.0.1:0', ...common];
   const child = spawn(bin, args);
   // Should the test process end without stopping it (a crash), natter goes too.
   const orphan = () => child.kill();
@@ -81,7 +93,8 @@ export async function startNatter({ sites = [], rateLimit = false, smtp = false 
     async stop() {
       process.off('exit', orphan);
       child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode != null ? r() : child.on('exit', r)));
+      // (A natter that died of a signal has a signalCode but no exitCode.)
+      await new Promise((r) => (child.exitCode != null || child.signalCode != null ? r() : child.on('exit', r)));
       rmSync(dir, { recursive: true, force: true });
     },
   };
