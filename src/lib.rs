@@ -5,6 +5,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+mod demo;
 pub mod domain;
 pub mod error;
 pub mod http;
@@ -152,8 +153,16 @@ async fn register_demo_site(app: &App, addr: SocketAddr) -> Result<(), store::St
             .collect(),
         settings: SiteSettings::default(),
     };
+    // Only a demo site registered now for the first time gets the sample
+    // conversation: one a moderator deleted never comes back.
+    let first_time = app.sites.by_id(&site.id).is_none();
+    let id = site.id.clone();
     tracing::info!(origins = ?origins, "no site configured: serving the demo site");
-    app.add_site(site).await
+    app.add_site(site).await?;
+    if first_time {
+        demo::add_sample_conversation(app, id, &format!("http://{addr}/")).await?;
+    }
+    Ok(())
 }
 
 /// Prunes the rate limiters once a minute, and every 5 seconds picks up

@@ -245,24 +245,24 @@
         mine && [btn(s.t('edit'), { name: 'edit' }), btn(s.t('del'), { name: 'del' })]));
   }
 
-  /** <li>s nested up to the site's depth; deeper replies go flat, "in reply to". */
+  /** <li>s nested up to the site's depth; deeper ones flat, "in reply to".
+   *  No recursion: any depth fits. */
   function tree(list, t) {
     const depth = t.cfg.max_depth || 5;
-    const flat = (l) => l.flatMap((c) => [c, ...flat(c.replies || [])]);
-    const divs = bodies(flat(list).map((c) => c.html));
-    let i = 0;
-    // `build` goes in the order of `flat`, so the bodies fit.
-    const build = (list, ol, level, replyTo) => {
-      for (const c of list) {
-        const li = ol.appendChild(h('li', null, comment(c, t, replyTo, divs[i++])));
-        if (!c.replies || !c.replies.length) continue;
-        if (level < depth) build(c.replies, li.appendChild(h('ol', { class: 'n-list n-sub' })), level + 1, null);
-        else build(c.replies, ol, level + 1, c.author.name || '');
-      }
-    };
-    const frag = document.createDocumentFragment();
-    build(list, frag, 1, null);
-    return frag;
+    const all = [], names = {};
+    for (const stack = list.map((c) => [c, 1]).reverse(); stack.length;) {
+      const [c, level] = stack.pop();
+      all.push([c, level]);
+      names[c.id] = c.author.name;
+      for (let r = c.replies || [], i = r.length; i--;) stack.push([r[i], level + 1]);
+    }
+    const divs = bodies(all.map(([c]) => c.html));
+    const ols = [, document.createDocumentFragment()];
+    all.forEach(([c, level], i) => {
+      const li = ols[Math.min(level, depth)].appendChild(h('li', null, comment(c, t, level > depth ? names[c.parent] || '' : null, divs[i])));
+      if (level < depth && c.replies && c.replies.length) ols[level + 1] = li.appendChild(h('ol', { class: 'n-list n-sub' }));
+    });
+    return ols[1];
   }
 
   // Forms
@@ -285,7 +285,7 @@
   let seq = 0;
 
   /** A form (new, reply or edit) for thread `t`; `more`: {id (of the comment
-   *  replied to or edited), text, cancel}. Its behaviour is in js/write.js. */
+   *  replied to or edited), text}. Its behaviour is in js/write.js. */
   function form(t, kind, title, more = {}) {
     const { s, cfg } = t;
     const id = 'n' + ++seq;
@@ -328,12 +328,11 @@
           h('label', { for: id + k, text: s.t(k == 'replies' ? 'notifyReplies' : 'notifyThread') }))),
         h('p', { class: 'n-hint', text: s.t('confirmHint') })),
       f.alert,
-      h('div', { class: 'n-btns' }, f.submitBtn, f.previewBtn, more.cancel && btn(s.t('cancel'), { onclick: more.cancel })));
+      (f.btns = h('div', { class: 'n-btns' }, f.submitBtn, f.previewBtn)));
     f.el.onsubmit = (e) => {
       e.preventDefault();
       writing(t, (w) => w.submit(f), f.alert);
     };
-    if (more.cancel) f.el.onkeydown = (e) => e.key == 'Escape' && more.cancel();
     // Drafts and the reader's details are kept at every keystroke.
     f.el.oninput = ({ target: i }) => {
       if (i == f.text) {
@@ -442,7 +441,9 @@
 
     function take(page) {
       ({ thread: t.thread, next_cursor: cursor } = page);
-      t.comments = t.comments.concat(page.comments);
+      // (A new own comment may come again.)
+      const ids = new Set(t.comments.map((c) => c.id));
+      t.comments = t.comments.concat(page.comments.filter((c) => !ids.has(c.id)));
       t.token = page.token || t.token;
     }
 

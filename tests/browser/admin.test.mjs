@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { pageServer, startNatter, launch, post, call, watchedPage, axe, PASSWORD } from './admin-harness.mjs';
+import { typeIn } from './harness.mjs';
 
 let pages, natter, browser, admin, page;
 /** Page errors and CSP violations seen on any page. */
@@ -43,15 +44,15 @@ test('the sign-in page passes axe; a wrong password shows the error, the right o
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   assert.deepEqual(await axe(page), [], 'axe on the sign-in page');
 
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill('not the password');
+  await typeIn(page.getByLabel('Username'), 'admin');
+  await typeIn(page.getByLabel('Password'), 'not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   const error = page.locator('#signin-error');
   await error.waitFor();
   assert.equal(await error.innerText(), 'The username or password is not right.');
   assert.equal(await page.locator('#nav').isVisible(), false);
 
-  await page.getByLabel('Password').fill(PASSWORD);
+  await typeIn(page.getByLabel('Password'), PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Queue');
@@ -119,15 +120,15 @@ test('banning an author from a comment row: by email, then by IP hash; their pos
   await post(natter.origin, at('/post'), { text: 'Buy cheap watches', name: 'Bob', email: 'bob@example.org' }, '198.51.100.2');
   await post(natter.origin, at('/post'), { text: 'More cheap watches', name: 'Cy', email: 'cy@example.org' }, '198.51.100.4');
   await open('Comments');
-  await page.getByRole('searchbox', { name: 'Search' }).fill('bob@example');
+  await typeIn(page.getByRole('searchbox', { name: 'Search' }), 'bob@example');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.getByText('1 comment found.').waitFor();
 
   const bob = row('Buy cheap watches');
   await bob.getByRole('button', { name: /^Ban author/ }).click();
   await bob.getByLabel(/^Email address/).check();
-  await bob.getByLabel(/^Reason/).fill('Selling watches');
-  await bob.getByLabel('Days').fill('30');
+  await typeIn(bob.getByLabel(/^Reason/), 'Selling watches');
+  await typeIn(bob.getByLabel('Days'), '30');
   await bob.getByRole('button', { name: /^Ban Bob/ }).click();
   await bob.getByText('Bob is banned by email address for 30 days.').waitFor();
   const again = await post(natter.origin, at('/post'), { text: 'I am back', name: 'Bob', email: 'bob@example.org' }, '198.51.100.3');
@@ -135,16 +136,16 @@ test('banning an author from a comment row: by email, then by IP hash; their pos
   assert.equal(again.body.error, 'banned');
 
   // A wrong number of days is shown beside its field and nothing is sent.
-  await page.getByRole('searchbox', { name: 'Search' }).fill('');
+  await typeIn(page.getByRole('searchbox', { name: 'Search' }), '');
   await page.getByRole('button', { name: 'Search' }).click();
   const cy = row('More cheap watches');
   await cy.getByRole('button', { name: /^Ban author/ }).click();
   await cy.getByLabel(/^IP hash/).check();
-  await cy.getByLabel('Days').fill('soon');
+  await typeIn(cy.getByLabel('Days'), 'soon');
   await cy.getByRole('button', { name: /^Ban Cy/ }).click();
   await cy.getByText('Enter a whole number of days').waitFor();
   assert.equal(await cy.getByLabel('Days').getAttribute('aria-invalid'), 'true');
-  await cy.getByLabel('Days').fill('');
+  await typeIn(cy.getByLabel('Days'), '');
   await cy.getByRole('button', { name: /^Ban Cy/ }).click();
   await cy.getByText('Cy is banned by IP hash with no end.').waitFor();
   const cyAgain = await post(natter.origin, at('/post'), { text: 'Another name now', name: 'Dee', email: 'dee@example.org' }, '198.51.100.4');
@@ -177,12 +178,12 @@ test('locking a thread from the page refuses new comments (403 thread_locked); m
 
   // Moving onto a page that has its own thread is refused, with the reason beside the form.
   await quiet.getByRole('button', { name: /^Change title or address/ }).click();
-  await quiet.getByLabel('Title', { exact: true }).fill('A quiet page');
-  await quiet.getByLabel('Page address').fill(at('/post'));
+  await typeIn(quiet.getByLabel('Title', { exact: true }), 'A quiet page');
+  await typeIn(quiet.getByLabel('Page address'), at('/post'));
   await quiet.getByRole('button', { name: /^Save/ }).click();
   await quiet.getByRole('alert').getByText('Another thread already has that address').waitFor();
   // To a free address it moves, with its new title.
-  await quiet.getByLabel('Page address').fill(at('/calm'));
+  await typeIn(quiet.getByLabel('Page address'), at('/calm'));
   await quiet.getByRole('button', { name: /^Save/ }).click();
   const calm = page.locator('#section-threads li.card', { hasText: at('/calm') });
   await calm.getByRole('heading', { name: 'A quiet page' }).waitFor();
@@ -192,13 +193,13 @@ test('locking a thread from the page refuses new comments (403 thread_locked); m
 
 test('editing a comment saves and re-renders it', async () => {
   await open('Comments');
-  await page.getByRole('searchbox', { name: 'Search' }).fill('thoughtful');
+  await typeIn(page.getByRole('searchbox', { name: 'Search' }), 'thoughtful');
   await page.getByRole('button', { name: 'Search' }).click();
   const ada = row('A thoughtful first comment');
   await ada.getByRole('button', { name: /^Edit/ }).click();
   const text = ada.getByLabel('Comment text');
   assert.equal(await text.inputValue(), 'A thoughtful **first** comment');
-  await text.fill('Edited by a *moderator*: see https://example.org');
+  await typeIn(text, 'Edited by a *moderator*: see https://example.org');
   await ada.getByRole('button', { name: /^Save/ }).click();
   const edited = row('Edited by a moderator');
   await edited.locator('.preview em').getByText('moderator').waitFor();
@@ -227,7 +228,7 @@ test('bulk actions: select all in the queue, leave one out, mark spam; delete, t
 
   await open('Comments');
   const comments = page.locator('#section-comments');
-  await comments.getByRole('searchbox', { name: 'Search' }).fill('');
+  await typeIn(comments.getByRole('searchbox', { name: 'Search' }), '');
   await comments.getByLabel('Status').selectOption('spam');
   await comments.getByRole('button', { name: 'Search' }).click();
   await comments.getByText('3 comments found.').waitFor();
@@ -252,13 +253,13 @@ test('creating a site: a wrong limit is shown beside its field, then the site is
   await page.getByRole('button', { name: 'Add a site' }).click();
   const form = page.locator('.add form');
   assert.equal(await page.evaluate(() => document.activeElement.name), 'id');
-  await form.getByLabel('Id', { exact: true }).fill('second');
-  await form.getByLabel('Name', { exact: true }).fill('Second blog');
-  await form.getByLabel('Origins').fill('https://second.example.org');
+  await typeIn(form.getByLabel('Id', { exact: true }), 'second');
+  await typeIn(form.getByLabel('Name', { exact: true }), 'Second blog');
+  await typeIn(form.getByLabel('Origins'), 'https://second.example.org');
   await form.getByLabel('New comments').selectOption('first');
   await form.getByLabel('Authors must give a name').check();
-  await form.getByLabel('Words that hold a comment').fill('casino\nlottery');
-  await form.getByLabel('Longest comment, in characters').fill('0');
+  await typeIn(form.getByLabel('Words that hold a comment'), 'casino\nlottery');
+  await typeIn(form.getByLabel('Longest comment, in characters'), '0');
   await form.getByRole('button', { name: 'Add site' }).click();
   const limit = form.getByLabel('Longest comment, in characters');
   await form.getByText('settings.text_max must be between 1 and 100000.').waitFor();
@@ -266,7 +267,7 @@ test('creating a site: a wrong limit is shown beside its field, then the site is
   assert.equal(await page.evaluate(() => document.activeElement.name), 'settings.text_max');
   assert.deepEqual(await axe(page), [], 'axe on the site form with an error');
 
-  await limit.fill('5000');
+  await typeIn(limit, '5000');
   await form.getByRole('button', { name: 'Add site' }).click();
   await page.getByRole('heading', { name: 'Second blog (second)' }).waitFor();
   const { sites } = await adminGet('sites');
@@ -281,7 +282,7 @@ test('creating a site: a wrong limit is shown beside its field, then the site is
   // Editing: a site with no origin is refused beside the origins field.
   const card = page.locator('#section-sites li.card', { hasText: 'Second blog (second)' });
   await card.getByRole('button', { name: /^Edit/ }).click();
-  await card.getByLabel('Origins').fill('');
+  await typeIn(card.getByLabel('Origins'), '');
   await card.getByRole('button', { name: /^Save/ }).click();
   await card.getByText('Give at least one origin').waitFor();
   assert.equal(await card.getByLabel('Origins').getAttribute('aria-invalid'), 'true');
@@ -306,8 +307,8 @@ test('signing out everywhere ends the other sessions too', async () => {
   const context = await browser.newContext();
   const other = await watchedPage(context, problems);
   await other.goto(natter.origin + '/admin');
-  await other.getByLabel('Username').fill('admin');
-  await other.getByLabel('Password').fill(PASSWORD);
+  await typeIn(other.getByLabel('Username'), 'admin');
+  await typeIn(other.getByLabel('Password'), PASSWORD);
   await other.getByRole('button', { name: 'Sign in' }).click();
   await other.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
 

@@ -44,8 +44,11 @@ export async function startPages(pages) {
  *  email notifications are on (the mail server named is a closed loopback
  *  port: nothing is ever delivered). With `trustLoopback`, natter believes
  *  `X-Forwarded-For` from loopback, so `seed` posts as another reader than
- *  the browser (natter knows an author by their address too). */
-export async function startNatter({ sites = [], rateLimit = false, smtp = false, trustLoopback = false } = {}) {
+ *  the browser (natter knows an author by their address too). `prepare(cli)`,
+ *  if given, runs first: `cli(...args)` runs a natter command on the same
+ *  configuration and database, and resolves to its {code, out} (standard
+ *  output and error). */
+export async function startNatter({ sites = [], rateLimit = false, smtp = false, trustLoopback = false, prepare } = {}) {
   if (!existsSync(bin)) throw new Error(`natter binary not found at ${bin}: build it with cargo build`);
   const dir = mkdtempSync(join(tmpdir(), 'natter-browser-'));
   const config = trustLoopback ? ['trusted_proxies = ["127.0.0.1/32"]', ''] : [];
@@ -58,7 +61,17 @@ export async function startNatter({ sites = [], rateLimit = false, smtp = false,
   if (smtp) config.push('[smtp]', 'host = "127.0.0.1"', 'port = 9', 'tls = "none"', 'from = "Comments <comments@example.org>"', '');
   const file = join(dir, 'natter.toml');
   writeFileSync(file, config.join('\n'));
-  const args = ['serve', '--config', file, '--listen', '127.0.0.1:0', '--database', join(dir, 'natter.db')];
+  const common = ['--config', file, '--database', join(dir, 'natter.db')];
+  if (prepare) {
+    await prepare((...args) => new Promise((ok) => {
+      const cmd = spawn(bin, [...args, ...common]);
+      let out = '';
+      cmd.stdout.on('data', (d) => { out += d; });
+      cmd.stderr.on('data', (d) => { out += d; });
+      cmd.on('close', (code, signal) => ok({ code: code ?? signal, out }));
+    }));
+  }
+  const args = ['serve', '--listen', '127.0.0.1:0', ...common];
   const child = spawn(bin, args);
   // Should the test process end without stopping it (a crash), natter goes too.
   const orphan = () => child.kill();
@@ -83,7 +96,8 @@ export async function startNatter({ sites = [], rateLimit = false, smtp = false,
     async stop() {
       process.off('exit', orphan);
       child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode != null ? r() : child.on('exit', r)));
+      // (A natter that died of a signal has a signalCode but no exitCode.)
+      await new Promise((r) => (child.exitCode != null || child.signalCode != null ? r() : child.on('exit', r)));
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -117,6 +131,27 @@ export async function seed(natter, pageUrl, fields) {
   const r = await api(natter, 'POST', '/api/comments?url=' + encodeURIComponent(pageUrl), fields, '192.0.2.1');
   if (r.status !== 201 && r.status !== 202) throw new Error(`seeding failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
+}
+
+/** Types `text` into `field` as a person does, with a key press for each
+ *  character, after selecting what it holds and deleting it with keys too.
+ *  (Locator.fill() sets the value without a key press, so it cannot see a
+ *  key handler that swallows keys.) */
+export async function typeIn(field, text) {
+  await field.press('Control+A');
+  await field.press('Backspace');
+  if (text) await field.pressSequentially(text);
+}
+
+/** Pastes `text` into `field` with Control+V, as a person brings in a text
+ *  too long to type: the text goes on the clipboard first. */
+export async function pasteInto(field, text) {
+  const page = field.page();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await field.press('Control+A');
+  await field.press('Backspace');
+  await field.press('Control+V');
 }
 
 /** Opens `url` and waits until the widget in `host` has rendered its thread. */

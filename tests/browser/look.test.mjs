@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPages, startNatter, launch, seed, snippet, openThread, axe } from './harness.mjs';
+import { startPages, startNatter, launch, seed, snippet, openThread, axe, typeIn } from './harness.mjs';
 
 let pages, natter, demo, browser;
 const url = (path) => pages.origin + path;
@@ -109,7 +109,7 @@ for (const theme of ['light', 'dark']) {
     const reply = w.getByRole('form', { name: 'Reply to Priya' });
     await reply.getByRole('button', { name: 'Post comment' }).click();
     await reply.locator('.n-f-text .n-err:not([hidden])').waitFor();
-    await w.getByRole('form', { name: 'Leave a comment' }).getByLabel('Website (optional)').fill('ftp://nope');
+    await typeIn(w.getByRole('form', { name: 'Leave a comment' }).getByLabel('Website (optional)'), 'ftp://nope');
     await w.getByRole('form', { name: 'Leave a comment' }).getByRole('button', { name: 'Post comment' }).click();
     // Counts on the page are filled too.
     await page.waitForFunction(() => document.querySelector('[data-natter-count]').textContent !== 'Comments');

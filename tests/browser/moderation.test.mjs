@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPages, startNatter, launch, snippet, openThread, api } from './harness.mjs';
+import { startPages, startNatter, launch, snippet, openThread, api, typeIn } from './harness.mjs';
 
 let pages, natter, browser;
 const url = (path) => pages.origin + path;
@@ -24,7 +24,7 @@ after(async () => {
 test('a comment held for moderation says so clearly and is not counted', async () => {
   const page = await openThread(browser, url('/held'));
   const w = page.locator('#natter');
-  await w.getByLabel('Comment', { exact: true }).fill('Please approve me');
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'Please approve me');
   await w.getByRole('button', { name: 'Post comment' }).click();
   const mine = w.locator('article', { hasText: 'Please approve me' });
   await mine.waitFor();
@@ -44,7 +44,7 @@ test('posting too fast tells how long to wait and keeps the text', async () => {
   const alert = w.locator('form [role=alert]');
   // The first test used one of the three allowed in a burst.
   for (let i = 1; i <= 4; i++) {
-    await text.fill(`Quick comment number ${i}`);
+    await typeIn(text, `Quick comment number ${i}`);
     await w.getByRole('button', { name: 'Post comment' }).click();
     await page.waitForFunction(() => {
       const root = document.getElementById('natter').shadowRoot;

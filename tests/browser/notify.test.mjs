@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPages, startNatter, launch, snippet, openThread } from './harness.mjs';
+import { startPages, startNatter, launch, snippet, openThread, typeIn } from './harness.mjs';
 
 let pages, natter, browser;
 const url = (path) => pages.origin + path;
@@ -28,8 +28,8 @@ after(async () => {
 
 /** Fills the form of the thread in `w` and posts it; resolves with the answer. */
 async function post(page, w, { text, email, box, comment = 'Comment', send = 'Post comment', emailLabel = 'Email (optional)' }) {
-  await w.getByLabel(comment, { exact: true }).fill(text);
-  if (email) await w.getByLabel(emailLabel).fill(email);
+  await typeIn(w.getByLabel(comment, { exact: true }), text);
+  if (email) await typeIn(w.getByLabel(emailLabel), email);
   if (box) await w.getByLabel(box).check();
   const answer = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/api/comments?'));
   await w.getByRole('button', { name: send }).click();

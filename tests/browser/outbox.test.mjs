@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { pageServer, startNatter, launch, post, watchedPage, axe, PASSWORD } from './admin-harness.mjs';
+import { typeIn } from './harness.mjs';
 
 let pages, natter, browser, page;
 /** Page errors and CSP violations seen on any page. */
@@ -51,8 +52,8 @@ test('a failed email to the moderator is listed with its error (axe passes), and
   const held = await post(natter.origin, pages.origin + '/post', { text: 'Tell the moderators', name: 'Ada' }, '198.51.100.1');
   assert.equal(held.status, 202);
   await page.goto(natter.origin + '/admin');
-  await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill(PASSWORD);
+  await typeIn(page.getByLabel('Username'), 'admin');
+  await typeIn(page.getByLabel('Password'), PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Queue', level: 1 }).waitFor();
   const before = (await outboxWhen((r) => r.counts.dead === 1)).items[0];
@@ -94,16 +95,16 @@ test('a site’s moderators, email language and webhooks are edited in Sites; a 
   await card.getByRole('button', { name: /^Edit/ }).click();
   const mods = card.getByLabel('Moderators to email about each new comment');
   assert.equal(await mods.inputValue(), 'mod@example.org');
-  await mods.fill('mod@example.org\nlead@example.org');
+  await typeIn(mods, 'mod@example.org\nlead@example.org');
   await card.getByLabel('Language of emails').selectOption('de');
   const hooks = card.getByLabel('Webhooks');
-  await hooks.fill('https://hooks.example.org/x tooshort');
+  await typeIn(hooks, 'https://hooks.example.org/x tooshort');
   await card.getByRole('button', { name: /^Save/ }).click();
   await card.getByText(/the secret of webhook .* must be at least 16 characters long/).waitFor();
   assert.equal(await hooks.getAttribute('aria-invalid'), 'true');
   assert.deepEqual(await axe(page), [], 'axe on the site form with a webhook error');
 
-  await hooks.fill('https://hooks.example.org/x a-long-enough-secret');
+  await typeIn(hooks, 'https://hooks.example.org/x a-long-enough-secret');
   await card.getByRole('button', { name: /^Save/ }).click();
   await page.getByRole('status').getByText('The site Test blog is saved.').waitFor();
   const { settings } = (await adminGet('sites')).sites.find((s) => s.id === 'test');

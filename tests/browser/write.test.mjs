@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPages, startNatter, launch, seed, snippet, openThread, api } from './harness.mjs';
+import { startPages, startNatter, launch, seed, snippet, openThread, api, typeIn, pasteInto } from './harness.mjs';
 
 let pages, natter, browser;
 const url = (path) => pages.origin + path;
@@ -17,7 +17,7 @@ const focused = (page) => page.evaluate(() => {
 
 before(async () => {
   const routes = {};
-  for (const p of ['post', 'reply', 'deep', 'edit', 'delete', 'vote', 'preview', 'invalid', 'offline', 'nocode', 'draft', 'double', 'notify']) {
+  for (const p of ['post', 'reply', 'deep', 'edit', 'delete', 'vote', 'preview', 'invalid', 'offline', 'nocode', 'draft', 'double', 'notify', 'paged']) {
     routes['/' + p] = (n) => snippet(n);
   }
   pages = await startPages(routes);
@@ -35,8 +35,8 @@ after(async () => {
 test('posts a comment: shown at once, focused, counted, and stored', async () => {
   const page = await openThread(browser, url('/post'));
   const w = page.locator('#natter');
-  await w.getByLabel('Name (optional)').fill('Dana');
-  await w.getByLabel('Comment', { exact: true }).fill('Co-production worked for our *housing* group.');
+  await typeIn(w.getByLabel('Name (optional)'), 'Dana');
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'Co-production worked for our *housing* group.');
   await w.getByRole('button', { name: 'Post comment' }).click();
   const mine = w.locator('article', { hasText: 'Co-production worked' });
   await mine.waitFor();
@@ -63,7 +63,7 @@ test('replies inline under a comment', async () => {
   await form.waitFor();
   assert.equal(await reply.getAttribute('aria-expanded'), 'true');
   assert.equal((await focused(page)).tag, 'TEXTAREA');
-  await form.getByLabel('Comment', { exact: true }).fill('I agree with Ann');
+  await typeIn(form.getByLabel('Comment', { exact: true }), 'I agree with Ann');
   await form.getByRole('button', { name: 'Post comment' }).click();
   const nested = w.locator('.n-sub article', { hasText: 'I agree with Ann' });
   await nested.waitFor();
@@ -81,7 +81,7 @@ test('a reply to a reply past the depth is shown flat, "in reply to" its parent'
   const page = await openThread(browser, url('/deep'));
   const w = page.locator('#natter');
   await w.locator('article', { hasText: 'Depth 5 here' }).getByRole('button', { name: 'Reply' }).click();
-  await w.getByRole('form', { name: 'Reply to D5' }).getByLabel('Comment', { exact: true }).fill('Six levels down');
+  await typeIn(w.getByRole('form', { name: 'Reply to D5' }).getByLabel('Comment', { exact: true }), 'Six levels down');
   await w.getByRole('form', { name: 'Reply to D5' }).getByRole('button', { name: 'Post comment' }).click();
   const six = w.locator('article', { hasText: 'Six levels down' });
   await six.waitFor();
@@ -105,7 +105,7 @@ test('a reply to a reply past the depth is shown flat, "in reply to" its parent'
 test('edits an own comment inside the window, also after a reload', async () => {
   const page = await openThread(browser, url('/edit'));
   const w = page.locator('#natter');
-  await w.getByLabel('Comment', { exact: true }).fill('Teh first draft');
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'Teh first draft');
   await w.getByRole('button', { name: 'Post comment' }).click();
   await w.locator('article', { hasText: 'Teh first draft' }).waitFor();
   // The edit token lives in localStorage, so the Edit button survives a reload.
@@ -114,7 +114,7 @@ test('edits an own comment inside the window, also after a reload', async () => 
   await mine.getByRole('button', { name: 'Edit' }).click();
   const form = w.getByRole('form', { name: 'Edit your comment' });
   assert.equal(await form.getByLabel('Comment', { exact: true }).inputValue(), 'Teh first draft');
-  await form.getByLabel('Comment', { exact: true }).fill('The first draft, fixed');
+  await typeIn(form.getByLabel('Comment', { exact: true }), 'The first draft, fixed');
   await form.getByRole('button', { name: 'Save' }).click();
   const fixed = w.locator('article', { hasText: 'The first draft, fixed' });
   await fixed.waitFor();
@@ -137,7 +137,7 @@ test('deletes an own comment after asking; one with replies stays as a tombstone
   const page = await openThread(browser, url('/delete'));
   const w = page.locator('#natter');
   for (const text of ['Delete me entirely', 'Delete me but keep replies']) {
-    await w.getByLabel('Comment', { exact: true }).fill(text);
+    await typeIn(w.getByLabel('Comment', { exact: true }), text);
     await w.getByRole('button', { name: 'Post comment' }).click();
     await w.locator('article', { hasText: text }).waitFor();
   }
@@ -195,7 +195,7 @@ test('votes once per comment, can take a vote back, and cannot vote for itself',
   const stored = await thread('/vote');
   assert.equal(stored.comments[0].likes, 1);
   // Own comments show their counts but no vote buttons.
-  await w.getByLabel('Comment', { exact: true }).fill('My own words');
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'My own words');
   await w.getByRole('button', { name: 'Post comment' }).click();
   const own = w.locator('article', { hasText: 'My own words' });
   await own.waitFor();
@@ -206,7 +206,7 @@ test('votes once per comment, can take a vote back, and cannot vote for itself',
 test('previews the Markdown as the server will render it', async () => {
   const page = await openThread(browser, url('/preview'));
   const w = page.locator('#natter');
-  await w.getByLabel('Comment', { exact: true }).fill('Some **bold** words and a [link](https://example.org)');
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'Some **bold** words and a [link](https://example.org)');
   await w.getByRole('button', { name: 'Preview' }).click();
   const box = w.locator('.n-prev');
   await box.locator('strong').waitFor();
@@ -232,22 +232,22 @@ test('validation messages appear beside the field that caused them', async () =>
   assert.match(await text.getAttribute('aria-describedby'), new RegExp(await textErr.getAttribute('id')));
   assert.equal((await focused(page)).tag, 'TEXTAREA');
 
-  await text.fill('This text must survive');
+  await typeIn(text, 'This text must survive');
   const site = w.getByLabel('Website (optional)');
-  await site.fill('ftp://files.example.org');
+  await typeIn(site, 'ftp://files.example.org');
   await w.getByRole('button', { name: 'Post comment' }).click();
   assert.equal(await text.getAttribute('aria-invalid'), 'false');
   assert.equal(await site.getAttribute('aria-invalid'), 'true');
   assert.match(await w.locator('.n-f-website .n-err').innerText(), /https:\/\//);
   // Too long for the site's limit (checked before sending, counted in characters).
-  await site.fill('');
-  await text.fill('é'.repeat(10001));
+  await typeIn(site, '');
+  await pasteInto(text, 'é'.repeat(10001));
   await w.getByRole('button', { name: 'Post comment' }).click();
   assert.match(await textErr.innerText(), /10,000 characters at most/);
-  await text.fill('This text must survive');
+  await typeIn(text, 'This text must survive');
   // A mistake only the server catches is shown beside its field too.
   const email = w.getByLabel('Email (optional)');
-  await email.fill('someone@localhost');
+  await typeIn(email, 'someone@localhost');
   await w.getByRole('button', { name: 'Post comment' }).click();
   await w.locator('.n-f-email .n-err:not([hidden])').waitFor();
   assert.equal(await email.getAttribute('aria-invalid'), 'true');
@@ -261,7 +261,7 @@ test('a network failure says so and keeps the text; trying again works', async (
   const w = page.locator('#natter');
   await page.route('**/api/comments?**', (route) =>
     route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue());
-  await w.getByLabel('Comment', { exact: true }).fill('Written on a train');
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'Written on a train');
   await w.getByRole('button', { name: 'Post comment' }).click();
   const alert = w.locator('form [role=alert]');
   await page.waitForFunction(() => document.getElementById('natter').shadowRoot.querySelector('form [role=alert]').textContent);
@@ -279,7 +279,7 @@ test('if the code for writing cannot be fetched, the form says so and keeps the 
   await page.route('**/js/write.js', (route) => route.abort('internetdisconnected'));
   await page.goto(url('/nocode'));
   const w = page.locator('#natter');
-  await w.getByLabel('Comment', { exact: true }).fill('Written in a tunnel');
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'Written in a tunnel');
   await w.getByRole('button', { name: 'Post comment' }).click();
   const alert = w.locator('form [role=alert]');
   await page.waitForFunction(() => document.getElementById('natter').shadowRoot.querySelector('form [role=alert]').textContent);
@@ -294,8 +294,8 @@ test('if the code for writing cannot be fetched, the form says so and keeps the 
 test('keeps a draft through a reload, and forgets it once posted', async () => {
   const page = await openThread(browser, url('/draft'));
   const w = page.locator('#natter');
-  await w.getByLabel('Comment', { exact: true }).fill('Half a thought');
-  await w.getByLabel('Name (optional)').fill('Finn');
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'Half a thought');
+  await typeIn(w.getByLabel('Name (optional)'), 'Finn');
   await page.reload();
   assert.equal(await w.getByLabel('Comment', { exact: true }).inputValue(), 'Half a thought');
   // A reply has its own draft.
@@ -311,7 +311,7 @@ test('keeps a draft through a reload, and forgets it once posted', async () => {
 test('a double click posts once', async () => {
   const page = await openThread(browser, url('/double'));
   const w = page.locator('#natter');
-  await w.getByLabel('Comment', { exact: true }).fill('Only once, please');
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'Only once, please');
   await w.getByRole('button', { name: 'Post comment' }).dblclick();
   await w.locator('article', { hasText: 'Only once, please' }).waitFor();
   await page.waitForTimeout(500);
@@ -327,12 +327,12 @@ test('with email on, offers the notify boxes, which need an email address', asyn
   const replies = w.getByLabel('Email me when someone replies to me');
   await w.getByLabel('Email me about new comments on this page').waitFor();
   assert.match(await w.locator('.n-f-email .n-hint').innerText(), /Not shown publicly\. Used only to send you the emails/);
-  await w.getByLabel('Comment', { exact: true }).fill('Tell me about replies');
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'Tell me about replies');
   await replies.check();
   await w.getByRole('button', { name: 'Post comment' }).click();
   await w.locator('.n-f-email .n-err:not([hidden])').waitFor();
   assert.equal(await w.locator('.n-f-email .n-err').innerText(), 'Please give your email address so we can send you emails.');
-  await w.getByLabel('Email (optional)').fill('reader@example.org');
+  await typeIn(w.getByLabel('Email (optional)'), 'reader@example.org');
   const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().includes('/api/comments?'));
   await w.getByRole('button', { name: 'Post comment' }).click();
   const body = JSON.parse((await sent).postData());
@@ -341,5 +341,26 @@ test('with email on, offers the notify boxes, which need an email address', asyn
   await w.locator('article', { hasText: 'Tell me about replies' }).waitFor();
   // The email is never shown.
   assert.doesNotMatch(await w.locator('article', { hasText: 'Tell me about replies' }).innerText(), /reader@example/);
+  await page.close();
+});
+
+test('a new comment is shown once, also after "Show more comments" loads the page that holds it', async () => {
+  for (let i = 1; i <= 52; i++) await seed(natter.origin, url('/paged'), { text: `Earlier comment ${i}`, name: `E${i}` });
+  const page = await openThread(browser, url('/paged'));
+  const w = page.locator('#natter');
+  assert.equal(await w.locator('article').count(), 50);
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'Mine, on the second page');
+  await w.getByRole('button', { name: 'Post comment' }).click();
+  const mine = w.locator('article', { hasText: 'Mine, on the second page' });
+  await mine.waitFor();
+  const id = await mine.getAttribute('id');
+  await w.getByRole('button', { name: 'Show more comments' }).click();
+  await w.locator('article', { hasText: 'Earlier comment 52' }).waitFor();
+  assert.equal(await w.locator(`article[id="${id}"]`).count(), 1);
+  assert.equal(await w.locator('article').count(), 53);
+  assert.equal(await w.locator('h2').innerText(), '53 comments');
+  // Focus goes to the first comment that was added.
+  assert.match((await focused(page)).text, /Earlier comment 51/);
+  assert.deepEqual(page.errors, []);
   await page.close();
 });

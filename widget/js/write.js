@@ -151,7 +151,7 @@ async function send(t, v, parent) {
   const r = await t.api.call('POST', 'comments?' + t.api.page, { ...v, parent, title: o.title, voter: voter(), form_token: t.token });
   const c = Object.assign(r.comment, { replies: [] });
   own(c.id, { token: r.edit_token, until: r.edit_until, text: v.text });
-  if (parent) find(t, parent)[0].replies.push(c);
+  if (parent) (find(t, parent)[0].replies ||= []).push(c);
   else t.comments[o.sort == 'newest' ? 'unshift' : 'push'](c);
   if (!r.held) t.thread.count++;
   const mins = Math.round((Date.parse(r.edit_until) - Date.now()) / 6e4);
@@ -185,12 +185,22 @@ function own(id, entry) {
   store.set('own', { ...store.own(), [id]: entry });
 }
 
-/** [comment, the list it is in] for this id, wherever it is in the tree. */
-function find(t, id, all = t.comments) {
-  for (const c of all) {
-    const r = c.id == id ? [c, all] : find(t, id, c.replies || []);
-    if (r) return r;
+/** Every [comment, the list it is in] of the thread, with a stack rather
+ *  than recursion, so that a chain of any depth fits. */
+function* each(t) {
+  const lists = [t.comments];
+  while (lists.length) {
+    const list = lists.pop();
+    for (const c of list) {
+      yield [c, list];
+      if (c.replies && c.replies.length) lists.push(c.replies);
+    }
   }
+}
+
+/** [comment, the list it is in] for this id, wherever it is in the tree. */
+function find(t, id) {
+  for (const found of each(t)) if (found[0].id == id) return found;
 }
 
 /** A comment's button, by its name: reply, edit, del or vote. */
@@ -216,7 +226,13 @@ function open(t, b, art, kind, title, more) {
     close(art);
     b.focus();
   };
-  const f = form(t, kind, title, { ...more, cancel });
+  const f = form(t, kind, title, more);
+  f.btns.append(btn(t.s.t('cancel'), { onclick: cancel }));
+  // Escape leaves the form; every other key is left to the reader (a handler
+  // that returned false would cancel it).
+  f.el.addEventListener('keydown', (e) => {
+    if (e.key == 'Escape') cancel();
+  });
   art.after(f.el);
   f.text.focus();
   return true;
@@ -246,8 +262,9 @@ function del(t, b, art, id) {
     own(id);
     const [c, siblings] = find(t, id);
     if (c.status == 'published') t.thread.count--;
-    // One with replies stays as a tombstone, so the conversation keeps its shape.
-    if (c.replies.length) c.status = 'deleted';
+    // One with replies stays as a tombstone, so the conversation keeps its
+    // shape. (Past the site's depth, its replies are beside it, not in it.)
+    if ([...each(t)].some(([r]) => r.parent == id)) c.status = 'deleted';
     else siblings.splice(siblings.indexOf(c), 1);
     t.render(t.s.t('removed'));
     t.focus(t.heading);
