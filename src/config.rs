@@ -29,6 +29,38 @@ pub struct Config {
     pub outbox: Outbox,
     /// Who may read `/metrics`, besides loopback.
     pub metrics_from: Vec<Cidr>,
+    /// Connection timeouts and cap, from `[limits]`.
+    pub limits: Limits,
+}
+
+/// How long a connection may take and how many may be open (DESIGN §14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A request's headers must arrive within this, from its first byte (or
+    /// from connecting, for the first request).
+    pub header_timeout: std::time::Duration,
+    /// A request's body must arrive within this, from the end of its headers.
+    pub body_timeout: std::time::Duration,
+    /// A keep-alive connection with nothing to do is closed after this.
+    pub idle_timeout: std::time::Duration,
+    /// Connections open at once; past it new ones are closed at once.
+    pub max_connections: usize,
+    /// How long stopping waits for requests in flight before closing them.
+    pub shutdown_grace: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: std::time::Duration::from_secs(10),
+            body_timeout: std::time::Duration::from_secs(30),
+            idle_timeout: std::time::Duration::from_secs(60),
+            // Below the common open-file limit of 1,024, leaving room for
+            // the database, the log and outbound mail and webhooks.
+            max_connections: 768,
+            shutdown_grace: std::time::Duration::from_secs(10),
+        }
+    }
 }
 
 /// How the outbox retries: the wait doubles after each failed try, from
@@ -65,6 +97,7 @@ impl Default for Config {
             admin_password: None,
             outbox: Outbox::default(),
             metrics_from: Vec::new(),
+            limits: Limits::default(),
         }
     }
 }
@@ -170,6 +203,52 @@ struct File {
     log_format: Option<String>,
     outbox: Option<OutboxFile>,
     metrics: Option<MetricsFile>,
+    limits: Option<LimitsFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitsFile {
+    header_timeout: Option<String>,
+    body_timeout: Option<String>,
+    idle_timeout: Option<String>,
+    max_connections: Option<usize>,
+    shutdown_grace: Option<String>,
+}
+
+impl LimitsFile {
+    /// The limits, each given one defaulted; every timeout at least 1 s.
+    fn parse(self) -> Result<Limits, String> {
+        let d = Limits::default();
+        let secs = |name: &str, v: Option<String>, default: std::time::Duration| match v {
+            None => Ok(default),
+            Some(v) => match parse_duration(&v) {
+                Ok(0) => Err(format!(
+                    "[limits] {name} = {v:?} would never wait: write at least 1s, like {}s",
+                    default.as_secs()
+                )),
+                Ok(s) => Ok(std::time::Duration::from_secs(u64::from(s))),
+                Err(e) => Err(format!("[limits] {name}: {e}")),
+            },
+        };
+        let max_connections = match self.max_connections {
+            Some(0) => {
+                return Err(
+                    "[limits] max_connections = 0 would refuse everyone: write at least 1, like 768"
+                        .into(),
+                );
+            }
+            Some(n) => n,
+            None => d.max_connections,
+        };
+        Ok(Limits {
+            header_timeout: secs("header_timeout", self.header_timeout, d.header_timeout)?,
+            body_timeout: secs("body_timeout", self.body_timeout, d.body_timeout)?,
+            idle_timeout: secs("idle_timeout", self.idle_timeout, d.idle_timeout)?,
+            max_connections,
+            shutdown_grace: secs("shutdown_grace", self.shutdown_grace, d.shutdown_grace)?,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -356,6 +435,9 @@ impl Config {
                 .map(|p| Cidr::parse(p))
                 .collect::<Result<_, _>>()
                 .map_err(|e| bad(format!("[metrics] allow: {e}")))?;
+        }
+        if let Some(l) = parsed.limits {
+            config.limits = l.parse().map_err(&bad)?;
         }
         config.admin_password = env_get("NATTER_ADMIN_PASSWORD").filter(|p| !p.is_empty());
         let log_format = env_get("NATTER_LOG_FORMAT")
@@ -590,6 +672,10 @@ from = "Comments <comments@example.org>"
                 "at least 16",
             ),
             ("[metrics]\nallow = [\"x\"]", "10.0.0.0/8"),
+            ("[limits]\nheader_timeout = \"0s\"", "at least 1s, like 10s"),
+            ("[limits]\nbody_timeout = \"soon\"", "90s"),
+            ("[limits]\nmax_connections = 0", "at least 1, like 768"),
+            ("[limits]\nidle = \"60s\"", "idle_timeout"),
         ] {
             let f = write(text);
             let e = Config::load(Some(&f.0), &vec![], &Overrides::default())
@@ -597,6 +683,18 @@ from = "Comments <comments@example.org>"
                 .to_string();
             assert!(e.contains(needle), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn limits_default_and_load() {
+        let c = Config::load(None, &vec![], &Overrides::default()).unwrap();
+        assert_eq!(c.limits, Limits::default());
+        assert_eq!(c.limits.header_timeout.as_secs(), 10);
+        let f = write("[limits]\nidle_timeout = \"2m\"\nmax_connections = 50\n");
+        let c = Config::load(Some(&f.0), &vec![], &Overrides::default()).unwrap();
+        assert_eq!(c.limits.idle_timeout.as_secs(), 120);
+        assert_eq!(c.limits.max_connections, 50);
+        assert_eq!(c.limits.body_timeout.as_secs(), 30);
     }
 
     #[test]

@@ -35,7 +35,8 @@ pub struct Server {
 const DELIVERY_GRACE: Duration = Duration::from_secs(5);
 
 impl Server {
-    /// Stops accepting, finishes requests in flight, commits queued writes.
+    /// Stops accepting, finishes requests in flight (closing those still
+    /// open after `[limits] shutdown_grace`), commits queued writes.
     pub async fn stop(self) {
         let _ = self.shutdown.send(());
         let _ = self.done.await;
@@ -102,15 +103,11 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
     let ctx = http::Ctx::new(app.clone());
     spawn_housekeeping(&ctx);
     let (tx, rx) = oneshot::channel::<()>();
-    let routes = http::routes(ctx);
     let done = tokio::spawn(async move {
-        warp::serve(routes)
-            .incoming(listener)
-            .graceful(async {
-                let _ = rx.await;
-            })
-            .run()
-            .await;
+        http::serve::run(listener, ctx, async {
+            let _ = rx.await;
+        })
+        .await;
         let _ = stop_worker.send(true);
         if tokio::time::timeout(DELIVERY_GRACE, &mut worker)
             .await

@@ -23,18 +23,31 @@ const ADMIN_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'
 /// Encoded files, by path; filled on first request.
 static ENCODED: LazyLock<Mutex<HashMap<String, Arc<Answer>>>> = LazyLock::new(Default::default);
 
-/// GET /{file}: a widget file; `/` is the demo page.
+/// The demo page at `/` shares natter's origin with the admin page, so it
+/// runs only natter's own files too (its scripts are files, not inline).
+const DEMO_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                        connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// GET /{file}: a widget file; `/` is the demo page. The file is looked
+/// up before the method, so another method on an address that is no file
+/// is a 404, not a 405.
 pub fn routes() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
-    warp::get()
-        .and(warp::path::full())
-        .and(answer::negotiation())
-        .and_then(|path: FullPath, n: Negotiation| async move {
-            let path = match path.as_str().trim_start_matches('/') {
+    warp::path::full()
+        .and_then(|path: FullPath| async move {
+            let file = match path.as_str().trim_start_matches('/') {
                 "" => "demo/index.html",
                 "admin" | "admin/" => "admin/index.html",
                 p => p,
             };
-            let (answer, mime) = load(path).ok_or_else(warp::reject::not_found)?;
+            match Files::get(file) {
+                Some(_) => Ok(file.to_string()),
+                None => Err(warp::reject::not_found()),
+            }
+        })
+        .and(warp::get())
+        .and(answer::negotiation())
+        .and_then(|path: String, n: Negotiation| async move {
+            let (answer, mime) = load(&path).ok_or_else(warp::reject::not_found)?;
             let cache = if path.ends_with(".html") {
                 "no-cache"
             } else {
@@ -52,11 +65,12 @@ pub fn routes() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone
                 );
                 h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
                 h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            } else if path.starts_with("demo/") {
+                h.insert(
+                    "content-security-policy",
+                    HeaderValue::from_static(DEMO_CSP),
+                );
             }
-            h.insert(
-                "x-content-type-options",
-                HeaderValue::from_static("nosniff"),
-            );
             Ok::<_, Rejection>(res)
         })
 }

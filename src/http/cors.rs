@@ -11,7 +11,7 @@ use warp::{Filter, Rejection};
 
 const EXPOSED: &str = "ETag, Retry-After, Natter-Form-Token";
 
-/// Adds CORS headers: API answers go only to registered origins. The
+/// Adds CORS headers and `X-Content-Type-Options: nosniff`: API answers go only to registered origins. The
 /// widget's files, and error answers (which carry no private data), go to
 /// any origin, so that a page on an unregistered origin can load the widget
 /// and show the reader why it was refused.
@@ -46,6 +46,11 @@ where
                 h.insert(
                     header::VARY,
                     HeaderValue::from_static("Accept-Encoding, Origin"),
+                );
+                // Every answer, JSON and feeds included, is read as what it says it is.
+                h.insert(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
                 );
                 if let Some(v) = allow {
                     h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);

@@ -1,9 +1,9 @@
 //! Rate limits per client address (DESIGN §4), answered 429 with Retry-After.
 
+use super::client::ClientAddr;
 use crate::error::Error;
-use governor::clock::{Clock, DefaultClock};
+use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,7 +23,13 @@ pub enum Kind {
     Privacy,
 }
 
-type Limiter = Arc<DefaultKeyedRateLimiter<IpAddr>>;
+type Limiter = Arc<DefaultKeyedRateLimiter<ClientAddr>>;
+
+/// `Retry-After` in whole seconds: rounded up, and at least 1, since 0
+/// tells a client to try again at once (and be refused again).
+fn retry_after_seconds(wait: Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
 
 /// The limiters, or none when limits are off.
 #[derive(Clone)]
@@ -54,16 +60,19 @@ impl Limits {
         Limits { inner }
     }
 
-    /// Counts one request of `kind` from `ip`, or says how long to wait.
-    pub fn check(&self, kind: Kind, ip: IpAddr) -> Result<(), Error> {
+    /// Counts one request of `kind` from `client` (its limiting key), or
+    /// says how long to wait.
+    pub fn check(&self, kind: Kind, client: ClientAddr) -> Result<(), Error> {
         let Some(limiters) = &self.inner else {
             return Ok(());
         };
         let limiter = &limiters[kind as usize];
-        limiter.check_key(&ip).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
+        limiter.check_key(&client).map_err(|not_until| {
+            // The limiter's own clock: another clock's "now" may already be
+            // past the moment it names.
+            let wait = not_until.wait_time_from(limiter.clock().now());
             Error::RateLimited {
-                retry_after: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+                retry_after: retry_after_seconds(wait),
             }
         })
     }
@@ -93,11 +102,12 @@ impl Limits {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::IpAddr;
 
     #[test]
     fn posts_burst_then_wait() {
         let limits = Limits::new(true);
-        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let ip = ClientAddr::Ip("192.0.2.1".parse().unwrap());
         for _ in 0..3 {
             limits.check(Kind::Post, ip).unwrap();
         }
@@ -107,10 +117,27 @@ mod tests {
         }
         // Another client is not affected.
         limits
-            .check(Kind::Post, "192.0.2.2".parse().unwrap())
+            .check(Kind::Post, ClientAddr::Ip("192.0.2.2".parse().unwrap()))
             .unwrap();
         assert_eq!(limits.len(), 2);
         assert!(Limits::new(false).check(Kind::Post, ip).is_ok());
+    }
+
+    #[test]
+    fn retry_after_is_whole_seconds_and_never_zero() {
+        assert_eq!(retry_after_seconds(Duration::ZERO), 1);
+        assert_eq!(retry_after_seconds(Duration::from_millis(20)), 1);
+        assert_eq!(retry_after_seconds(Duration::from_secs(3)), 3);
+        assert_eq!(retry_after_seconds(Duration::from_millis(3001)), 4);
+    }
+
+    #[test]
+    fn unknown_clients_share_one_limit() {
+        let limits = Limits::new(true);
+        for _ in 0..3 {
+            limits.check(Kind::Post, ClientAddr::Unknown).unwrap();
+        }
+        assert!(limits.check(Kind::Post, ClientAddr::Unknown).is_err());
     }
 
     #[test]
@@ -118,7 +145,7 @@ mod tests {
         let limits = Limits::new(true);
         for i in 0..50u8 {
             limits
-                .check(Kind::Read, IpAddr::from([192, 0, 2, i]))
+                .check(Kind::Read, IpAddr::from([192, 0, 2, i]).into())
                 .unwrap();
         }
         assert_eq!(limits.len(), 50);

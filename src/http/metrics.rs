@@ -3,9 +3,8 @@
 //! address, so a public proxy does not expose the numbers.
 
 use super::Ctx;
-use super::client::client_ip;
+use super::client::{self, ClientAddr};
 use crate::app::App;
-use std::net::SocketAddr;
 use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
@@ -15,13 +14,12 @@ pub fn route(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection>
     let config = ctx.app.config.clone();
     warp::path!("metrics")
         .and(warp::get())
-        .and(warp::addr::remote())
-        .and(warp::header::optional::<String>("x-forwarded-for"))
-        .and_then(move |peer: Option<SocketAddr>, fwd: Option<String>| {
+        .and(client::addr(ctx.trust.clone()))
+        .and_then(move |addr: ClientAddr| {
             let config = config.clone();
             async move {
-                let ip = client_ip(peer, fwd.as_deref(), &config.trusted_proxies);
-                if ip.is_loopback() || config.metrics_from.iter().any(|c| c.contains(ip)) {
+                // An unknown client (an unreadable forwarded hop) is never let in.
+                if addr.is_within(&config.metrics_from) {
                     Ok(())
                 } else {
                     Err(warp::reject::not_found())

@@ -5,13 +5,14 @@ mod admin;
 mod answer;
 mod api;
 mod assets;
-mod client;
+pub mod client;
 mod comments;
 mod cors;
 pub mod error;
 pub mod limits;
 mod metrics;
 mod notify;
+pub mod serve;
 
 use crate::app::{App, Client, PageQuery};
 use crate::error::Error;
@@ -29,12 +30,15 @@ pub const MAX_BODY: u64 = 64 * 1024;
 pub struct Ctx {
     pub app: App,
     pub limits: limits::Limits,
+    /// Whose `X-Forwarded-For` is believed.
+    pub trust: Arc<client::Trust>,
 }
 
 impl Ctx {
     pub fn new(app: App) -> Ctx {
         let limits = limits::Limits::new(app.config.rate_limit);
-        Ctx { app, limits }
+        let trust = Arc::new(client::Trust::new(app.config.trusted_proxies.clone()));
+        Ctx { app, limits, trust }
     }
 
     pub(crate) fn app(&self) -> impl Filter<Extract = (App,), Error = Infallible> + Clone + use<> {
@@ -49,15 +53,13 @@ impl Ctx {
     ) -> impl Filter<Extract = (Client,), Error = Rejection> + Clone + use<> {
         let limits = self.limits.clone();
         let app = self.app.clone();
-        client::client(Arc::new(self.app.config.trusted_proxies.clone())).and_then(
-            move |c: Client, ip| {
-                let checked = limits.check(kind, ip).map(|()| c).map_err(|e| {
-                    app.metrics.rate_limited();
-                    warp::reject::custom(e)
-                });
-                async move { checked }
-            },
-        )
+        client::client(self.trust.clone()).and_then(move |c: Client, key| {
+            let checked = limits.check(kind, key).map(|()| c).map_err(|e| {
+                app.metrics.rate_limited();
+                warp::reject::custom(e)
+            });
+            async move { checked }
+        })
     }
 }
 

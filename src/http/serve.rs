@@ -1,0 +1,413 @@
+//! Serving the routes over TCP, with every connection bounded in time and
+//! number (DESIGN §14). warp's own `serve` has neither, so natter runs
+//! hyper's HTTP/1 connection itself:
+//!
+//! - A request's headers must arrive within `header_timeout` of its first
+//!   byte (the first request: of connecting); its body within
+//!   `body_timeout` of the headers (else 408 and the connection closes).
+//! - Between requests a connection may stay open `idle_timeout`.
+//! - At most `max_connections` are open at once. Past the cap a new
+//!   connection is closed at once (it does not wait in line, so a flood of
+//!   stalled clients cannot make healthy ones hang), with one log line a
+//!   minute while it lasts.
+//! - Bodies up to [`MAX_BODY`] are read whole before the routes see the
+//!   request, so an early answer (413, 415, 429) never leaves unread bytes
+//!   that would reset a keep-alive connection. A larger declared body is not
+//!   read: its answer says `Connection: close`.
+//! - Stopping closes idle connections at once and gives requests in flight
+//!   `shutdown_grace`, then closes what is left.
+
+use super::{Ctx, MAX_BODY};
+use crate::config::Limits;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Either, Full, LengthLimitError, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::Service;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use warp::Reply;
+use warp::http::{HeaderValue, Request, StatusCode, header};
+use warp::reply::Response;
+
+/// The address of the connection a request came on, for [`super::client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub SocketAddr);
+
+/// What a request's body is handed to the routes as: read whole, or (too
+/// large to read) as it comes.
+type RouteBody = Either<Full<Bytes>, Incoming>;
+
+/// Accepts and serves connections until `stop` resolves, then shuts down
+/// within the grace.
+pub async fn run(listener: TcpListener, ctx: Ctx, stop: impl Future<Output = ()>) {
+    let limits = ctx.app.config.limits;
+    let routes = TowerToHyperService::new(warp::service(super::routes(ctx)));
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let (stopping_tx, stopping) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    let mut said_full: Option<Instant> = None;
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let accepted = tokio::select! {
+            () = &mut stop => break,
+            accepted = listener.accept() => accepted,
+        };
+        while connections.try_join_next().is_some() {}
+        let (stream, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(e) => {
+                accept_failed(e).await;
+                continue;
+            }
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            if said_full.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
+                tracing::warn!(
+                    max_connections = limits.max_connections,
+                    "connection cap reached: new connections are closed at once until others \
+                     end; if this is real traffic, raise max_connections in [limits] of \
+                     natter.toml (and the open-file limit, ulimit -n)"
+                );
+                said_full = Some(Instant::now());
+            }
+            drop(stream);
+            continue;
+        };
+        connections.spawn(connection(
+            stream,
+            peer,
+            routes.clone(),
+            limits,
+            stopping.clone(),
+            slot,
+        ));
+    }
+    drop(listener);
+    let _ = stopping_tx.send(true);
+    let drained = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(limits.shutdown_grace, drained)
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            connections = connections.len(),
+            grace_seconds = limits.shutdown_grace.as_secs(),
+            "requests still in flight after the shutdown grace: closing their connections"
+        );
+        connections.shutdown().await;
+    }
+}
+
+/// Errors of `accept` that concern only one connection are skipped; others
+/// (such as running out of file descriptors) are logged and waited out.
+async fn accept_failed(e: io::Error) {
+    use io::ErrorKind::*;
+    if matches!(
+        e.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(error = %e, "cannot accept a connection; trying again in a second");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
+/// Serves one connection until it ends, times out, or the server stops.
+async fn connection<S>(
+    stream: TcpStream,
+    peer: SocketAddr,
+    routes: S,
+    limits: Limits,
+    mut stopping: watch::Receiver<bool>,
+    _slot: OwnedSemaphorePermit,
+) where
+    S: Service<Request<RouteBody>, Response = Response, Error = Infallible>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send,
+{
+    let _ = stream.set_nodelay(true);
+    let clock = Arc::new(Clock::new(limits));
+    let io = TokioIo::new(Watched {
+        io: stream,
+        clock: clock.clone(),
+    });
+    let requests = clock.clone();
+    let service = hyper::service::service_fn(move |req| {
+        request(routes.clone(), requests.clone(), peer, limits, req)
+    });
+    let conn = http1::Builder::new()
+        // natter keeps its own header and idle deadlines (see `Clock`).
+        .header_read_timeout(None)
+        .serve_connection(io, service);
+    let mut conn = std::pin::pin!(conn);
+    tokio::select! {
+        ended = conn.as_mut() => {
+            if let Err(e) = ended {
+                tracing::debug!(%peer, error = %e, "connection closed");
+            }
+            return;
+        }
+        why = clock.expired() => {
+            tracing::debug!(%peer, why, "connection closed");
+            return;
+        }
+        _ = stopping.wait_for(|s| *s) => {}
+    }
+    // Stopping: a connection with nothing in flight (idle, or half a
+    // request's headers) is closed now; one with a request finishes it.
+    if !clock.busy() {
+        return;
+    }
+    conn.as_mut().graceful_shutdown();
+    let _ = conn.await;
+}
+
+/// Reads a request's body (bounded in size and time), then hands it to
+/// the routes.
+async fn request<S>(
+    routes: S,
+    clock: Arc<Clock>,
+    peer: SocketAddr,
+    limits: Limits,
+    req: Request<Incoming>,
+) -> Result<Response, Infallible>
+where
+    S: Service<Request<RouteBody>, Response = Response, Error = Infallible>,
+{
+    let _busy = clock.begin();
+    let (mut parts, body) = req.into_parts();
+    parts.extensions.insert(Peer(peer));
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let too_large = declared.is_some_and(|n| n > MAX_BODY);
+    let body = if too_large {
+        Either::Right(body)
+    } else {
+        let read = Limited::new(body, MAX_BODY as usize).collect();
+        match tokio::time::timeout(limits.body_timeout, read).await {
+            Ok(Ok(collected)) => Either::Left(Full::new(collected.to_bytes())),
+            Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
+                return Ok(refuse(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "The request body is too large.",
+                ));
+            }
+            Ok(Err(_)) => {
+                return Ok(refuse(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "The request body could not be read.",
+                ));
+            }
+            Err(_) => {
+                return Ok(refuse(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "request_timeout",
+                    "The request body did not arrive in time: send it right after the headers.",
+                ));
+            }
+        }
+    };
+    let mut res = routes.call(Request::from_parts(parts, body)).await?;
+    if too_large {
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    Ok(res)
+}
+
+/// An answer given before the routes, after which the connection closes.
+fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "error": code, "message": message });
+    let mut res = warp::reply::with_status(warp::reply::json(&body), status).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    res
+}
+
+/// Where a connection is, which decides how long it may stay silent.
+#[derive(Debug, Clone, Copy)]
+enum Phase {
+    /// Waiting for the rest of a request's headers, begun at `since` (for
+    /// the first request: when the connection was made).
+    Head { since: Instant },
+    /// Between requests since `since`, nothing received yet.
+    Idle { since: Instant },
+    /// Requests in flight: the body deadline is the request's own.
+    Busy(usize),
+}
+
+/// The deadlines of one connection, moved by its reads and requests.
+struct Clock {
+    limits: Limits,
+    phase: Mutex<Phase>,
+    /// Woken when the deadline moves.
+    moved: Notify,
+}
+
+impl Clock {
+    fn new(limits: Limits) -> Clock {
+        Clock {
+            limits,
+            phase: Mutex::new(Phase::Head {
+                since: Instant::now(),
+            }),
+            moved: Notify::new(),
+        }
+    }
+
+    /// Resolves once the connection has passed its deadline, with why.
+    async fn expired(&self) -> &'static str {
+        loop {
+            let moved = self.moved.notified();
+            match self.deadline() {
+                Some((at, why)) if Instant::now() >= at => return why,
+                Some((at, _)) => {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(at) => {}
+                        () = moved => {}
+                    }
+                }
+                None => moved.await,
+            }
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Phase) -> T) -> T {
+        f(&mut self.phase.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Changes the phase and tells [`Clock::expired`].
+    fn set(&self, f: impl FnOnce(Phase) -> Phase) {
+        self.with(|p| *p = f(*p));
+        self.moved.notify_one();
+    }
+
+    /// When the connection must have moved on, and why it is closed then.
+    fn deadline(&self) -> Option<(Instant, &'static str)> {
+        self.with(|p| match *p {
+            Phase::Head { since } => Some((
+                since + self.limits.header_timeout,
+                "the request headers did not arrive in time",
+            )),
+            Phase::Idle { since } => Some((
+                since + self.limits.idle_timeout,
+                "the connection was idle too long",
+            )),
+            Phase::Busy(_) => None,
+        })
+    }
+
+    /// Bytes arrived: between requests, that starts a request's headers.
+    fn received(&self) {
+        if self.with(|p| matches!(p, Phase::Idle { .. })) {
+            self.set(|_| Phase::Head {
+                since: Instant::now(),
+            });
+        }
+    }
+
+    /// A request's headers are in; the request is in flight until the
+    /// returned guard drops.
+    fn begin(self: &Arc<Self>) -> InFlight {
+        self.set(|p| match p {
+            Phase::Busy(n) => Phase::Busy(n + 1),
+            _ => Phase::Busy(1),
+        });
+        InFlight(self.clone())
+    }
+
+    fn busy(&self) -> bool {
+        self.with(|p| matches!(p, Phase::Busy(_)))
+    }
+}
+
+/// A request in flight on a connection.
+struct InFlight(Arc<Clock>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.set(|p| match p {
+            Phase::Busy(n) if n > 1 => Phase::Busy(n - 1),
+            _ => Phase::Idle {
+                since: Instant::now(),
+            },
+        });
+    }
+}
+
+/// The socket, telling the [`Clock`] when bytes arrive.
+struct Watched {
+    io: TcpStream,
+    clock: Arc<Clock>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let read = Pin::new(&mut this.io).poll_read(cx, buf);
+        if matches!(read, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            this.clock.received();
+        }
+        read
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+}
