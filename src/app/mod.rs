@@ -181,8 +181,14 @@ impl App {
         }
     }
 
-    /// Checks the database, for `/healthz`.
+    /// Checks the database, for `/healthz`. After writes failed for a
+    /// [`store::Trouble`] (a full disk, a lock), a probe write tells whether
+    /// they work again; until one does, the trouble is the answer.
     pub async fn health(&self) -> Result<(), Error> {
-        Ok(self.db.read(store::ping).await?)
+        self.db.read(store::ping).await?;
+        if self.db.trouble().is_some() {
+            self.db.write(store::probe).await?;
+        }
+        Ok(())
     }
 }
