@@ -293,8 +293,11 @@ fn run(cli: Cli) -> Result<(), StartupError> {
 }
 
 fn open_db(common: &Common) -> Result<Db, StartupError> {
-    let config = load(common, None, Vec::new())?;
-    Db::open(&config.database).map_err(|e| StartupError::Database {
+    open_configured(&load(common, None, Vec::new())?)
+}
+
+fn open_configured(config: &Config) -> Result<Db, StartupError> {
+    crate::app::open_database(config).map_err(|e| StartupError::Database {
         path: config.database.display().to_string(),
         message: e.to_string(),
     })
@@ -383,7 +386,7 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
             match result {
                 Err(StartupError::Database { message, .. }) if message == "not found" => {
                     Err(StartupError::Usage(format!(
-                        "there is no site {shown:?}; `natter site list` shows the sites"
+                        "there is no site {shown}; `natter site list` shows the sites"
                     )))
                 }
                 other => other.map(|()| println!("site {shown} removed")),

@@ -135,7 +135,7 @@ pub fn import(
                 None if export.sites.len() == 1 => &export.sites[0],
                 None => {
                     return Err(ImportError::Invalid(format!(
-                        "the file has no site {id:?} and more than one site; leave out --site to import them all"
+                        "the file has no site {id} and more than one site; leave out --site to import them all"
                     )));
                 }
             };

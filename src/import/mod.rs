@@ -331,7 +331,7 @@ pub fn run(
         let find = |id: &crate::domain::SiteId| {
             sites.iter().find(|s| &s.id == id).cloned().ok_or_else(|| {
                 ImportError::Invalid(format!(
-                    "there is no site {id:?}; add it first with `natter site add {id} --origin https://…`"
+                    "there is no site {id}; add it first with `natter site add {id} --origin https://…`"
                 ))
             })
         };
