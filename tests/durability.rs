@@ -214,7 +214,7 @@ async fn a_database_of_the_first_schema_is_upgraded() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 8]);
 }
 
 #[tokio::test]
