@@ -29,6 +29,9 @@ pub struct Config {
     pub outbox: Outbox,
     /// Who may read `/metrics`, besides loopback.
     pub metrics_from: Vec<Cidr>,
+    /// Private ranges webhooks may reach (`[webhooks] allow_private`);
+    /// public addresses are always allowed, others only when listed here.
+    pub webhook_allow_private: Vec<Cidr>,
 }
 
 /// How the outbox retries: the wait doubles after each failed try, from
@@ -65,6 +68,7 @@ impl Default for Config {
             admin_password: None,
             outbox: Outbox::default(),
             metrics_from: Vec::new(),
+            webhook_allow_private: Vec::new(),
         }
     }
 }
@@ -170,6 +174,14 @@ struct File {
     log_format: Option<String>,
     outbox: Option<OutboxFile>,
     metrics: Option<MetricsFile>,
+    webhooks: Option<WebhooksFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhooksFile {
+    #[serde(default)]
+    allow_private: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -357,6 +369,14 @@ impl Config {
                 .collect::<Result<_, _>>()
                 .map_err(|e| bad(format!("[metrics] allow: {e}")))?;
         }
+        if let Some(w) = parsed.webhooks {
+            config.webhook_allow_private = w
+                .allow_private
+                .iter()
+                .map(|p| Cidr::parse(p))
+                .collect::<Result<_, _>>()
+                .map_err(|e| bad(format!("[webhooks] allow_private: {e}")))?;
+        }
         config.admin_password = env_get("NATTER_ADMIN_PASSWORD").filter(|p| !p.is_empty());
         let log_format = env_get("NATTER_LOG_FORMAT")
             .or(parsed.log_format)
@@ -387,6 +407,12 @@ impl Config {
         ids.sort();
         if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
             return Err(bad(format!("site {:?} is defined twice", w[0].as_str())));
+        }
+        for site in &config.sites {
+            for hook in &site.settings.webhooks {
+                crate::notify::target::check_url(&hook.url, &config.webhook_allow_private)
+                    .map_err(|m| bad(format!("site {}: {m}", site.id)))?;
+            }
         }
         Ok(config)
     }
