@@ -540,9 +540,17 @@ fn import(
         .map(SiteId::parse)
         .transpose()
         .map_err(StartupError::Usage)?;
-    let db = open_db(common)?;
+    let config = load(common, None, Vec::new())?;
+    let db = open_configured(&config)?;
     let started = std::time::Instant::now();
-    let result = crate::import::run(&db, format, file, site.as_ref(), dry_run);
+    let result = crate::import::run(
+        &db,
+        format,
+        file,
+        site.as_ref(),
+        dry_run,
+        &config.webhook_allow_private,
+    );
     db.close();
     let (summary, dry) = match result {
         Ok(s) => (s, false),
