@@ -189,3 +189,51 @@ async fn a_full_disk_is_named_and_recovered_from() {
     drop(server);
     drop(disk);
 }
+
+#[tokio::test]
+async fn a_locked_database_is_named_and_recovered_from() {
+    let s = TestServer::start().await;
+    let kept = s.post_text("/locked", "written before the lock").await;
+    // Another program takes the write lock and keeps it past the busy timeout.
+    let other = rusqlite::Connection::open(s.dir.path("natter.db")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+
+    let res = s
+        .post_as(&fresh_ip(), "/locked", json!({"text": "while locked"}))
+        .await;
+    let body = assert_error(
+        res,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "database_locked",
+        None,
+    )
+    .await;
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("locked by another program"),
+        "{body}"
+    );
+    let res = s.get("/healthz").await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let health: Value = res.json().await.unwrap();
+    assert_eq!(
+        health,
+        json!({"status": "unhealthy", "database": "database locked"})
+    );
+
+    other.execute_batch("ROLLBACK").unwrap();
+    let res = s.get("/healthz").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    s.post_text("/locked", "after the lock was let go").await;
+    let thread = s.thread("/locked").await;
+    let ids: Vec<&Value> = thread["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["id"])
+        .collect();
+    assert!(ids.contains(&&kept["comment"]["id"]), "{thread}");
+    assert_eq!(ids.len(), 2, "{thread}");
+}
