@@ -293,8 +293,11 @@ fn run(cli: Cli) -> Result<(), StartupError> {
 }
 
 fn open_db(common: &Common) -> Result<Db, StartupError> {
-    let config = load(common, None, Vec::new())?;
-    Db::open(&config.database).map_err(|e| StartupError::Database {
+    open_configured(&load(common, None, Vec::new())?)
+}
+
+fn open_configured(config: &Config) -> Result<Db, StartupError> {
+    crate::app::open_database(config).map_err(|e| StartupError::Database {
         path: config.database.display().to_string(),
         message: e.to_string(),
     })
@@ -383,7 +386,7 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
             match result {
                 Err(StartupError::Database { message, .. }) if message == "not found" => {
                     Err(StartupError::Usage(format!(
-                        "there is no site {shown:?}; `natter site list` shows the sites"
+                        "there is no site {shown}; `natter site list` shows the sites"
                     )))
                 }
                 other => other.map(|()| println!("site {shown} removed")),
@@ -537,9 +540,17 @@ fn import(
         .map(SiteId::parse)
         .transpose()
         .map_err(StartupError::Usage)?;
-    let db = open_db(common)?;
+    let config = load(common, None, Vec::new())?;
+    let db = open_configured(&config)?;
     let started = std::time::Instant::now();
-    let result = crate::import::run(&db, format, file, site.as_ref(), dry_run);
+    let result = crate::import::run(
+        &db,
+        format,
+        file,
+        site.as_ref(),
+        dry_run,
+        &config.webhook_allow_private,
+    );
     db.close();
     let (summary, dry) = match result {
         Ok(s) => (s, false),

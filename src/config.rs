@@ -29,6 +29,9 @@ pub struct Config {
     pub outbox: Outbox,
     /// Who may read `/metrics`, besides loopback.
     pub metrics_from: Vec<Cidr>,
+    /// Private ranges webhooks may reach (`[webhooks] allow_private`);
+    /// public addresses are always allowed, others only when listed here.
+    pub webhook_allow_private: Vec<Cidr>,
     /// Connection timeouts and cap, from `[limits]`.
     pub limits: Limits,
 }
@@ -98,6 +101,7 @@ impl Default for Config {
             outbox: Outbox::default(),
             metrics_from: Vec::new(),
             limits: Limits::default(),
+            webhook_allow_private: Vec::new(),
         }
     }
 }
@@ -203,11 +207,20 @@ struct File {
     log_format: Option<String>,
     outbox: Option<OutboxFile>,
     metrics: Option<MetricsFile>,
+    webhooks: Option<WebhooksFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
     limits: Option<LimitsFile>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct WebhooksFile {
+    #[serde(default)]
+    allow_private: Vec<String>,
+        }
 struct LimitsFile {
     header_timeout: Option<String>,
     body_timeout: Option<String>,
@@ -436,8 +449,6 @@ impl Config {
                 .collect::<Result<_, _>>()
                 .map_err(|e| bad(format!("[metrics] allow: {e}")))?;
         }
-        if let Some(l) = parsed.limits {
-            config.limits = l.parse().map_err(&bad)?;
         }
         config.admin_password = env_get("NATTER_ADMIN_PASSWORD").filter(|p| !p.is_empty());
         let log_format = env_get("NATTER_LOG_FORMAT")
@@ -469,6 +480,12 @@ impl Config {
         ids.sort();
         if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
             return Err(bad(format!("site {:?} is defined twice", w[0].as_str())));
+        }
+        for site in &config.sites {
+            for hook in &site.settings.webhooks {
+                crate::notify::target::check_url(&hook.url, &config.webhook_allow_private)
+                    .map_err(|m| bad(format!("site {}: {m}", site.id)))?;
+            }
         }
         Ok(config)
     }

@@ -68,6 +68,16 @@ pub enum Error {
     /// The change clashes with what is stored; the message says how.
     #[error("{0}")]
     Conflict(String),
+    /// The database's disk is full; the detail (SQLite's text) is logged.
+    #[error(
+        "natter could not save this: the server's disk is full. Its operator must free space on the server; nothing saved before was lost. Try again once that is done."
+    )]
+    DiskFull(String),
+    /// Another program holds the database locked; the detail is logged.
+    #[error(
+        "natter could not save this: its database is locked by another program (such as a backup or an sqlite3 shell). Nothing saved before was lost. Try again in a moment."
+    )]
+    DatabaseLocked(String),
     #[error("Something went wrong on the server. Please try again in a moment.")]
     Internal(String),
 }

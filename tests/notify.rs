@@ -33,6 +33,8 @@ async fn server(port: u16, settings: SiteSettings, attempts: u32) -> TestServer 
         attempts,
     };
     cfg.sites[0].settings = settings;
+    // The webhook receivers of these tests listen on loopback.
+    cfg.webhook_allow_private = vec![natter::config::Cidr::parse("127.0.0.1/32").unwrap()];
     TestServer::with(dir, cfg).await
 }
 

@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 /// Checks `value` against a JSON Schema subset (type, enum, properties,
-/// required, additionalProperties, items, $ref) and returns the problems.
+/// required, additionalProperties, items, $ref, minLength, maxLength,
+/// minItems, maxItems, minimum, maximum) and returns the problems.
 fn check(spec: &Value, schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         let name = r.trim_start_matches("#/components/schemas/");
@@ -48,6 +49,28 @@ fn check(spec: &Value, schema: &Value, value: &Value, at: &str, problems: &mut V
         && !e.contains(value)
     {
         problems.push(format!("{at}: {value} is not one of {e:?}"));
+    }
+    let bound = |key: &str| schema.get(key).and_then(Value::as_f64);
+    let size = match value {
+        Value::String(s) => Some((s.chars().count() as f64, "Length")),
+        Value::Array(a) => Some((a.len() as f64, "Items")),
+        _ => None,
+    };
+    if let Some((n, what)) = size {
+        if bound(&format!("min{what}")).is_some_and(|min| n < min) {
+            problems.push(format!("{at}: {n} is below min{what}"));
+        }
+        if bound(&format!("max{what}")).is_some_and(|max| n > max) {
+            problems.push(format!("{at}: {n} is above max{what}"));
+        }
+    }
+    if let Some(n) = value.as_f64() {
+        if bound("minimum").is_some_and(|min| n < min) {
+            problems.push(format!("{at}: {n} is below the minimum"));
+        }
+        if bound("maximum").is_some_and(|max| n > max) {
+            problems.push(format!("{at}: {n} is above the maximum"));
+        }
     }
     if let Value::Object(map) = value {
         let props = schema.get("properties").and_then(Value::as_object);
@@ -302,4 +325,108 @@ fn the_checker_catches_a_wrong_answer() {
         &mut problems,
     );
     assert_eq!(problems.len(), 2, "{problems:?}");
+}
+
+/// What the spec says of one request: its JSON body, or one query parameter.
+enum Part<'a> {
+    Body(Value),
+    Query(&'a str, Value),
+}
+
+/// The problems the spec finds with one part of a request.
+fn refused_by_spec(spec: &Value, method: &str, template: &str, part: &Part<'_>) -> Vec<String> {
+    let op = &spec["paths"][template][method];
+    let (schema, value) = match part {
+        Part::Body(v) => (
+            op["requestBody"]["content"]["application/json"]["schema"].clone(),
+            v.clone(),
+        ),
+        Part::Query(name, v) => (
+            op["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == *name)
+                .unwrap_or_else(|| panic!("{method} {template} has no parameter {name}"))["schema"]
+                .clone(),
+            v.clone(),
+        ),
+    };
+    let mut problems = Vec::new();
+    check(spec, &schema, &value, "request", &mut problems);
+    problems
+}
+
+#[tokio::test]
+async fn what_the_server_refuses_the_spec_refuses_too() {
+    let s = TestServer::start().await;
+    let spec: Value = s.get("/api/openapi.json").await.json().await.unwrap();
+    let page = enc(&page_url("/refused"));
+    let hundred_and_one: Vec<String> = (0..101).map(|i| page_url(&format!("/p{i}"))).collect();
+    let cases: Vec<(Method, &str, String, Part<'_>)> = vec![
+        (
+            Method::POST,
+            "/api/comments",
+            format!("/api/comments?url={page}"),
+            Part::Body(json!({"text": ""})),
+        ),
+        (
+            Method::POST,
+            "/api/comments",
+            format!("/api/comments?url={page}"),
+            Part::Body(json!({"text": "hi", "voter": "v".repeat(65)})),
+        ),
+        (
+            Method::POST,
+            "/api/preview",
+            "/api/preview".into(),
+            Part::Body(json!({"text": ""})),
+        ),
+        (
+            Method::POST,
+            "/api/counts",
+            "/api/counts".into(),
+            Part::Body(json!({"urls": []})),
+        ),
+        (
+            Method::POST,
+            "/api/counts",
+            "/api/counts".into(),
+            Part::Body(json!({ "urls": hundred_and_one })),
+        ),
+        (
+            Method::GET,
+            "/api/comments",
+            "/api/comments?url=".into(),
+            Part::Query("url", json!("")),
+        ),
+        (
+            Method::GET,
+            "/api/comments",
+            format!("/api/comments?url={page}&cursor=18446744073709551615"),
+            Part::Query("cursor", json!("18446744073709551615")),
+        ),
+        (
+            Method::GET,
+            "/api/config",
+            "/api/config?url=".into(),
+            Part::Query("url", json!("")),
+        ),
+    ];
+    for (method, template, path, part) in cases {
+        let mut req = s
+            .http
+            .request(method.clone(), s.url(&path))
+            .header("x-forwarded-for", fresh_ip());
+        if let Part::Body(body) = &part {
+            req = req.json(body);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 400, "{method} {path} must be refused");
+        let problems = refused_by_spec(&spec, &method.as_str().to_lowercase(), template, &part);
+        assert!(
+            !problems.is_empty(),
+            "the server refuses {method} {path} but the spec accepts it"
+        );
+    }
 }

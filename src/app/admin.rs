@@ -3,9 +3,7 @@
 //! change is written to the audit log in the same transaction.
 
 use super::App;
-use crate::domain::{
-    CommentId, ModerationMode, Origin, Site, SiteId, SiteSettings, Status, now, rfc3339,
-};
+use crate::domain::{CommentId, Origin, Site, SiteId, SiteSettings, Status, now, rfc3339};
 use crate::error::Error;
 use crate::keys::{self, hash_token};
 use crate::render::render;
@@ -589,57 +587,36 @@ impl App {
     /// Creates or updates a site from the admin page.
     pub async fn save_site(&self, s: &AdminSession, input: SiteInput) -> Result<SiteView, Error> {
         let id = SiteId::parse(input.id.trim()).map_err(|m| Error::validation("id", m))?;
-        let name = input.name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(Error::validation(
-                "name",
-                "Give the site a name of 1 to 200 characters.",
-            ));
-        }
-        if input.origins.is_empty() {
-            return Err(Error::validation(
-                "origins",
-                "Give at least one origin, like https://blog.example.org.",
-            ));
-        }
         let origins = input
             .origins
             .iter()
             .map(|o| Origin::parse(o))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|m| Error::validation("origins", m))?;
-        let st = &input.settings;
-        let bounds = [
-            ("settings.text_max", st.text_max, 1, 100_000),
-            ("settings.name_max", st.name_max, 1, 200),
-            ("settings.email_max", st.email_max, 6, 254),
-            ("settings.website_max", st.website_max, 10, 2000),
-            ("settings.max_depth", u32::from(st.max_depth), 1, 20),
-            (
-                "settings.edit_window_seconds",
-                st.edit_window_seconds,
-                0,
-                7 * 86_400,
-            ),
-        ];
-        for (field, value, lo, hi) in bounds {
-            if !(lo..=hi).contains(&value) {
-                return Err(Error::validation(
-                    field,
-                    format!("{field} must be between {lo} and {hi}."),
-                ));
-            }
-        }
-        let _ = ModerationMode::parse(st.moderation.as_str())
-            .map_err(|m| Error::validation("settings.moderation", m))?;
-        st.check_notifications()
-            .map_err(|(field, m)| Error::validation(field, m))?;
         let site = Site {
             id,
-            name: name.to_string(),
+            name: input.name.trim().to_string(),
             origins,
             settings: input.settings,
         };
+        site.check()
+            .map_err(|(field, m)| Error::validation(field, m))?;
+        let hooks: Vec<String> = site
+            .settings
+            .webhooks
+            .iter()
+            .map(|w| w.url.clone())
+            .collect();
+        let allow = self.config.webhook_allow_private.clone();
+        // Resolving a webhook's host name blocks.
+        tokio::task::spawn_blocking(move || {
+            hooks
+                .iter()
+                .try_for_each(|url| crate::notify::target::check_url(url, &allow))
+        })
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?
+        .map_err(|m| Error::validation("settings.webhooks", m))?;
         let user = s.username.clone();
         let saved = site.clone();
         self.db

@@ -120,9 +120,11 @@ impl App {
                 format!("limit must be between 1 and {MAX_PAGE}"),
             ));
         }
+        // A cursor counts top-level comments, so it fits in a u32; checked
+        // here, the sums below cannot overflow.
         let offset: usize = match p.cursor.as_deref() {
             None | Some("") => 0,
-            Some(c) => c.parse().map_err(|_| {
+            Some(c) => c.parse::<u32>().map(|n| n as usize).map_err(|_| {
                 Error::validation(
                     "cursor",
                     "cursor is not one this server gave; start again without it",
@@ -160,7 +162,7 @@ impl App {
                     .filter(|r| r.status == Status::Published)
                     .count() as u64;
                 let top = build_tree(&rows, sort, &self.keys);
-                let end = (offset + limit as usize).min(top.len());
+                let end = offset.saturating_add(limit as usize).min(top.len());
                 let next_cursor = (end < top.len()).then(|| end.to_string());
                 let comments = top.into_iter().skip(offset).take(limit as usize).collect();
                 ThreadAnswer {

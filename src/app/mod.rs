@@ -79,6 +79,24 @@ impl Sites {
     }
 }
 
+/// Opens the configured database and writes the sites of the configuration
+/// into it, so that every command (not only `natter serve`) knows them.
+/// Whatever opens the database opens it here.
+pub fn open_database(config: &Config) -> Result<Db, StoreError> {
+    let db = Db::open(&config.database)?;
+    let configured = config.sites.clone();
+    let synced = db.write_blocking(move |c| {
+        configured
+            .iter()
+            .try_for_each(|site| store::sites::upsert(c, site))
+    });
+    if let Err(e) = synced {
+        db.close();
+        return Err(e);
+    }
+    Ok(db)
+}
+
 /// A page located on its site.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -92,16 +110,10 @@ impl App {
     /// registers the configured sites. `base` is how browsers reach natter,
     /// for the links in emails.
     pub fn open(config: Config, base: url::Url) -> Result<App, StoreError> {
-        let db = Db::open(&config.database)?;
+        let db = open_database(&config)?;
         let secret =
             db.write_blocking(|c| store::init_setting(c, "secret", &Keys::generate_secret()))?;
-        let configured = config.sites.clone();
-        let sites = db.write_blocking(move |c| {
-            for site in &configured {
-                store::sites::upsert(c, site)?;
-            }
-            store::sites::list(c)
-        })?;
+        let sites = db.write_blocking(store::sites::list)?;
         let registry = Sites::default();
         registry.replace(sites);
         let keys = Keys::new(secret.into_bytes());
@@ -181,8 +193,14 @@ impl App {
         }
     }
 
-    /// Checks the database, for `/healthz`.
+    /// Checks the database, for `/healthz`. After writes failed for a
+    /// [`store::Trouble`] (a full disk, a lock), a probe write tells whether
+    /// they work again; until one does, the trouble is the answer.
     pub async fn health(&self) -> Result<(), Error> {
-        Ok(self.db.read(store::ping).await?)
+        self.db.read(store::ping).await?;
+        if self.db.trouble().is_some() {
+            self.db.write(store::probe).await?;
+        }
+        Ok(())
     }
 }

@@ -228,6 +228,47 @@ impl Site {
     pub fn allows_origin(&self, origin: &str) -> bool {
         self.origins.iter().any(|o| o.as_str() == origin)
     }
+
+    /// Checks a site as every path that saves one must (the admin API and
+    /// the import): a name, an origin, settings within their bounds and
+    /// notification settings that work. The error names the field and says
+    /// what to change. Where webhooks may go is checked beside this, by
+    /// `notify::target`, which knows the operator's allowed ranges.
+    pub fn check(&self) -> Result<(), (&'static str, String)> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err((
+                "name",
+                "Give the site a name of 1 to 200 characters.".into(),
+            ));
+        }
+        if self.origins.is_empty() {
+            return Err((
+                "origins",
+                "Give at least one origin, like https://blog.example.org.".into(),
+            ));
+        }
+        let st = &self.settings;
+        let bounds = [
+            ("settings.text_max", st.text_max, 1, 100_000),
+            ("settings.name_max", st.name_max, 1, 200),
+            ("settings.email_max", st.email_max, 6, 254),
+            ("settings.website_max", st.website_max, 10, 2000),
+            ("settings.max_depth", u32::from(st.max_depth), 1, 20),
+            (
+                "settings.edit_window_seconds",
+                st.edit_window_seconds,
+                0,
+                7 * 86_400,
+            ),
+        ];
+        for (field, value, lo, hi) in bounds {
+            if !(lo..=hi).contains(&value) {
+                return Err((field, format!("{field} must be between {lo} and {hi}.")));
+            }
+        }
+        st.check_notifications()
+    }
 }
 
 /// Parses a duration such as `90s`, `15m`, `2h` or `1d` into seconds.

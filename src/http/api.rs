@@ -194,7 +194,8 @@ fn openapi() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
 /// The API description, kept true by `tests/openapi.rs`.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
-/// GET /healthz: 200 when the database answers.
+/// GET /healthz: 200 when the database answers and takes writes; else 503
+/// naming the problem, like `{"status":"unhealthy","database":"disk full"}`.
 fn healthz(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("healthz")
         .and(warp::get())
@@ -203,10 +204,15 @@ fn healthz(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> +
             match app.health().await {
                 Ok(()) => json_reply(StatusCode::OK, &serde_json::json!({"status": "ok"})),
                 Err(e) => {
-                    tracing::error!(error = %e, "health check failed");
+                    let database = match &e {
+                        crate::error::Error::DiskFull(_) => "disk full",
+                        crate::error::Error::DatabaseLocked(_) => "database locked",
+                        _ => "unavailable",
+                    };
+                    tracing::error!(error = %e, database, "health check failed");
                     json_reply(
                         StatusCode::SERVICE_UNAVAILABLE,
-                        &serde_json::json!({"status": "unavailable"}),
+                        &serde_json::json!({"status": "unhealthy", "database": database}),
                     )
                 }
             }

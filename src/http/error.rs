@@ -46,6 +46,8 @@ pub(super) fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
         Error::LinkInvalid => (StatusCode::BAD_REQUEST, "link_invalid"),
         Error::LinkExpired => (StatusCode::GONE, "link_expired"),
         Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+        Error::DiskFull(_) => (StatusCode::SERVICE_UNAVAILABLE, "disk_full"),
+        Error::DatabaseLocked(_) => (StatusCode::SERVICE_UNAVAILABLE, "database_locked"),
         Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }
@@ -53,8 +55,15 @@ pub(super) fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
 /// The response for an error; internal detail goes to the log only.
 pub fn error_response(e: &Error) -> Response {
     let (status, code) = status_and_code(e);
-    if let Error::Internal(detail) = e {
-        tracing::error!(%detail, "internal error");
+    match e {
+        Error::Internal(detail) => tracing::error!(%detail, "internal error"),
+        Error::DiskFull(detail) => {
+            tracing::error!(problem = "disk full", %detail, "could not save: disk full")
+        }
+        Error::DatabaseLocked(detail) => {
+            tracing::error!(problem = "database locked", %detail, "could not save: database locked")
+        }
+        _ => {}
     }
     let field = match e {
         Error::Validation { field, .. } => Some(*field),

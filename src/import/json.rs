@@ -3,7 +3,10 @@
 //! emails, IP hashes, times and vote counts).
 
 use super::{ImportError, Incoming, Ip, Sink, Summary};
-use crate::domain::{CommentId, Origin, Site, SiteId, SiteSettings, Status, ThreadKey, rfc3339};
+use crate::config::Cidr;
+use crate::domain::{
+    CommentId, Origin, PageRef, Site, SiteId, SiteSettings, Status, ThreadKey, rfc3339,
+};
 use crate::keys::Keys;
 use crate::render::{SafeHtml, render};
 use crate::store::{Connection, StoreError, comments, moderation, sites, threads};
@@ -109,12 +112,17 @@ pub fn export(conn: &Connection, site: Option<&SiteId>) -> Result<Export, StoreE
     })
 }
 
+/// Reads a natter export into the database. A site it creates passes the
+/// same checks as one saved on the admin page, and each thread's address
+/// must be a page address; anything else refuses the whole file, naming
+/// the entry.
 pub fn import(
     conn: &Connection,
     keys: &Keys,
     path: &Path,
     only: Option<&SiteId>,
     known: &[Site],
+    webhook_allow: &[Cidr],
 ) -> Result<Summary, ImportError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ImportError::Io(format!("cannot read {}: {e}", path.display())))?;
@@ -135,7 +143,7 @@ pub fn import(
                 None if export.sites.len() == 1 => &export.sites[0],
                 None => {
                     return Err(ImportError::Invalid(format!(
-                        "the file has no site {id:?} and more than one site; leave out --site to import them all"
+                        "the file has no site {id} and more than one site; leave out --site to import them all"
                     )));
                 }
             };
@@ -156,17 +164,7 @@ pub fn import(
         let site = match known.iter().find(|s| s.id == id) {
             Some(s) => s.clone(),
             None => {
-                let site = Site {
-                    id: id.clone(),
-                    name: file_site.name.clone(),
-                    origins: file_site
-                        .origins
-                        .iter()
-                        .map(|o| Origin::parse(o))
-                        .collect::<Result<_, _>>()
-                        .map_err(ImportError::Invalid)?,
-                    settings: file_site.settings.clone(),
-                };
+                let site = site_from_file(file_site, &id, webhook_allow)?;
                 sites::upsert(conn, &site)?;
                 total
                     .notes
@@ -178,6 +176,11 @@ pub fn import(
         for t in &file_site.threads {
             let key = ThreadKey::from_page_id(&t.key)
                 .map_err(|e| ImportError::Invalid(format!("thread key {:?}: {e}", t.key)))?;
+            if let Some(url) = &t.url {
+                PageRef::parse(url).map_err(|e| {
+                    ImportError::Invalid(format!("site {id}, thread {}: {e}", t.key))
+                })?;
+            }
             let url = t.url.clone().unwrap_or_default();
             let thread = sink.thread(&key, &url, t.title.as_deref())?;
             if t.locked {
@@ -193,6 +196,31 @@ pub fn import(
         merge(&mut total, sink.summary);
     }
     Ok(total)
+}
+
+/// A site the file creates, checked as the admin page checks one.
+fn site_from_file(
+    file_site: &ExportSite,
+    id: &SiteId,
+    webhook_allow: &[Cidr],
+) -> Result<Site, ImportError> {
+    let bad = |m: String| ImportError::Invalid(format!("site {id} in the file: {m}"));
+    let site = Site {
+        id: id.clone(),
+        name: file_site.name.trim().to_string(),
+        origins: file_site
+            .origins
+            .iter()
+            .map(|o| Origin::parse(o))
+            .collect::<Result<_, _>>()
+            .map_err(bad)?,
+        settings: file_site.settings.clone(),
+    };
+    site.check().map_err(|(_, m)| bad(m))?;
+    for hook in &site.settings.webhooks {
+        crate::notify::target::check_url(&hook.url, webhook_allow).map_err(bad)?;
+    }
+    Ok(site)
 }
 
 fn to_incoming(c: &ExportComment) -> Result<Incoming, ImportError> {

@@ -315,6 +315,7 @@ pub fn run(
     file: &std::path::Path,
     site: Option<&crate::domain::SiteId>,
     dry_run: bool,
+    webhook_allow: &[crate::config::Cidr],
 ) -> Result<Summary, ImportError> {
     if !file.exists() {
         return Err(ImportError::Io(format!(
@@ -324,6 +325,7 @@ pub fn run(
     }
     let file = file.to_path_buf();
     let site = site.cloned();
+    let webhook_allow = webhook_allow.to_vec();
     db.write_blocking(move |conn| {
         let secret = crate::store::init_setting(conn, "secret", &Keys::generate_secret())?;
         let keys = Keys::new(secret.into_bytes());
@@ -331,12 +333,12 @@ pub fn run(
         let find = |id: &crate::domain::SiteId| {
             sites.iter().find(|s| &s.id == id).cloned().ok_or_else(|| {
                 ImportError::Invalid(format!(
-                    "there is no site {id:?}; add it first with `natter site add {id} --origin https://…`"
+                    "there is no site {id}; add it first with `natter site add {id} --origin https://…`"
                 ))
             })
         };
         let summary = match (format, &site) {
-            (Format::Json, _) => json::import(conn, &keys, &file, site.as_ref(), &sites)?,
+            (Format::Json, _) => json::import(conn, &keys, &file, site.as_ref(), &sites, &webhook_allow)?,
             (_, None) => return Err(ImportError::Invalid("say which site the comments belong to with --site ID".into())),
             (Format::Wordpress, Some(id)) => wordpress::import(&mut Sink::new(conn, &find(id)?, &keys, "wordpress"), &file)?,
             (Format::Disqus, Some(id)) => disqus::import(&mut Sink::new(conn, &find(id)?, &keys, "disqus"), &file)?,

@@ -6,6 +6,7 @@ pub mod email;
 pub mod links;
 pub mod page;
 pub mod strings;
+pub mod target;
 pub mod worker;
 
 use crate::domain::{CommentId, Site, Status, UnixTime, rfc3339};

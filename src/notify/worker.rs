@@ -64,9 +64,15 @@ pub fn spawn(
         }
         None => None,
     };
+    // Webhooks reach only the addresses §14 allows: the resolver filters
+    // what each name resolves to, no proxy stands in between, and a
+    // redirect is never followed.
+    let resolver = super::target::Resolver::new(app.config.webhook_allow_private.clone());
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(15))
         .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .dns_resolver(resolver)
         .user_agent(concat!("natter/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| format!("the webhook client did not start: {e}"))?;
@@ -240,6 +246,9 @@ impl Sender {
             .iter()
             .find(|h| h.url == item.recipient)
             .ok_or_else(|| Failed::never("the site no longer has this webhook"))?;
+        let url = url::Url::parse(&hook.url).map_err(Failed::never)?;
+        super::target::check_connect(&url, &self.app.config.webhook_allow_private)
+            .map_err(|m| Failed::never(format!("not called: {m}")))?;
         let timestamp = now();
         let body = item.payload.clone().into_bytes();
         let signature = Keys::webhook_signature(&hook.secret, timestamp, &body);
@@ -254,7 +263,7 @@ impl Sender {
             .body(body)
             .send()
             .await
-            .map_err(Failed::again)?;
+            .map_err(|e| Failed::again(with_causes(&e)))?;
         if res.status().is_success() {
             Ok(())
         } else {
@@ -264,6 +273,19 @@ impl Sender {
             )))
         }
     }
+}
+
+/// An error with what caused it: reqwest's own text leaves out why a
+/// connection failed (such as an address the resolver refused).
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 /// When to try again after `attempts` failed tries, or None when that was the last.

@@ -77,11 +77,21 @@ pub struct Insert<'a> {
     pub created: UnixTime,
 }
 
+/// The key the duplicate check looks a text up by: the first 8 bytes of
+/// its SHA-256. Two texts may share one, so the check compares the texts too.
+fn text_hash(text: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(text.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
 pub fn insert(conn: &Connection, c: &Insert<'_>) -> Result<CommentId, StoreError> {
     conn.prepare_cached(
         "INSERT INTO comments (thread_id, parent_id, status, name, email, website, text, html,
-                               ip_hash, voter_hash, edit_hash, edit_until, created)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                               ip_hash, voter_hash, edit_hash, edit_until, created, text_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(rusqlite::params![
         c.thread_id,
@@ -97,6 +107,7 @@ pub fn insert(conn: &Connection, c: &Insert<'_>) -> Result<CommentId, StoreError
         c.edit_hash,
         c.edit_until,
         c.created,
+        text_hash(c.text),
     ])?;
     Ok(CommentId(conn.last_insert_rowid()))
 }
@@ -130,8 +141,16 @@ pub fn update_text(
     edited: UnixTime,
 ) -> Result<(), StoreError> {
     let n = conn
-        .prepare_cached("UPDATE comments SET text = ?2, html = ?3, edited = ?4 WHERE id = ?1")?
-        .execute(rusqlite::params![id.0, text, html.as_str(), edited])?;
+        .prepare_cached(
+            "UPDATE comments SET text = ?2, html = ?3, edited = ?4, text_hash = ?5 WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            id.0,
+            text,
+            html.as_str(),
+            edited,
+            text_hash(text)
+        ])?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }
@@ -196,6 +215,16 @@ pub fn author_known(
         .query_row((site.as_str(), email), |r| r.get(0))?)
 }
 
+/// Finds a text by its hash: an index lookup however busy the thread.
+/// Rows stored before texts were hashed are compared through their own
+/// small index (migration 0008).
+const DUPLICATE: &str = "SELECT EXISTS (SELECT 1 FROM comments INDEXED BY comments_text_hash
+                            WHERE thread_id = ?1 AND text_hash = ?4 AND created >= ?3
+                              AND text = ?2 AND status != 'deleted')
+                 OR EXISTS (SELECT 1 FROM comments INDEXED BY comments_unhashed
+                            WHERE thread_id = ?1 AND text_hash IS NULL AND created >= ?3
+                              AND text = ?2 AND status != 'deleted')";
+
 /// Whether the same text was posted in the thread since `since`.
 pub fn recent_duplicate(
     conn: &Connection,
@@ -203,12 +232,10 @@ pub fn recent_duplicate(
     text: &str,
     since: UnixTime,
 ) -> Result<bool, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM comments WHERE thread_id = ?1 AND created >= ?3 AND text = ?2
-                            AND status != 'deleted')",
-        )?
-        .query_row(rusqlite::params![thread_id, text, since], |r| r.get(0))?)
+    Ok(conn.prepare_cached(DUPLICATE)?.query_row(
+        rusqlite::params![thread_id, text, since, text_hash(text)],
+        |r| r.get(0),
+    )?)
 }
 
 /// A comment with the page it is on, for feeds.
@@ -282,9 +309,10 @@ pub struct Imported<'a> {
 pub fn insert_imported(conn: &Connection, c: &Imported<'_>) -> Result<CommentId, StoreError> {
     conn.prepare_cached(
         "INSERT INTO comments (thread_id, parent_id, status, name, email, website, text, html, ip_hash,
-                               created, edited, likes, dislikes, import_key, id)
+                               created, edited, likes, dislikes, import_key, id, text_hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                 (SELECT ?15 WHERE ?15 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM comments WHERE id = ?15)))",
+                 (SELECT ?15 WHERE ?15 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM comments WHERE id = ?15)),
+                 ?16)",
     )?
     .execute(rusqlite::params![
         c.thread_id,
@@ -302,6 +330,7 @@ pub fn insert_imported(conn: &Connection, c: &Imported<'_>) -> Result<CommentId,
         c.dislikes,
         c.import_key,
         c.preferred_id,
+        text_hash(c.text),
     ])?;
     Ok(CommentId(conn.last_insert_rowid()))
 }
@@ -330,4 +359,74 @@ pub fn by_author_email(
     ))?;
     let rows = stmt.query_map((site.as_str(), email), from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The duplicate check reads the rows with the same text, not every
+    /// row of the last minutes: SQLite plans it on the hash index.
+    #[test]
+    fn the_duplicate_check_is_an_index_lookup_by_text() {
+        let mut c = Connection::open_in_memory().unwrap();
+        crate::store::migrate::apply(&mut c, None).unwrap();
+        let mut stmt = c
+            .prepare(&format!("EXPLAIN QUERY PLAN {DUPLICATE}"))
+            .unwrap();
+        let plan: Vec<String> = stmt
+            .query_map(rusqlite::params![1, "text", 0, text_hash("text")], |r| {
+                r.get(3)
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let plan = plan.join("\n");
+        assert!(
+            plan.contains(
+                "USING INDEX comments_text_hash (thread_id=? AND text_hash=? AND created>?)"
+            ),
+            "{plan}"
+        );
+        assert!(plan.contains("USING INDEX comments_unhashed"), "{plan}");
+        assert!(!plan.contains("SCAN comments"), "{plan}");
+    }
+
+    #[test]
+    fn the_same_text_is_found_and_another_is_not() {
+        let mut c = Connection::open_in_memory().unwrap();
+        crate::store::migrate::apply(&mut c, None).unwrap();
+        c.execute_batch(
+            "INSERT INTO sites (id, name, origins) VALUES ('s', 's', '[]');
+             INSERT INTO threads (id, site_id, key, created) VALUES (1, 's', '/p', 0);",
+        )
+        .unwrap();
+        let html = crate::render::render("same words");
+        let new = |text| Insert {
+            thread_id: 1,
+            parent: None,
+            status: Status::Published,
+            name: None,
+            email: None,
+            website: None,
+            text,
+            html: &html,
+            ip_hash: "ip",
+            voter_hash: None,
+            edit_hash: "edit",
+            edit_until: 0,
+            created: 100,
+        };
+        insert(&c, &new("same words")).unwrap();
+        assert!(recent_duplicate(&c, 1, "same words", 50).unwrap());
+        assert!(!recent_duplicate(&c, 1, "same words", 101).unwrap());
+        assert!(!recent_duplicate(&c, 1, "other words", 50).unwrap());
+        // A row from before the hash column is still compared.
+        c.execute_batch(
+            "INSERT INTO comments (thread_id, status, text, html, created)
+             VALUES (1, 'published', 'old words', '', 100)",
+        )
+        .unwrap();
+        assert!(recent_duplicate(&c, 1, "old words", 50).unwrap());
+    }
 }

@@ -27,8 +27,19 @@ pub enum StoreError {
     /// The row asked for does not exist.
     #[error("not found")]
     NotFound,
+    /// The disk holding the database is full (SQLITE_FULL): nothing of the
+    /// write was kept. The text is SQLite's.
+    #[error("disk full: {0}")]
+    DiskFull(String),
+    /// Another connection held the database locked past the busy timeout
+    /// (SQLITE_BUSY or SQLITE_LOCKED): nothing of the write was kept.
+    #[error("database locked: {0}")]
+    Locked(String),
     #[error("sqlite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// A batch's commit failed for another reason; nothing of it was kept.
+    #[error("commit failed: {0}")]
+    CommitFailed(String),
     /// Stored JSON or text did not parse.
     #[error("corrupt row: {0}")]
     Corrupt(String),
@@ -39,11 +50,86 @@ pub enum StoreError {
     Panicked(String),
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match Trouble::of(e.sqlite_error_code()) {
+            Some(Trouble::DiskFull) => StoreError::DiskFull(e.to_string()),
+            Some(Trouble::Locked) => StoreError::Locked(e.to_string()),
+            None => StoreError::Sqlite(e),
+        }
+    }
+}
+
 impl From<StoreError> for crate::error::Error {
     fn from(e: StoreError) -> Self {
+        use crate::error::Error;
         match e {
-            StoreError::NotFound => crate::error::Error::NotFound,
-            other => crate::error::Error::Internal(other.to_string()),
+            StoreError::NotFound => Error::NotFound,
+            StoreError::DiskFull(detail) => Error::DiskFull(detail),
+            StoreError::Locked(detail) => Error::DatabaseLocked(detail),
+            other => Error::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Why the database cannot take writes for now: what `/healthz` and the
+/// log name until a write succeeds again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trouble {
+    DiskFull,
+    Locked,
+}
+
+impl Trouble {
+    fn of(code: Option<rusqlite::ErrorCode>) -> Option<Trouble> {
+        use rusqlite::ErrorCode;
+        match code? {
+            ErrorCode::DiskFull => Some(Trouble::DiskFull),
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Some(Trouble::Locked),
+            _ => None,
+        }
+    }
+
+    /// How the log and `/healthz` name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trouble::DiskFull => "disk full",
+            Trouble::Locked => "database locked",
+        }
+    }
+}
+
+/// What the writer asks of a failed write: whether it failed because the
+/// database cannot take writes ([`Trouble`]), so that `/healthz` says so.
+pub trait WriteFailure {
+    fn trouble(&self) -> Option<Trouble>;
+}
+
+impl WriteFailure for StoreError {
+    fn trouble(&self) -> Option<Trouble> {
+        match self {
+            StoreError::DiskFull(_) => Some(Trouble::DiskFull),
+            StoreError::Locked(_) => Some(Trouble::Locked),
+            _ => None,
+        }
+    }
+}
+
+impl WriteFailure for crate::error::Error {
+    fn trouble(&self) -> Option<Trouble> {
+        match self {
+            crate::error::Error::DiskFull(_) => Some(Trouble::DiskFull),
+            crate::error::Error::DatabaseLocked(_) => Some(Trouble::Locked),
+            _ => None,
+        }
+    }
+}
+
+impl WriteFailure for crate::import::ImportError {
+    fn trouble(&self) -> Option<Trouble> {
+        match self {
+            crate::import::ImportError::Store(e) => e.trouble(),
+            _ => None,
         }
     }
 }
@@ -55,6 +141,9 @@ const PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
 #[derive(Clone)]
 pub struct Db {
     writer: writer::Writer,
+    /// Set by the writer when writes fail for a [`Trouble`], cleared when
+    /// one succeeds again.
+    trouble: std::sync::Arc<std::sync::Mutex<Option<Trouble>>>,
     readers: pool::ReadPool,
     path: std::sync::Arc<Path>,
 }
@@ -64,10 +153,12 @@ impl Db {
     pub fn open(path: &Path) -> Result<Db, StoreError> {
         let mut conn = open_writer(path)?;
         migrate::apply(&mut conn, None)?;
-        let writer = writer::Writer::start(conn);
+        let trouble = std::sync::Arc::default();
+        let writer = writer::Writer::start(conn, std::sync::Arc::clone(&trouble));
         let readers = pool::ReadPool::open(path, 4)?;
         Ok(Db {
             writer,
+            trouble,
             readers,
             path: path.into(),
         })
@@ -90,7 +181,7 @@ impl Db {
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        E: From<StoreError> + Send + 'static,
+        E: From<StoreError> + WriteFailure + Send + 'static,
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         self.writer.run(f).await
@@ -100,7 +191,7 @@ impl Db {
     pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        E: From<StoreError> + Send + 'static,
+        E: From<StoreError> + WriteFailure + Send + 'static,
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         self.writer.run_blocking(f)
@@ -113,6 +204,11 @@ impl Db {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Why writes are failing, if the last ones did (for `/healthz`).
+    pub fn trouble(&self) -> Option<Trouble> {
+        *self.trouble.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -169,6 +265,17 @@ pub fn backup(source: &Path, target: &Path) -> Result<(), StoreError> {
     let conn = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     conn.execute_batch(PRAGMAS)?;
     conn.execute("VACUUM INTO ?1", [target])?;
+    Ok(())
+}
+
+/// A small write that proves the database takes writes again (for
+/// `/healthz`, after writes failed).
+pub fn probe(conn: &Connection) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO settings (name, value) VALUES ('health_probe', ?1)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([crate::domain::now().to_string()])?;
     Ok(())
 }
 

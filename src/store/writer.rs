@@ -2,9 +2,12 @@
 //! that are waiting, runs each in its own savepoint inside one transaction,
 //! commits (one fsync for the batch, `synchronous=FULL`), and only then
 //! answers each caller. A 2xx therefore always means "on disk".
+//! When writes fail because the disk is full or the database is locked, the
+//! writer says so once in the log and keeps the [`Trouble`] for `/healthz`
+//! until a write succeeds again.
 
 use super::pool::panic_text;
-use super::{Connection, StoreError};
+use super::{Connection, StoreError, Trouble, WriteFailure};
 use rusqlite::TransactionBehavior;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
@@ -12,8 +15,40 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 /// Called with the batch's commit result, it answers the waiting caller.
-type Finish = Box<dyn FnOnce(Result<(), String>) + Send>;
-type Job = Box<dyn FnOnce(&Connection) -> Finish + Send>;
+type Finish = Box<dyn FnOnce(Result<(), CommitError>) + Send>;
+/// Runs one write in the open transaction (or, when none could be begun,
+/// fails it with why), and says how it went.
+type Job = Box<dyn FnOnce(Result<&Connection, &CommitError>) -> (Outcome, Finish) + Send>;
+
+/// How one job went, for the writer's own account of the database's health.
+enum Outcome {
+    Wrote,
+    Failed(Option<Trouble>),
+}
+
+/// Why a transaction could not be begun or committed, for every job in it.
+#[derive(Debug, Clone)]
+struct CommitError {
+    trouble: Option<Trouble>,
+    message: String,
+}
+
+impl CommitError {
+    fn of(e: &rusqlite::Error) -> CommitError {
+        CommitError {
+            trouble: Trouble::of(e.sqlite_error_code()),
+            message: e.to_string(),
+        }
+    }
+
+    fn to_store(&self) -> StoreError {
+        match self.trouble {
+            Some(Trouble::DiskFull) => StoreError::DiskFull(self.message.clone()),
+            Some(Trouble::Locked) => StoreError::Locked(self.message.clone()),
+            None => StoreError::CommitFailed(self.message.clone()),
+        }
+    }
+}
 
 /// How many queued writes one transaction takes at most.
 const MAX_BATCH: usize = 256;
@@ -25,11 +60,12 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    pub(super) fn start(conn: Connection) -> Writer {
+    /// Starts the writer thread; it keeps `trouble` up to date.
+    pub(super) fn start(conn: Connection, trouble: Arc<Mutex<Option<Trouble>>>) -> Writer {
         let (tx, rx) = mpsc::channel::<Job>();
         let thread = std::thread::Builder::new()
             .name("natter-writer".into())
-            .spawn(move || run_loop(conn, rx))
+            .spawn(move || run_loop(conn, rx, &trouble))
             .expect("spawning the writer thread");
         Writer {
             queue: Arc::new(Mutex::new(Some(tx))),
@@ -43,19 +79,27 @@ impl Writer {
     ) -> Result<tokio::sync::oneshot::Receiver<Result<T, E>>, StoreError>
     where
         T: Send + 'static,
-        E: From<StoreError> + Send + 'static,
+        E: From<StoreError> + WriteFailure + Send + 'static,
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |conn| {
-            let result = in_savepoint(conn, f);
-            Box::new(move |committed| {
+            let result = match conn {
+                Ok(conn) => in_savepoint(conn, f),
+                Err(e) => Err(E::from(e.to_store())),
+            };
+            let outcome = match &result {
+                Ok(_) => Outcome::Wrote,
+                Err(e) => Outcome::Failed(e.trouble()),
+            };
+            let finish: Finish = Box::new(move |committed| {
                 let answer = match committed {
                     Ok(()) => result,
-                    Err(e) => Err(E::from(StoreError::Corrupt(format!("commit failed: {e}")))),
+                    Err(e) => Err(E::from(e.to_store())),
                 };
                 let _ = tx.send(answer);
-            })
+            });
+            (outcome, finish)
         });
         let queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
         queue
@@ -69,7 +113,7 @@ impl Writer {
     pub(super) async fn run<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        E: From<StoreError> + Send + 'static,
+        E: From<StoreError> + WriteFailure + Send + 'static,
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         self.enqueue(f)?.await.map_err(|_| StoreError::Closed)?
@@ -78,7 +122,7 @@ impl Writer {
     pub(super) fn run_blocking<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        E: From<StoreError> + Send + 'static,
+        E: From<StoreError> + WriteFailure + Send + 'static,
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         self.enqueue(f)?
@@ -95,7 +139,7 @@ impl Writer {
     }
 }
 
-fn run_loop(mut conn: Connection, rx: mpsc::Receiver<Job>) {
+fn run_loop(mut conn: Connection, rx: mpsc::Receiver<Job>, trouble: &Mutex<Option<Trouble>>) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -107,21 +151,80 @@ fn run_loop(mut conn: Connection, rx: mpsc::Receiver<Job>) {
         let tx = match begin(&mut conn) {
             Ok(tx) => tx,
             Err(e) => {
-                // Dropping the jobs answers their callers with `Closed`.
-                tracing::error!(error = %e, dropped = batch.len(), "cannot begin a write transaction");
+                let failed = CommitError::of(&e);
+                tracing::error!(error = %e, problem = failed.trouble.map(Trouble::as_str), failed = batch.len(), "cannot begin a write transaction");
+                let mut seen = Health::default();
+                for job in batch {
+                    let (outcome, finish) = job(Err(&failed));
+                    seen.add(outcome);
+                    finish(Err(failed.clone()));
+                }
+                seen.commit_failed(&failed);
+                note(trouble, seen);
                 continue;
             }
         };
-        let finishes: Vec<Finish> = batch.into_iter().map(|job| job(&tx)).collect();
-        let committed = tx.commit().map_err(|e| e.to_string());
+        let mut seen = Health::default();
+        let mut finishes: Vec<Finish> = Vec::with_capacity(batch.len());
+        for job in batch {
+            let (outcome, finish) = job(Ok(&tx));
+            seen.add(outcome);
+            finishes.push(finish);
+        }
+        let committed = tx.commit().map_err(|e| CommitError::of(&e));
         if let Err(e) = &committed {
-            tracing::error!(error = %e, "commit failed");
+            tracing::error!(error = %e.message, problem = e.trouble.map(Trouble::as_str), "commit failed");
+            seen.commit_failed(e);
         }
         for finish in finishes {
             finish(committed.clone());
         }
+        note(trouble, seen);
     }
     let _ = conn.execute_batch("PRAGMA optimize");
+}
+
+/// What one batch showed of the database's health.
+#[derive(Default)]
+struct Health {
+    wrote: bool,
+    trouble: Option<Trouble>,
+}
+
+impl Health {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Wrote => self.wrote = true,
+            Outcome::Failed(t) => self.trouble = self.trouble.or(t),
+        }
+    }
+
+    fn commit_failed(&mut self, e: &CommitError) {
+        self.wrote = false;
+        self.trouble = self.trouble.or(e.trouble);
+    }
+}
+
+/// Keeps the trouble a batch met, or clears it when the batch wrote, and
+/// logs each change once.
+fn note(state: &Mutex<Option<Trouble>>, seen: Health) {
+    let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
+    let next = match seen.trouble {
+        Some(t) => Some(t),
+        None if seen.wrote => None,
+        None => *state,
+    };
+    if next != *state {
+        match next {
+            Some(t) => tracing::error!(
+                problem = t.as_str(),
+                "natter cannot save to the database: {}",
+                t.as_str()
+            ),
+            None => tracing::info!("the database takes writes again"),
+        }
+        *state = next;
+    }
 }
 
 fn begin(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>, rusqlite::Error> {

@@ -245,6 +245,11 @@ impl TestServer {
 
 /// Starts the natter binary on port 0 in `dir` and returns it with its address.
 pub fn spawn_binary(dir: &TempDir, extra: &[&str]) -> (Child, String) {
+    spawn_binary_logging(dir, extra, Stdio::null())
+}
+
+/// The same as [`spawn_binary`], with the server's log going to `log`.
+pub fn spawn_binary_logging(dir: &TempDir, extra: &[&str], log: Stdio) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
         .arg("serve")
         .args(["--listen", "127.0.0.1:0", "--database"])
@@ -254,7 +259,7 @@ pub fn spawn_binary(dir: &TempDir, extra: &[&str]) -> (Child, String) {
         .env("NATTER_RATE_LIMIT", "false")
         .env("NATTER_SPAM_MIN_SECONDS", "0")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("natter binary starts");
     let mut line = String::new();
