@@ -264,7 +264,7 @@ impl App {
                         voter_hash.as_deref(),
                     )?;
                 let verdict = judge(
-                    &new.text,
+                    &html,
                     &site.settings,
                     Signals {
                         honeypot,
