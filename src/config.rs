@@ -208,10 +208,6 @@ struct File {
     outbox: Option<OutboxFile>,
     metrics: Option<MetricsFile>,
     webhooks: Option<WebhooksFile>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
     limits: Option<LimitsFile>,
 }
 
@@ -220,7 +216,10 @@ struct File {
 struct WebhooksFile {
     #[serde(default)]
     allow_private: Vec<String>,
-        }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LimitsFile {
     header_timeout: Option<String>,
     body_timeout: Option<String>,
@@ -449,6 +448,16 @@ impl Config {
                 .collect::<Result<_, _>>()
                 .map_err(|e| bad(format!("[metrics] allow: {e}")))?;
         }
+        if let Some(w) = parsed.webhooks {
+            config.webhook_allow_private = w
+                .allow_private
+                .iter()
+                .map(|p| Cidr::parse(p))
+                .collect::<Result<_, _>>()
+                .map_err(|e| bad(format!("[webhooks] allow_private: {e}")))?;
+        }
+        if let Some(l) = parsed.limits {
+            config.limits = l.parse().map_err(&bad)?;
         }
         config.admin_password = env_get("NATTER_ADMIN_PASSWORD").filter(|p| !p.is_empty());
         let log_format = env_get("NATTER_LOG_FORMAT")

@@ -59,6 +59,14 @@ pub enum Error {
     CsrfMismatch,
     #[error("The username or password is not right.")]
     LoginFailed,
+    /// Too many wrong passwords for one username, from any address.
+    #[error(
+        "Too many wrong passwords for {username}. Wait {retry_after} seconds, then sign in again."
+    )]
+    SignInPaused { username: String, retry_after: u64 },
+    /// Heavy work (password checks) is at its limit; refused at once.
+    #[error("natter is busy with other sign-ins. Please try again in {retry_after} seconds.")]
+    Busy { retry_after: u64 },
     #[error("This link has already been used, so nothing was changed.")]
     LinkUsed,
     #[error("This link does not work. It may be cut short: copy the whole link from the email.")]

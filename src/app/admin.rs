@@ -2,11 +2,10 @@
 //! mark spam, delete, restore, edit, ban, look after threads and sites. Each
 //! change is written to the audit log in the same transaction.
 
-use super::App;
+use super::{App, blocking};
 use crate::domain::{CommentId, Origin, Site, SiteId, SiteSettings, Status, now, rfc3339};
 use crate::error::Error;
 use crate::keys::{self, hash_token};
-use crate::render::render;
 use crate::store::admins::{self, AuditRow, BanRow};
 use crate::store::moderation::{self, Filter};
 use crate::store::{StoreError, comments, threads};
@@ -222,19 +221,25 @@ impl App {
         username: &str,
         password: &str,
     ) -> Result<(String, AdminSession), Error> {
+        self.sign_in.check(username)?;
+        let permit = self.sign_in.hash_permit()?;
         let name = username.trim().to_string();
         let admin = self.db.read(move |c| admins::by_username(c, &name)).await?;
-        let stored = admin
-            .as_ref()
-            .map_or_else(|| DUMMY_HASH.clone(), |a| a.password_hash.clone());
+        let stored = admin.as_ref().map(|a| a.password_hash.clone());
         let password = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || keys::verify_password(&password, &stored))
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))?;
+        let ok = blocking::run(move || {
+            let _permit = permit;
+            keys::verify_password(&password, stored.as_deref().unwrap_or(&DUMMY_HASH))
+        })
+        .await?;
         let admin = match (admin, ok) {
             (Some(a), true) => a,
-            _ => return Err(Error::LoginFailed),
+            _ => {
+                self.sign_in.failed(username);
+                return Err(Error::LoginFailed);
+            }
         };
+        self.sign_in.succeeded(username);
         let token = keys::random_token(32);
         let token_hash = hash_token(&token);
         let created = now();
@@ -402,7 +407,7 @@ impl App {
         text: &str,
     ) -> Result<AdminComment, Error> {
         let text = crate::domain::comment::validate_text(text, &SiteSettings::default())?;
-        let html = render(&text);
+        let html = blocking::render(text.clone()).await?;
         let user = s.username.clone();
         let (row, thread) = self
             .db
@@ -646,8 +651,7 @@ impl App {
 
 /// Hashes a password off the async runtime.
 pub async fn hash_blocking(password: String) -> Result<String, Error> {
-    tokio::task::spawn_blocking(move || keys::hash_password(&password))
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?
+    blocking::run(move || keys::hash_password(&password))
+        .await?
         .map_err(Error::Internal)
 }

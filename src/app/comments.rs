@@ -1,15 +1,14 @@
 //! The public calls on comments (DESIGN §3, §4).
 
-use super::App;
 use super::cache::Answer;
 use super::view::{CommentView, Sort, ThreadAnswer, ThreadInfo, build_tree, comment_view};
-use crate::domain::comment::{Signals, judge, validate_text};
+use super::{App, blocking};
+use crate::domain::comment::{Signals, Verdict, judge, validate_text};
 use crate::domain::{CommentId, ModerationMode, NewComment, Site, Status, now, rfc3339};
 use crate::error::Error;
 use crate::keys::{FormTiming, constant_time_eq, hash_token, new_token};
 use crate::notify::{Subscribed, Wants};
-use crate::render::render;
-use crate::store::{StoreError, admins, comments, threads, votes};
+use crate::store::{StoreError, admins, comments, moderation, threads, votes};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -227,7 +226,7 @@ impl App {
             title: body.title,
         }
         .validate(&page.site.settings)?;
-        let html = render(&new.text);
+        let html = blocking::render(new.text.clone()).await?;
         let ip_hash = self.keys.ip_hash(&client.ip_key);
         let voter_hash = voter.map(|v| self.keys.author_key(page.site.id.as_str(), v));
         let email_hash = new.email.as_deref().map(|e| self.keys.email_hash(e));
@@ -274,7 +273,7 @@ impl App {
                         },
                     )?;
                 let verdict = judge(
-                    &new.text,
+                    &html,
                     &site.settings,
                     Signals {
                         honeypot,
@@ -419,7 +418,10 @@ impl App {
         Ok(())
     }
 
-    /// `PATCH /api/comments/{id}`: the author changes the text.
+    /// `PATCH /api/comments/{id}`: the author changes the text. The edit is
+    /// judged again like a new comment (DESIGN §14): a published comment the
+    /// rules or the site's mode would hold goes back to the queue; a held
+    /// one stays held. The answer carries the status it now has.
     pub async fn edit(
         &self,
         id: CommentId,
@@ -428,17 +430,40 @@ impl App {
         text: &str,
     ) -> Result<CommentView, Error> {
         let (row, thread, site) = self.own_comment(id, token, client).await?;
+        let email_hash = row.email.as_deref().map(|e| self.keys.email_hash(e));
         self.refuse_banned(client, row.email).await?;
         let text = validate_text(text, &site.settings)?;
-        let html = render(&text);
+        let html = blocking::render(text.clone()).await?;
         let edited = now();
+        let (app, t, s) = (self.clone(), thread.clone(), site.clone());
         let row = self
             .db
             .write(move |c| {
+                let before = comments::get(c, id)?;
+                let known_author = s.settings.moderation == ModerationMode::First
+                    && comments::author_known(
+                        c,
+                        &s.id,
+                        comments::Author {
+                            key: before.voter_hash.as_deref(),
+                            email: before.email.as_deref().zip(email_hash.as_deref()),
+                        },
+                    )?;
+                let signals = Signals {
+                    known_author,
+                    ..Signals::default()
+                };
+                let held = judge(&html, &s.settings, signals) != Verdict::Publish;
                 comments::update_text(c, id, &text, &html, edited)?;
-                comments::get(c, id)
+                if held && before.status == Status::Published {
+                    moderation::set_status(c, id, Status::Pending)?;
+                }
+                let row = comments::get(c, id)?;
+                app.notifier.comment_edited(c, &s, &t, &row, edited)?;
+                Ok::<_, Error>(row)
             })
             .await?;
+        self.notifier.wake();
         self.cache.invalidate(&thread.site_id, &thread.key);
         Ok(comment_view(&row, &self.keys))
     }
@@ -529,10 +554,10 @@ impl App {
     }
 
     /// `POST /api/preview`: the HTML a text would be stored as.
-    pub fn preview(&self, text: &str) -> Result<String, Error> {
+    pub async fn preview(&self, text: &str) -> Result<String, Error> {
         let limits = crate::domain::SiteSettings::default();
         let text = validate_text(text, &limits)?;
-        Ok(render(&text).into_string())
+        Ok(blocking::render(text).await?.into_string())
     }
 
     /// `GET|POST /api/counts`: published counts of many pages at once. A URL

@@ -11,7 +11,9 @@ use std::sync::Arc;
 /// How many comments a feed carries.
 const FEED_SIZE: u32 = 50;
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML content and attribute values, and drops the
+/// characters XML 1.0 cannot carry at all (control characters, U+FFFE,
+/// U+FFFF), so that a feed is always well-formed whatever a comment holds.
 fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -21,8 +23,8 @@ fn xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }
@@ -170,5 +172,6 @@ mod tests {
             super::xml("<a href=\"x\">&'\u{1}</a>"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
         );
+        assert_eq!(super::xml("a\u{fffe}b\u{ffff}c\u{fffd}"), "abc\u{fffd}");
     }
 }

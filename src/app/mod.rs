@@ -3,11 +3,13 @@
 
 pub mod admin;
 pub mod avatar;
+mod blocking;
 pub mod cache;
 mod comments;
 pub mod feed;
 pub mod metrics;
 pub mod notify;
+pub mod signin;
 pub mod view;
 
 pub use comments::{Client, PageQuery, PostBody, Posted, ThreadParams, VoteCounts};
@@ -33,6 +35,8 @@ pub struct State {
     pub cache: cache::Cache,
     pub notifier: crate::notify::Notifier,
     pub metrics: metrics::Metrics,
+    /// The limits on admin sign-in attempts and password checks.
+    pub sign_in: signin::SignIn,
     /// The current form token and the second it was made for.
     form_token: std::sync::Mutex<(i64, String)>,
 }
@@ -126,6 +130,7 @@ impl App {
             metrics: Default::default(),
             sites: registry,
             cache: cache::Cache::default(),
+            sign_in: Default::default(),
             form_token: Default::default(),
         })))
     }

@@ -1,6 +1,7 @@
 //! Comments: their fields, their limits and the decision to publish or hold.
 
 use super::site::{ModerationMode, SiteSettings};
+use crate::render::{self, SafeHtml};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -147,12 +148,16 @@ impl NewComment {
                     "Please give an email address: this site asks for one.",
                 ));
             }
-            Some(e) if e.len() > site.email_max as usize || !looks_like_email(e) => {
+            Some(e) if e.len() > site.email_max as usize => {
                 return Err(field_err(
                     "email",
-                    "The email address does not look right. Check it, or leave it empty.",
+                    format!(
+                        "The email address can be at most {} characters.",
+                        site.email_max
+                    ),
                 ));
             }
+            Some(e) if !looks_like_email(e) => return Err(field_err("email", EMAIL_HELP)),
             _ => {}
         }
         if let Some(w) = &website {
@@ -186,22 +191,36 @@ impl NewComment {
     }
 }
 
-/// A practical check: one `@`, something before it, a dotted domain after
-/// it, no spaces or control characters. The confirmation email is the real test.
+/// A plain address and nothing else: one `@`; before it letters, digits and
+/// `.!$*+-/=^_{|}~`; after it a dotted domain of letters, digits and
+/// hyphens. Anything that could make a `mailto:` carry more or mean
+/// something else (`?`, `&`, `#`, `%`, `,`, `;`, spaces, `<>`, quotes,
+/// control characters) is refused. The confirmation
+/// email is the real test.
 pub fn looks_like_email(e: &str) -> bool {
-    let Some((local, domain)) = e.rsplit_once('@') else {
+    let Some((local, domain)) = e.split_once('@') else {
         return false;
     };
-    !local.is_empty()
+    let local_ok = !local.is_empty()
         && local.len() <= 64
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !e
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && local
             .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
-        && !domain.contains('@')
+            .all(|c| c.is_alphanumeric() || ".!$*+-/=^_{|}~".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+    local_ok && domain_ok
 }
+
+/// What to tell someone whose email address [`looks_like_email`] refused.
+pub const EMAIL_HELP: &str = "Write the email address alone, like name@example.org: one @, no spaces, and nothing after the address such as ?, commas or semicolons. Or leave it empty.";
 
 /// What the spam and moderation rules decided about a new comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,17 +252,20 @@ pub struct Signals {
     pub known_author: bool,
 }
 
-/// The moderation rules of DESIGN §5, in the order they apply.
-pub fn judge(text: &str, site: &SiteSettings, signals: Signals) -> Verdict {
+/// The moderation rules of DESIGN §5, in the order they apply. They weigh
+/// what readers will see (DESIGN §14): the links of the rendered HTML and
+/// its text with character references decoded, so `&#58;` or `cas&#105;no`
+/// count as what they show.
+pub fn judge(html: &SafeHtml, site: &SiteSettings, signals: Signals) -> Verdict {
     if signals.honeypot {
         return Verdict::Spam;
     }
-    let links = count_links(text);
-    let lower = text.to_lowercase();
-    let blocked = site
-        .block_words
-        .iter()
-        .any(|w| !w.trim().is_empty() && lower.contains(&w.trim().to_lowercase()));
+    let links = render::link_count(html);
+    let seen = seen_text(html);
+    let blocked = site.block_words.iter().any(|w| {
+        let w = w.trim().to_lowercase();
+        !w.is_empty() && seen.contains(&w)
+    });
     if links > site.max_links as usize || blocked || signals.too_fast {
         return Verdict::Hold;
     }
@@ -254,13 +276,20 @@ pub fn judge(text: &str, site: &SiteSettings, signals: Signals) -> Verdict {
     }
 }
 
-/// Counts what readers would see as links: URLs and `www.` addresses.
-fn count_links(text: &str) -> usize {
-    let lower = text.to_lowercase();
-    lower.matches("http://").count()
-        + lower.matches("https://").count()
-        + lower.matches("www.").count()
-        - lower.matches("://www.").count()
+/// The text a reader sees, lower-cased, without the invisible characters
+/// that would split a word for the eye only (soft hyphen, zero-width
+/// spaces and joiners).
+fn seen_text(html: &SafeHtml) -> String {
+    render::plain_text(html)
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+            )
+        })
+        .collect::<String>()
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -311,21 +340,29 @@ mod tests {
         assert_eq!(new("hi").validate(&s).unwrap_err().field, "name");
     }
 
+    fn j(text: &str, s: &SiteSettings, signals: Signals) -> Verdict {
+        judge(&render::render(text), s, signals)
+    }
+
     #[test]
     fn rules() {
         let mut s = SiteSettings::default();
         let plain = Signals::default();
-        assert_eq!(judge("hello", &s, plain), Verdict::Publish);
+        assert_eq!(j("hello", &s, plain), Verdict::Publish);
         assert_eq!(
-            judge("a http://a b https://b c www.c.org", &s, plain),
+            j(
+                "a http://a.org b https://b.org c [c](https://c.org)",
+                &s,
+                plain
+            ),
             Verdict::Hold
         );
         assert_eq!(
-            judge("see https://www.a.org and http://b", &s, plain),
+            j("see https://www.a.org and http://b.org", &s, plain),
             Verdict::Publish
         );
         assert_eq!(
-            judge(
+            j(
                 "x",
                 &s,
                 Signals {
@@ -336,7 +373,7 @@ mod tests {
             Verdict::Spam
         );
         assert_eq!(
-            judge(
+            j(
                 "x",
                 &s,
                 Signals {
@@ -347,12 +384,12 @@ mod tests {
             Verdict::Hold
         );
         s.block_words = vec!["Casino".into()];
-        assert_eq!(judge("best CASINO deals", &s, plain), Verdict::Hold);
+        assert_eq!(j("best CASINO deals", &s, plain), Verdict::Hold);
         s.block_words.clear();
         s.moderation = ModerationMode::First;
-        assert_eq!(judge("x", &s, plain), Verdict::Hold);
+        assert_eq!(j("x", &s, plain), Verdict::Hold);
         assert_eq!(
-            judge(
+            j(
                 "x",
                 &s,
                 Signals {
@@ -364,7 +401,7 @@ mod tests {
         );
         s.moderation = ModerationMode::All;
         assert_eq!(
-            judge(
+            j(
                 "x",
                 &s,
                 Signals {
@@ -374,5 +411,75 @@ mod tests {
             ),
             Verdict::Hold
         );
+    }
+
+    #[test]
+    fn rules_see_character_references_as_readers_do() {
+        let mut s = SiteSettings {
+            max_links: 0,
+            ..Default::default()
+        };
+        let plain = Signals::default();
+        assert_eq!(j("[a](http&#58;//one.example)", &s, plain), Verdict::Hold);
+        assert_eq!(j("[a](http&#x3A;//one.example)", &s, plain), Verdict::Hold);
+        assert_eq!(j("<http://one.example>", &s, plain), Verdict::Hold);
+        // Text that only looks like an address in the source is no link.
+        assert_eq!(j("`http://one.example`", &s, plain), Verdict::Publish);
+        assert_eq!(j("[a](javascript:alert(1))", &s, plain), Verdict::Publish);
+        s.max_links = 2;
+        s.block_words = vec!["casino".into()];
+        for text in [
+            "cas&#105;no",
+            "CAS&#x49;NO night",
+            "cas**i**no",
+            "cas\u{ad}ino",
+            "cas&shy;ino",
+            "ca&#115;ino",
+        ] {
+            assert_eq!(j(text, &s, plain), Verdict::Hold, "{text}");
+        }
+        assert_eq!(j("a casual note", &s, plain), Verdict::Publish);
+    }
+
+    #[test]
+    fn emails_are_plain_addresses() {
+        for ok in [
+            "jo@example.org",
+            "jo.smith+natter@mail.example.co.uk",
+            "zoë@exämple.de",
+            "a_b-c@x-y.example",
+        ] {
+            assert!(looks_like_email(ok), "{ok}");
+        }
+        for bad in [
+            "a@b.c?bcc=spy@evil.example",
+            "a@b.c,spy@evil.example",
+            "a@b.c;spy@evil.example",
+            "a@b.c&cc=spy@evil.example",
+            "a%3Fcc=spy%40evil.example@b.c",
+            "a#@b.c",
+            "a b@example.org",
+            "<a@example.org>",
+            "\"a\"@example.org",
+            "'a'@example.org",
+            "a@exa_mple.org",
+            "a@example..org",
+            "a@.example.org",
+            "a@example.org.",
+            "a@example",
+            "a@-example.org",
+            "a\u{7}@example.org",
+            "a@example.org\n",
+            "@example.org",
+            "a@",
+            "a@b@example.org",
+        ] {
+            assert!(!looks_like_email(bad), "{bad:?}");
+        }
+        let mut c = new("hi");
+        c.email = Some("a@b.c?bcc=spy@evil.example".into());
+        let e = c.validate(&SiteSettings::default()).unwrap_err();
+        assert_eq!(e.field, "email");
+        assert!(e.message.contains("name@example.org"), "{}", e.message);
     }
 }

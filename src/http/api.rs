@@ -46,9 +46,10 @@ fn preview(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> +
         .and(ctx.limited(Kind::Read))
         .and(ctx.app())
         .and(json_body::<PreviewBody>())
-        .map(|_c: Client, app: App, body: PreviewBody| {
+        .then(|_c: Client, app: App, body: PreviewBody| async move {
             respond(
                 app.preview(&body.text)
+                    .await
                     .map(|html| json_reply(StatusCode::OK, &PreviewAnswer { html })),
             )
         })

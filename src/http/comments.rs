@@ -108,7 +108,14 @@ fn edit(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
                 respond(
                     app.edit(CommentId(id), token.as_deref(), &client, &body.text)
                         .await
-                        .map(|comment| json_reply(StatusCode::OK, &Edited { comment })),
+                        .map(|comment| {
+                            // As for a new comment: 202 when held for a moderator.
+                            let status = match comment.status {
+                                crate::domain::Status::Published => StatusCode::OK,
+                                _ => StatusCode::ACCEPTED,
+                            };
+                            json_reply(status, &Edited { comment })
+                        }),
                 )
             },
         )

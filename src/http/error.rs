@@ -42,6 +42,8 @@ pub(super) fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
         Error::NotSignedIn => (StatusCode::UNAUTHORIZED, "not_signed_in"),
         Error::CsrfMismatch => (StatusCode::FORBIDDEN, "csrf_mismatch"),
         Error::LoginFailed => (StatusCode::UNAUTHORIZED, "login_failed"),
+        Error::SignInPaused { .. } => (StatusCode::TOO_MANY_REQUESTS, "sign_in_paused"),
+        Error::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
         Error::LinkUsed => (StatusCode::CONFLICT, "link_used"),
         Error::LinkInvalid => (StatusCode::BAD_REQUEST, "link_invalid"),
         Error::LinkExpired => (StatusCode::GONE, "link_expired"),
@@ -70,7 +72,10 @@ pub fn error_response(e: &Error) -> Response {
         _ => None,
     };
     let mut res = json_error(status, code, e.to_string(), field);
-    if let Error::RateLimited { retry_after } = e {
+    if let Error::RateLimited { retry_after }
+    | Error::SignInPaused { retry_after, .. }
+    | Error::Busy { retry_after } = e
+    {
         res.headers_mut().insert(
             "retry-after",
             retry_after.to_string().parse().expect("digits"),

@@ -114,12 +114,32 @@ impl Notifier {
         self.webhooks(c, site, thread, row, "comment.created", now)?;
         if self.email {
             for to in &site.settings.moderator_emails {
-                let mail = self.moderator_email(site, thread, row, now);
+                let mail = self.moderator_email(site, thread, row, false, now);
                 self.queue_email(c, site, "moderator", to, &mail, now)?;
             }
         }
         if row.status == Status::Published {
             self.comment_published(c, site, thread, row, now)?;
+        }
+        Ok(())
+    }
+
+    /// An author changed a comment: webhooks hear of it, and moderators too
+    /// when the change left it held for them (DESIGN §14).
+    pub fn comment_edited(
+        &self,
+        c: &Connection,
+        site: &Site,
+        thread: &ThreadRow,
+        row: &CommentRow,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        self.webhooks(c, site, thread, row, "comment.edited", now)?;
+        if self.email && row.status == Status::Pending {
+            for to in &site.settings.moderator_emails {
+                let mail = self.moderator_email(site, thread, row, true, now);
+                self.queue_email(c, site, "moderator", to, &mail, now)?;
+            }
         }
         Ok(())
     }
@@ -252,19 +272,27 @@ impl Notifier {
         self.queue_email(c, site, "privacy", email, &mail, now)
     }
 
+    /// The email to a moderator about a new comment, or about an author's
+    /// change to one (`edited`).
     fn moderator_email(
         &self,
         site: &Site,
         thread: &ThreadRow,
         row: &CommentRow,
+        edited: bool,
         now: UnixTime,
     ) -> Email {
         let w = Words::new(&site.settings.language);
         let page = page_name(thread);
         let author = author_name(row, w);
         let held = row.status != Status::Published;
+        let wrote = if edited {
+            "mod_edited_wrote"
+        } else {
+            "mod_wrote"
+        };
         let mut body = Body::new(w)
-            .para(&w.t("mod_wrote", &[("author", &author), ("page", &page)]))
+            .para(&w.t(wrote, &[("author", &author), ("page", &page)]))
             .quote(&row.text);
         if let Some(url) = &thread.url {
             body = body.para(url);
@@ -276,10 +304,10 @@ impl Notifier {
                 &self.link(&Action::Approve(row.id), now),
             );
         }
-        let subject = if held {
-            "mod_subject_held"
-        } else {
-            "mod_subject_published"
+        let subject = match (edited, held) {
+            (true, _) => "mod_subject_edited",
+            (false, true) => "mod_subject_held",
+            (false, false) => "mod_subject_published",
         };
         body.link(
             &w.t("mod_delete", &[]),

@@ -106,8 +106,58 @@ pub fn render(markdown: &str) -> SafeHtml {
         }
     }
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, flatten_deep(events).into_iter());
     sanitise(&html)
+}
+
+/// How deep elements may nest in a rendered comment (DESIGN §14).
+pub const MAX_NESTING: usize = 32;
+
+/// Drops the tags that would nest deeper than [`MAX_NESTING`], keeping
+/// their text: the HTML parser behind the allow-list takes time quadratic
+/// in the depth (10,000 `>` took seconds), and no reader follows a quote
+/// 33 levels deep. A dropped block ends with a line break so that its text
+/// does not run into the next one.
+fn flatten_deep(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    // For each open tag, whether it was kept.
+    let mut open: Vec<bool> = Vec::new();
+    let mut depth = 0usize;
+    for event in events {
+        match event {
+            Event::Start(tag) => {
+                let keep = depth < MAX_NESTING;
+                open.push(keep);
+                if keep {
+                    depth += 1;
+                    out.push(Event::Start(tag));
+                }
+            }
+            Event::End(end) => match open.pop() {
+                Some(true) => {
+                    depth -= 1;
+                    out.push(Event::End(end));
+                }
+                Some(false) if !is_inline(end) => out.push(Event::SoftBreak),
+                Some(false) | None => {}
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn is_inline(end: TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
 }
 
 /// Renders HTML written for another comment system (WordPress, Disqus) as
@@ -179,6 +229,12 @@ pub fn plain_text(html: &SafeHtml) -> String {
     text.trim().to_string()
 }
 
+/// How many links a reader sees: the `a` elements that kept an address
+/// through the allow-list (one whose address was refused is plain text).
+pub fn link_count(html: &SafeHtml) -> usize {
+    html.0.matches("<a href=\"").count()
+}
+
 fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -232,12 +288,15 @@ fn linkify<'a>(text: CowStr<'a>, out: &mut Vec<Event<'a>>) {
     out.extend(pieces);
 }
 
+/// Where the first `http://` or `https://` (in any case) starts. Looks at
+/// each byte once, so linking a long text stays linear in its length.
 fn find_url_start(s: &str) -> Option<usize> {
-    let lower = s.to_ascii_lowercase();
-    match (lower.find("https://"), lower.find("http://")) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
+    let bytes = s.as_bytes();
+    (0..bytes.len()).find(|&i| {
+        let rest = &bytes[i..];
+        let scheme = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+        (rest[0] | 0x20) == b'h' && (scheme(b"http://") || scheme(b"https://"))
+    })
 }
 
 #[cfg(test)]

@@ -219,3 +219,70 @@ fn plain_text_of_html() {
         "One & two\nthree\n\nFour link <5>"
     );
 }
+
+/// The deepest element nesting in html5ever-serialised output.
+fn nesting_depth(html: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let close = after.find('>').expect("tags are closed");
+        let tag = &after[..close];
+        rest = &after[close + 1..];
+        if let Some(_name) = tag.strip_prefix('/') {
+            depth = depth.checked_sub(1).expect("no stray closing tag");
+        } else if !tag.starts_with("br") {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    assert_eq!(depth, 0, "every element is closed");
+    deepest
+}
+
+#[test]
+fn deep_nesting_is_flattened() {
+    let n = 100_000;
+    let inputs = [
+        ">".repeat(n),
+        "> ".repeat(n) + "quoted",
+        "1. ".repeat(n) + "item",
+        "* a\n".to_string()
+            + &(1..200)
+                .map(|i| format!("{}* a\n", "  ".repeat(i)))
+                .collect::<String>(),
+        "*".repeat(n) + "a" + &"*".repeat(n),
+        "~~".repeat(n) + "a" + &"~~".repeat(n),
+        "> 1. *".repeat(n / 4) + "deep",
+        // Every `](…)` holds an address that becomes a link: fewer will do.
+        "[".repeat(n / 10) + "a" + &"](https://example.org)".repeat(n / 10),
+    ];
+    for input in &inputs {
+        let html = render(input);
+        let depth = nesting_depth(html.as_str());
+        assert!(
+            depth <= super::MAX_NESTING,
+            "{}…: depth {depth}",
+            &input[..12]
+        );
+        assert_harmless(&input[..12], html.as_str());
+    }
+    // The text inside survives the flattening.
+    assert!(
+        render(&("> ".repeat(n) + "quoted"))
+            .as_str()
+            .contains("quoted")
+    );
+    assert!(
+        render(&("1. ".repeat(n) + "item"))
+            .as_str()
+            .contains("item")
+    );
+}
+
+#[test]
+fn shallow_nesting_is_kept() {
+    let html = render(&("> ".repeat(10) + "ten deep"));
+    assert_eq!(html.as_str().matches("<blockquote>").count(), 10);
+    assert_eq!(nesting_depth(html.as_str()), 11);
+}
