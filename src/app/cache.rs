@@ -1,7 +1,9 @@
 //! Encoded answers kept in memory: thread and count answers are served as
 //! ready bytes (plain and gzip) with an ETag, and dropped by any write that
-//! changes them.
+//! changes them. The cache counts what it holds (keys, structure and
+//! bytes) and stays within its bounds under any input (DESIGN §14).
 
+use super::view::{BuiltThread, Sort};
 use crate::domain::{SiteId, ThreadKey};
 use bytes::Bytes;
 use flate2::{Compression, write::GzEncoder};
@@ -51,21 +53,55 @@ impl Answer {
     }
 }
 
-/// How many bytes of answers are kept before the cache starts afresh.
-const MAX_BYTES: usize = 8 * 1024 * 1024;
+/// How many bytes the cache may hold in all: answers, their keys, built
+/// threads and the maps' own entries.
+pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+/// How many entries (answers and built threads) the cache may hold.
+pub const MAX_ENTRIES: usize = 4096;
+/// What one entry costs beyond its key and value: the map slot, the `Arc`
+/// and the allocator's share.
+const ENTRY_OVERHEAD: usize = 128;
 
-#[derive(Default)]
-struct Inner {
-    /// Bumped by every write, so an answer built from data older than a
-    /// write is never stored after it.
-    generation: u64,
-    /// Answers by site, thread and query: looked up without allocating.
-    threads: HashMap<SiteId, HashMap<ThreadKey, HashMap<String, Arc<Answer>>>>,
-    /// Answers that any write may change: counts and feeds.
-    shared: HashMap<String, Arc<Answer>>,
+/// Which page of a thread an answer is: the request normalised, so that
+/// queries that mean the same page share one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    pub sort: Sort,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// A thread's build and the pages cut from it.
+struct ThreadEntry {
+    built: Arc<BuiltThread>,
+    pages: HashMap<PageKey, Arc<Answer>>,
+    /// Everything this entry holds, its keys included.
     bytes: usize,
 }
 
+#[derive(Default)]
+struct Inner {
+    /// Bumped by every write, so a build from data older than a write is
+    /// never stored after it.
+    generation: u64,
+    /// Threads by site and key: looked up without allocating.
+    threads: HashMap<SiteId, HashMap<ThreadKey, ThreadEntry>>,
+    /// Answers that any write may change: counts and feeds.
+    shared: HashMap<String, Arc<Answer>>,
+    bytes: usize,
+    entries: usize,
+}
+
+/// How much the cache holds, for `/metrics`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CacheSize {
+    pub bytes: usize,
+    pub entries: usize,
+}
+
+/// Answers kept in memory within [`MAX_BYTES`] and [`MAX_ENTRIES`],
+/// whatever the requests. Only threads that exist on registered sites are
+/// kept (a made-up page address costs a read, not memory).
 #[derive(Clone, Default)]
 pub struct Cache {
     inner: Arc<Mutex<Inner>>,
@@ -76,37 +112,97 @@ impl Cache {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The generation to pass to `put_*` for an answer about to be built.
+    /// The generation to pass to `put_*` for something about to be built.
     pub fn generation(&self) -> u64 {
         self.lock().generation
     }
 
-    pub fn thread(&self, site: &SiteId, key: &ThreadKey, query: &str) -> Option<Arc<Answer>> {
-        self.lock().threads.get(site)?.get(key)?.get(query).cloned()
+    /// What the cache holds now.
+    pub fn size(&self) -> CacheSize {
+        let inner = self.lock();
+        CacheSize {
+            bytes: inner.bytes,
+            entries: inner.entries,
+        }
     }
 
-    pub fn put_thread(
+    /// The thread as last built, if no write changed it since.
+    pub fn built(&self, site: &SiteId, key: &ThreadKey) -> Option<Arc<BuiltThread>> {
+        Some(self.lock().threads.get(site)?.get(key)?.built.clone())
+    }
+
+    /// Keeps a thread's build, made from data read at `generation`.
+    pub fn put_built(
         &self,
         site: &SiteId,
         key: &ThreadKey,
-        query: String,
         generation: u64,
-        answer: Arc<Answer>,
+        built: Arc<BuiltThread>,
     ) {
         let mut inner = self.lock();
         if inner.generation != generation {
             return;
         }
-        inner.make_room(answer.size());
-        let old = inner
+        let size = site.as_str().len() + key.as_str().len() + ENTRY_OVERHEAD + built.bytes();
+        if !inner.make_room(size, 1) {
+            return;
+        }
+        let entry = ThreadEntry {
+            built,
+            pages: HashMap::new(),
+            bytes: size,
+        };
+        if let Some(old) = inner
             .threads
             .entry(site.clone())
             .or_default()
-            .entry(key.clone())
-            .or_default()
-            .insert(query, answer);
-        if let Some(old) = old {
-            inner.bytes -= old.size();
+            .insert(key.clone(), entry)
+        {
+            inner.forget(&old);
+        }
+    }
+
+    /// A page of a thread, as encoded before.
+    pub fn page(&self, site: &SiteId, key: &ThreadKey, page: &PageKey) -> Option<Arc<Answer>> {
+        self.lock()
+            .threads
+            .get(site)?
+            .get(key)?
+            .pages
+            .get(page)
+            .cloned()
+    }
+
+    /// Keeps a page cut from `built`, if that is still the thread's build.
+    pub fn put_page(
+        &self,
+        site: &SiteId,
+        key: &ThreadKey,
+        built: &Arc<BuiltThread>,
+        page: PageKey,
+        answer: Arc<Answer>,
+    ) {
+        let mut inner = self.lock();
+        let current = inner
+            .threads
+            .get(site)
+            .and_then(|t| t.get(key))
+            .is_some_and(|e| Arc::ptr_eq(&e.built, built));
+        let size = answer.size() + ENTRY_OVERHEAD;
+        if !current || !inner.make_room(size, 1) {
+            return;
+        }
+        // Room was made without dropping this thread (else it would be gone).
+        let Some(entry) = inner.threads.get_mut(site).and_then(|t| t.get_mut(key)) else {
+            inner.bytes -= size;
+            inner.entries -= 1;
+            return;
+        };
+        entry.bytes += size;
+        if let Some(old) = entry.pages.insert(page, answer) {
+            entry.bytes -= old.size() + ENTRY_OVERHEAD;
+            inner.bytes -= old.size() + ENTRY_OVERHEAD;
+            inner.entries -= 1;
         }
     }
 
@@ -114,54 +210,75 @@ impl Cache {
         self.lock().shared.get(query).cloned()
     }
 
+    /// Keeps an answer that any write may change; its key counts too.
     pub fn put_shared(&self, query: String, generation: u64, answer: Arc<Answer>) {
         let mut inner = self.lock();
         if inner.generation != generation {
             return;
         }
-        inner.make_room(answer.size());
+        let size = query.len() + answer.size() + ENTRY_OVERHEAD;
+        if !inner.make_room(size, 1) {
+            return;
+        }
+        let old_key = query.len();
         if let Some(old) = inner.shared.insert(query, answer) {
-            inner.bytes -= old.size();
+            inner.bytes -= old_key + old.size() + ENTRY_OVERHEAD;
+            inner.entries -= 1;
         }
     }
 
-    /// Drops every answer (after a change made outside this process).
+    /// Drops everything (after a change made outside this process).
     pub fn clear(&self) {
         let mut inner = self.lock();
         inner.generation += 1;
-        inner.threads.clear();
-        inner.shared.clear();
-        inner.bytes = 0;
+        inner.drop_all();
     }
 
     /// Drops what a write to this thread changed.
     pub fn invalidate(&self, site: &SiteId, key: &ThreadKey) {
         let mut inner = self.lock();
         inner.generation += 1;
-        if let Some(answers) = inner.threads.get_mut(site).and_then(|t| t.remove(key)) {
-            inner.bytes -= answers.values().map(|a| a.size()).sum::<usize>();
+        if let Some(old) = inner.threads.get_mut(site).and_then(|t| t.remove(key)) {
+            inner.forget(&old);
         }
-        inner.bytes -= inner.shared.values().map(|a| a.size()).sum::<usize>();
+        let shared: usize = inner
+            .shared
+            .iter()
+            .map(|(k, a)| k.len() + a.size() + ENTRY_OVERHEAD)
+            .sum();
+        inner.bytes -= shared;
+        inner.entries -= inner.shared.len();
         inner.shared.clear();
     }
 }
 
 impl Inner {
-    /// Starts afresh when `more` bytes would pass the cap: simple, and a
-    /// miss only costs one read.
-    fn make_room(&mut self, more: usize) {
-        if self.bytes + more > MAX_BYTES {
-            self.threads.clear();
-            self.shared.clear();
-            self.bytes = 0;
+    /// Makes room for `more` bytes in `entries` new entries, starting afresh
+    /// when they would pass a bound: simple, and a miss only costs one
+    /// read. Returns false (keeping nothing) for what could never fit.
+    fn make_room(&mut self, more: usize, entries: usize) -> bool {
+        if more > MAX_BYTES / 4 {
+            return false;
+        }
+        if self.bytes + more > MAX_BYTES || self.entries + entries > MAX_ENTRIES {
+            self.drop_all();
         }
         self.bytes += more;
+        self.entries += entries;
+        true
     }
 
-    /// Bytes held, for tests.
-    #[cfg(test)]
-    fn held(&self) -> usize {
-        self.bytes
+    fn drop_all(&mut self) {
+        self.threads.clear();
+        self.shared.clear();
+        self.bytes = 0;
+        self.entries = 0;
+    }
+
+    /// Takes a removed thread entry off the counts.
+    fn forget(&mut self, old: &ThreadEntry) {
+        self.bytes -= old.bytes;
+        self.entries -= 1 + old.pages.len();
     }
 }
 
@@ -176,6 +293,22 @@ mod tests {
         )
     }
 
+    fn info() -> crate::app::view::ThreadInfo {
+        crate::app::view::ThreadInfo {
+            key: "t".into(),
+            url: None,
+            title: None,
+            count: 0,
+            locked: false,
+        }
+    }
+
+    fn within_bounds(cache: &Cache) {
+        let size = cache.size();
+        assert!(size.bytes <= MAX_BYTES, "{size:?}");
+        assert!(size.entries <= MAX_ENTRIES, "{size:?}");
+    }
+
     #[test]
     fn answers_round_trip_and_memory_stays_capped() {
         let a = Answer::encode(&serde_json::json!({"hello": "world"}));
@@ -187,17 +320,29 @@ mod tests {
                 .map(|j| (j.wrapping_mul(2_654_435_761).wrapping_add(i) >> 13) as u8)
                 .collect();
             let answer = Arc::new(Answer::from_bytes(&noise, &format!("{i:024}")));
-            let (s, k) = key(&format!("t{i}"));
-            cache.put_thread(&s, &k, "q".into(), cache.generation(), answer);
-            assert!(cache.lock().held() <= MAX_BYTES);
+            cache.put_shared(format!("q{i}"), cache.generation(), answer);
+            within_bounds(&cache);
         }
-        let (s, k) = key("t199");
-        assert!(
-            cache.thread(&s, &k, "q").is_some(),
-            "the newest answer is kept"
-        );
+        assert!(cache.shared("q199").is_some(), "the newest answer is kept");
+        let (s, k) = key("t");
         cache.invalidate(&s, &k);
-        assert!(cache.thread(&s, &k, "q").is_none());
+        assert!(cache.shared("q199").is_none());
+        assert_eq!(cache.size().bytes, 0);
+    }
+
+    #[test]
+    fn long_keys_and_many_small_answers_count() {
+        let cache = Cache::default();
+        let tiny = Arc::new(Answer::encode(&0));
+        for i in 0..20_000u32 {
+            cache.put_shared(
+                format!("{i}{}", "x".repeat(5000)),
+                cache.generation(),
+                tiny.clone(),
+            );
+            within_bounds(&cache);
+        }
+        assert!(cache.size().entries > 0);
     }
 
     #[test]
@@ -206,7 +351,40 @@ mod tests {
         let (s, k) = key("t");
         let generation = cache.generation();
         cache.invalidate(&s, &k);
-        cache.put_thread(&s, &k, "q".into(), generation, Arc::new(Answer::encode(&1)));
-        assert!(cache.thread(&s, &k, "q").is_none());
+        cache.put_shared("q".into(), generation, Arc::new(Answer::encode(&1)));
+        assert!(cache.shared("q").is_none());
+        let built = Arc::new(BuiltThread::build(
+            info(),
+            &[],
+            5,
+            &crate::keys::Keys::new(vec![1; 32]),
+        ));
+        cache.put_built(&s, &k, generation, built);
+        assert!(cache.built(&s, &k).is_none());
+    }
+
+    #[test]
+    fn pages_belong_to_the_build_they_were_cut_from() {
+        let cache = Cache::default();
+        let (s, k) = key("t");
+        let keys = crate::keys::Keys::new(vec![1; 32]);
+        let old = Arc::new(BuiltThread::build(info(), &[], 5, &keys));
+        cache.put_built(&s, &k, cache.generation(), old.clone());
+        let page = PageKey {
+            sort: Sort::Oldest,
+            offset: 0,
+            limit: 0,
+        };
+        cache.invalidate(&s, &k);
+        let new = Arc::new(BuiltThread::build(info(), &[], 5, &keys));
+        cache.put_built(&s, &k, cache.generation(), new.clone());
+        cache.put_page(&s, &k, &old, page, Arc::new(Answer::encode(&1)));
+        assert!(cache.page(&s, &k, &page).is_none());
+        cache.put_page(&s, &k, &new, page, Arc::new(Answer::encode(&2)));
+        assert!(cache.page(&s, &k, &page).is_some());
+        assert_eq!(cache.size().entries, 2);
+        cache.invalidate(&s, &k);
+        assert_eq!(cache.size().entries, 0);
+        assert_eq!(cache.size().bytes, 0);
     }
 }

@@ -1,7 +1,7 @@
 //! The public calls on comments (DESIGN §3, §4).
 
-use super::cache::Answer;
-use super::view::{CommentView, Sort, ThreadAnswer, ThreadInfo, build_tree, comment_view};
+use super::cache::{Answer, PageKey};
+use super::view::{BuiltThread, CommentView, Sort, ThreadAnswer, ThreadInfo, comment_view};
 use super::{App, blocking};
 use crate::domain::comment::{Signals, Verdict, judge, validate_text};
 use crate::domain::{CommentId, ModerationMode, NewComment, Site, Status, now, rfc3339};
@@ -108,7 +108,9 @@ const DUPLICATE_WINDOW: i64 = 10 * 60;
 const MAX_COUNT_URLS: usize = 100;
 
 impl App {
-    /// `GET /api/comments`: a page of the thread, served from the cache.
+    /// `GET /api/comments`: a page of the thread. The thread is built once
+    /// per version and each page cut from that build; both are cached under
+    /// the normalised request, and only for threads that exist.
     pub async fn thread(&self, q: &PageQuery, p: &ThreadParams) -> Result<Arc<Answer>, Error> {
         let page = self.locate(q)?;
         let sort = Sort::parse(p.sort.as_deref()).map_err(|m| Error::validation("sort", m))?;
@@ -130,21 +132,16 @@ impl App {
                 )
             })?,
         };
-        let query = format!("{}|{limit}|{offset}", sort.as_str());
-        if let Some(hit) = self.cache.thread(&page.site.id, &page.key, &query) {
+        let asked = PageKey {
+            sort,
+            offset: u32::try_from(offset).unwrap_or(u32::MAX),
+            limit,
+        };
+        if let Some(hit) = self.cache.page(&page.site.id, &page.key, &asked) {
             return Ok(hit);
         }
-        let generation = self.cache.generation();
-        let (site, key) = (page.site.id.clone(), page.key.clone());
-        let found = self
-            .db
-            .read(move |c| match threads::find(c, &site, &key)? {
-                Some(t) => Ok(Some((comments::public_in_thread(c, t.id)?, t))),
-                None => Ok(None),
-            })
-            .await?;
-        let answer = match found {
-            None => ThreadAnswer {
+        let Some(built) = self.built_thread(&page).await? else {
+            return Ok(Arc::new(Answer::encode(&ThreadAnswer {
                 thread: ThreadInfo {
                     key: page.key.to_string(),
                     url: None,
@@ -154,33 +151,59 @@ impl App {
                 },
                 comments: Vec::new(),
                 next_cursor: None,
-            },
-            Some((rows, t)) => {
-                let count = rows
-                    .iter()
-                    .filter(|r| r.status == Status::Published)
-                    .count() as u64;
-                let top = build_tree(&rows, sort, &self.keys);
-                let end = offset.saturating_add(limit as usize).min(top.len());
-                let next_cursor = (end < top.len()).then(|| end.to_string());
-                let comments = top.into_iter().skip(offset).take(limit as usize).collect();
-                ThreadAnswer {
-                    thread: ThreadInfo {
-                        key: t.key.to_string(),
-                        url: t.url,
-                        title: t.title,
-                        count,
-                        locked: t.locked,
-                    },
-                    comments,
-                    next_cursor,
-                }
-            }
+            })));
         };
-        let answer = Arc::new(Answer::encode(&answer));
+        // Past the end every cursor and limit gives the same page.
+        let top = built.top_level();
+        let offset = offset.min(top);
+        let limit = (limit as usize).min(top - offset);
+        let key = PageKey {
+            sort,
+            offset: offset as u32,
+            limit: limit as u32,
+        };
+        if let Some(hit) = self.cache.page(&page.site.id, &page.key, &key) {
+            return Ok(hit);
+        }
+        let answer = Arc::new(Answer::encode(&built.page(sort, offset, limit)));
         self.cache
-            .put_thread(&page.site.id, &page.key, query, generation, answer.clone());
+            .put_page(&page.site.id, &page.key, &built, key, answer.clone());
         Ok(answer)
+    }
+
+    /// The thread's public comments as built for paging, from the cache or
+    /// built now (off the async workers); `None` when the page has no thread.
+    async fn built_thread(&self, page: &super::Page) -> Result<Option<Arc<BuiltThread>>, Error> {
+        if let Some(hit) = self.cache.built(&page.site.id, &page.key) {
+            return Ok(Some(hit));
+        }
+        let generation = self.cache.generation();
+        let (site, key) = (page.site.id.clone(), page.key.clone());
+        let (keys, max_depth) = (self.keys.clone(), page.site.settings.max_depth);
+        let built = self
+            .db
+            .read(move |c| {
+                let Some(t) = threads::find(c, &site, &key)? else {
+                    return Ok(None);
+                };
+                let rows = comments::public_in_thread(c, t.id)?;
+                let info = ThreadInfo {
+                    key: t.key.to_string(),
+                    url: t.url,
+                    title: t.title,
+                    count: 0,
+                    locked: t.locked,
+                };
+                Ok(Some(Arc::new(BuiltThread::build(
+                    info, &rows, max_depth, &keys,
+                ))))
+            })
+            .await?;
+        if let Some(b) = &built {
+            self.cache
+                .put_built(&page.site.id, &page.key, generation, b.clone());
+        }
+        Ok(built)
     }
 
     /// `POST /api/comments`: checks, renders and stores a new comment.
@@ -561,7 +584,9 @@ impl App {
     }
 
     /// `GET|POST /api/counts`: published counts of many pages at once. A URL
-    /// on no registered site counts 0.
+    /// on no registered site, or a page with no thread, counts 0. The answer
+    /// is kept only when every URL is a thread that exists, so made-up
+    /// addresses cost a read each and no memory.
     pub async fn counts(&self, urls: Vec<String>) -> Result<Arc<Answer>, Error> {
         if urls.is_empty() || urls.len() > MAX_COUNT_URLS {
             return Err(Error::validation(
@@ -574,7 +599,7 @@ impl App {
             return Ok(hit);
         }
         let generation = self.cache.generation();
-        let located: Vec<Option<super::Page>> = urls
+        let lookups: Vec<_> = urls
             .iter()
             .map(|u| {
                 self.locate(&PageQuery {
@@ -582,11 +607,8 @@ impl App {
                     page_id: None,
                 })
                 .ok()
+                .map(|p| (p.site.id.clone(), p.key))
             })
-            .collect();
-        let lookups: Vec<_> = located
-            .iter()
-            .map(|p| p.as_ref().map(|p| (p.site.id.clone(), p.key.clone())))
             .collect();
         let numbers = self
             .db
@@ -594,21 +616,24 @@ impl App {
                 lookups
                     .iter()
                     .map(|l| match l {
-                        Some((site, key)) => {
-                            Ok(threads::published_counts(c, site, std::slice::from_ref(key))?[0])
-                        }
-                        None => Ok(0),
+                        Some((site, key)) if threads::find(c, site, key)?.is_some() => Ok(Some(
+                            threads::published_counts(c, site, std::slice::from_ref(key))?[0],
+                        )),
+                        _ => Ok(None),
                     })
-                    .collect::<Result<Vec<u64>, StoreError>>()
+                    .collect::<Result<Vec<Option<u64>>, StoreError>>()
             })
             .await?;
+        let all_threads = numbers.iter().all(Option::is_some);
         let counts: serde_json::Map<String, serde_json::Value> = urls
             .into_iter()
             .zip(numbers)
-            .map(|(u, n)| (u, n.into()))
+            .map(|(u, n)| (u, n.unwrap_or(0).into()))
             .collect();
         let answer = Arc::new(Answer::encode(&serde_json::json!({ "counts": counts })));
-        self.cache.put_shared(query, generation, answer.clone());
+        if all_threads {
+            self.cache.put_shared(query, generation, answer.clone());
+        }
         Ok(answer)
     }
 

@@ -2,7 +2,7 @@
 
 use super::cache::Answer;
 use super::{App, PageQuery};
-use crate::domain::{SiteId, rfc3339};
+use crate::domain::{PageRef, Site, SiteId, ThreadKey, rfc3339};
 use crate::error::Error;
 use crate::store::{comments, threads};
 use std::fmt::Write;
@@ -41,16 +41,15 @@ pub enum FeedOf {
 impl App {
     /// `GET /api/feed?url=U` or `GET /api/feed?site=S`.
     pub async fn feed(&self, of: FeedOf) -> Result<Arc<Answer>, Error> {
-        let (site, thread_key, self_query) = match &of {
+        let (site, thread_key) = match &of {
             FeedOf::Thread(q) => {
                 let page = self.locate(q)?;
-                let query = format!("url={}", q.url.as_deref().unwrap_or(""));
-                (page.site, Some(page.key), query)
+                (page.site, Some(page.key))
             }
             FeedOf::Site(id) => {
                 let id = SiteId::parse(id).map_err(|m| Error::validation("site", m))?;
                 let site = self.sites.by_id(&id).ok_or(Error::NotFound)?;
-                (site, None, format!("site={id}"))
+                (site, None)
             }
         };
         let cache_key = format!(
@@ -100,6 +99,12 @@ impl App {
                 site.id,
                 thread_key.as_ref().map_or("", |k| k.as_str())
             ),
+        };
+        // The feed's own address comes from the thread or site, never from
+        // the request: the answer is shared by everyone who asks.
+        let self_query = match &thread_key {
+            Some(k) => thread_feed_query(&site, k, thread.as_ref().and_then(|t| t.url.as_deref())),
+            None => format!("site={}", enc(site.id.as_str())),
         };
         let updated = rows
             .first()
@@ -159,9 +164,33 @@ impl App {
             out.as_bytes(),
             &crate::keys::hex(&digest[..12]),
         ));
-        self.cache.put_shared(cache_key, generation, answer.clone());
+        // A page with no thread is not kept: made-up addresses cost no memory.
+        if thread_key.is_none() || thread.is_some() {
+            self.cache.put_shared(cache_key, generation, answer.clone());
+        }
         Ok(answer)
     }
+}
+
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The query of a thread's feed: the site's origin with the key's path
+/// when that leads back to the thread, else the thread's stored address
+/// with the key itself.
+fn thread_feed_query(site: &Site, key: &ThreadKey, stored: Option<&str>) -> String {
+    let origin = site.origins.first().map_or("", |o| o.as_str());
+    let by_path = format!("{origin}{key}");
+    let leads_back = key.as_str().starts_with('/')
+        && PageRef::parse(&by_path).is_ok_and(|p| {
+            site.origins.contains(&p.origin) && p.thread_key(&site.settings.keep_query) == *key
+        });
+    if leads_back {
+        return format!("url={}", enc(&by_path));
+    }
+    let url = stored.map_or_else(|| format!("{origin}/"), str::to_string);
+    format!("url={}&page_id={}", enc(&url), enc(key.as_str()))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! and status, latency by route, comments by outcome, rate-limited
 //! requests. Plain atomics, so counting costs a request almost nothing.
 
+use super::cache::CacheSize;
 use crate::domain::Status;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -100,8 +101,9 @@ impl Metrics {
         self.rate_limited.fetch_add(1, Relaxed);
     }
 
-    /// The Prometheus text, with the outbox counts (pending, sent, dead).
-    pub fn render(&self, outbox: [u64; 3]) -> String {
+    /// The Prometheus text, with the outbox counts (pending, sent, dead)
+    /// and what the answer cache holds.
+    pub fn render(&self, outbox: [u64; 3], cache: CacheSize) -> String {
         let mut out = String::with_capacity(8 * 1024);
         out.push_str("# HELP natter_http_requests_total Requests answered, by route, method and status.\n# TYPE natter_http_requests_total counter\n");
         for (r, route) in ROUTES.iter().enumerate() {
@@ -165,6 +167,12 @@ impl Metrics {
         for (state, n) in ["pending", "sent", "dead"].iter().zip(outbox) {
             let _ = writeln!(out, "natter_outbox_items{{state=\"{state}\"}} {n}");
         }
+        let _ = writeln!(
+            out,
+            "# HELP natter_cache_bytes Bytes the answer cache holds, keys and structure included.\n# TYPE natter_cache_bytes gauge\nnatter_cache_bytes {}\n\
+             # HELP natter_cache_entries Answers and built threads in the answer cache.\n# TYPE natter_cache_entries gauge\nnatter_cache_entries {}",
+            cache.bytes, cache.entries
+        );
         out
     }
 }
@@ -232,7 +240,13 @@ mod tests {
         m.request("GET", "/api/comments", 200, Duration::from_millis(30));
         m.request("POST", "/api/comments", 429, Duration::from_micros(100));
         m.comment(Some(Status::Pending));
-        let t = m.render([1, 2, 3]);
+        let t = m.render(
+            [1, 2, 3],
+            CacheSize {
+                bytes: 4096,
+                entries: 2,
+            },
+        );
         assert!(t.contains(
             "natter_http_requests_total{route=\"/api/comments\",method=\"GET\",status=\"200\"} 2"
         ));
@@ -247,5 +261,7 @@ mod tests {
         ));
         assert!(t.contains("natter_comments_total{outcome=\"held\"} 1"));
         assert!(t.contains("natter_outbox_items{state=\"dead\"} 3"));
+        assert!(t.contains("natter_cache_bytes 4096\n"));
+        assert!(t.contains("natter_cache_entries 2\n"));
     }
 }

@@ -45,7 +45,7 @@ pub struct ThreadAnswer {
 }
 
 /// The order of top-level comments. Replies always read oldest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sort {
     Oldest,
     Newest,
@@ -127,50 +127,199 @@ fn avatar_path(seed: &str) -> String {
     format!("/api/avatar/{seed}.svg")
 }
 
-/// Builds the public tree from published and deleted rows: deleted comments
-/// stay (as tombstones) only while a visible reply hangs under them.
-/// Returns the top-level comments in `sort` order.
-pub fn build_tree(rows: &[CommentRow], sort: Sort, keys: &Keys) -> Vec<CommentView> {
-    let mut children: HashMap<Option<CommentId>, Vec<&CommentRow>> = HashMap::new();
-    let ids: std::collections::HashSet<CommentId> = rows.iter().map(|r| r.id).collect();
-    for row in rows {
-        // A reply whose parent is not public (held, spam) is shown at top level.
-        let parent = row.parent.filter(|p| ids.contains(p));
-        children.entry(parent).or_default().push(row);
-    }
-    fn build(
-        row: &CommentRow,
-        children: &HashMap<Option<CommentId>, Vec<&CommentRow>>,
+/// A thread's public comments, built once per version of the thread and
+/// then cut into pages: every `limit`, `cursor` and `sort` is a slice of
+/// the same build, never a new one.
+///
+/// Reply chains may be any depth (DESIGN §3, §14), so nothing here recurses
+/// on the data: parents are followed with loops, and what answers nest is
+/// bounded by the site's display depth. Up to that depth a comment's
+/// `replies` are its own; a comment at that depth holds every deeper reply
+/// flat, oldest first, each with its real `parent`.
+#[derive(Debug)]
+pub struct BuiltThread {
+    /// The comments shown, oldest first, each without replies.
+    views: Vec<CommentView>,
+    /// Per comment, what its `replies` hold (indexes into `views`).
+    shown: Vec<Vec<u32>>,
+    /// Top-level comments, oldest first.
+    oldest: Vec<u32>,
+    /// Top-level comments, best score first (ties oldest first).
+    best: Vec<u32>,
+    /// The thread, with its count of published comments.
+    pub thread: ThreadInfo,
+    bytes: usize,
+}
+
+impl BuiltThread {
+    /// Builds the public tree from published and deleted rows given oldest
+    /// first: deleted comments stay (as tombstones) only while a visible
+    /// reply hangs under them; a reply whose parent is not public (held,
+    /// spam) is shown at top level. `max_depth` is the site's display depth.
+    pub fn build(
+        mut thread: ThreadInfo,
+        rows: &[CommentRow],
+        max_depth: u8,
         keys: &Keys,
-    ) -> Option<CommentView> {
-        let replies: Vec<CommentView> = children
-            .get(&Some(row.id))
-            .map(|kids| {
-                kids.iter()
-                    .filter_map(|k| build(k, children, keys))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if row.status == Status::Deleted && replies.is_empty() {
-            return None;
+    ) -> BuiltThread {
+        let max_depth = u32::from(max_depth.max(1));
+        let index: HashMap<CommentId, usize> =
+            rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        let parent: Vec<Option<usize>> = rows
+            .iter()
+            .map(|r| r.parent.and_then(|p| index.get(&p).copied()))
+            .collect();
+
+        // Visible: not deleted, or above something visible. Each walk up
+        // stops at the first comment already lifted, so this is linear.
+        let mut visible: Vec<bool> = rows.iter().map(|r| r.status != Status::Deleted).collect();
+        let mut lifted = vec![false; rows.len()];
+        for i in 0..rows.len() {
+            if rows[i].status == Status::Deleted {
+                continue;
+            }
+            let mut up = parent[i];
+            while let Some(p) = up {
+                if lifted[p] {
+                    break;
+                }
+                lifted[p] = true;
+                visible[p] = true;
+                up = parent[p];
+            }
         }
-        let mut view = comment_view(row, keys);
-        view.replies = replies;
-        Some(view)
+
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
+        let mut roots = Vec::new();
+        for i in (0..rows.len()).filter(|&i| visible[i]) {
+            match parent[i] {
+                Some(p) => children[p].push(i),
+                None => roots.push(i),
+            }
+        }
+
+        // Depth from the top, and for comments deeper than the display
+        // depth the ancestor at that depth, walking down with a queue.
+        // Comments in a cycle of parents hang from no root and are not shown.
+        let mut depth = vec![0u32; rows.len()];
+        let mut anchor: Vec<Option<usize>> = vec![None; rows.len()];
+        let mut queue: std::collections::VecDeque<usize> = roots.iter().copied().collect();
+        for &r in &roots {
+            depth[r] = 1;
+        }
+        while let Some(i) = queue.pop_front() {
+            for &k in &children[i] {
+                depth[k] = depth[i] + 1;
+                anchor[k] = if depth[i] == max_depth {
+                    Some(i)
+                } else {
+                    anchor[i]
+                };
+                queue.push_back(k);
+            }
+        }
+
+        // Number the shown comments in conversation order (oldest first).
+        let mut slot: Vec<Option<u32>> = vec![None; rows.len()];
+        let mut views = Vec::new();
+        let mut bytes = 0;
+        for i in (0..rows.len()).filter(|&i| depth[i] > 0) {
+            slot[i] = Some(views.len() as u32);
+            let view = comment_view(&rows[i], keys);
+            bytes += view_bytes(&view);
+            views.push(view);
+        }
+        let mut shown: Vec<Vec<u32>> = vec![Vec::new(); views.len()];
+        for i in 0..rows.len() {
+            let Some(me) = slot[i] else { continue };
+            let holder = match (depth[i] > max_depth, anchor[i], parent[i]) {
+                (true, Some(a), _) => a,
+                (false, _, Some(p)) => p,
+                _ => continue,
+            };
+            if let Some(h) = slot[holder] {
+                shown[h as usize].push(me);
+            }
+        }
+        let oldest: Vec<u32> = roots.iter().filter_map(|&r| slot[r]).collect();
+        let mut best = oldest.clone();
+        best.sort_by_key(|&v| {
+            let v = &views[v as usize];
+            std::cmp::Reverse(v.likes - v.dislikes)
+        });
+        bytes += (shown.len() + oldest.len() + best.len()) * 4
+            + shown.len() * std::mem::size_of::<Vec<u32>>();
+        thread.count = rows
+            .iter()
+            .filter(|r| r.status == Status::Published)
+            .count() as u64;
+        bytes += thread.key.len()
+            + thread.url.as_ref().map_or(0, String::len)
+            + thread.title.as_ref().map_or(0, String::len);
+        BuiltThread {
+            views,
+            shown,
+            oldest,
+            best,
+            thread,
+            bytes,
+        }
     }
-    let mut top: Vec<(&CommentRow, CommentView)> = children
-        .get(&None)
-        .map(|roots| {
-            roots
+
+    /// How many top-level comments there are to page through.
+    pub fn top_level(&self) -> usize {
+        self.oldest.len()
+    }
+
+    /// About how many bytes the build holds, for the cache's bound.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// `limit` top-level comments from `offset` on, in `sort` order, each
+    /// with its replies, and the cursor of the next page if there is one.
+    pub fn page(&self, sort: Sort, offset: usize, limit: usize) -> ThreadAnswer {
+        let len = self.oldest.len();
+        let start = offset.min(len);
+        let end = start.saturating_add(limit).min(len);
+        let picked: Vec<u32> = match sort {
+            Sort::Oldest => self.oldest[start..end].to_vec(),
+            Sort::Newest => self
+                .oldest
                 .iter()
-                .filter_map(|r| build(r, &children, keys).map(|v| (*r, v)))
-                .collect()
-        })
-        .unwrap_or_default();
-    match sort {
-        Sort::Oldest => {}
-        Sort::Newest => top.reverse(),
-        Sort::Top => top.sort_by_key(|(r, _)| std::cmp::Reverse(r.likes - r.dislikes)),
+                .rev()
+                .skip(start)
+                .take(end - start)
+                .copied()
+                .collect(),
+            Sort::Top => self.best[start..end].to_vec(),
+        };
+        ThreadAnswer {
+            thread: self.thread.clone(),
+            comments: picked.into_iter().map(|v| self.with_replies(v)).collect(),
+            next_cursor: (end < len).then(|| end.to_string()),
+        }
     }
-    top.into_iter().map(|(_, v)| v).collect()
+
+    /// A shown comment with its replies. The nesting is at most the
+    /// display depth deep, as the build made it.
+    fn with_replies(&self, v: u32) -> CommentView {
+        let mut view = self.views[v as usize].clone();
+        view.replies = self.shown[v as usize]
+            .iter()
+            .map(|&r| self.with_replies(r))
+            .collect();
+        view
+    }
+}
+
+/// About how many bytes a comment's view holds.
+fn view_bytes(v: &CommentView) -> usize {
+    std::mem::size_of::<CommentView>()
+        + v.author.name.len()
+        + v.author.website.as_ref().map_or(0, String::len)
+        + v.author.avatar.len()
+        + v.html.len()
+        + v.created.len()
+        + v.edited.as_ref().map_or(0, String::len)
 }

@@ -31,7 +31,7 @@ pub fn route(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection>
         .then(|app: App| async move {
             match app.outbox_counts().await {
                 Ok(outbox) => {
-                    let mut r = app.metrics.render(outbox).into_response();
+                    let mut r = app.metrics.render(outbox, app.cache.size()).into_response();
                     r.headers_mut().insert(
                         header::CONTENT_TYPE,
                         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),

@@ -186,59 +186,79 @@ impl<'a> Sink<'a> {
         Ok(t.id)
     }
 
-    /// Stores one thread's comments, parents before replies.
+    /// Stores one thread's comments, parents before replies, whatever the
+    /// order of the file and however deep the replies go: each comment's
+    /// line of parents is followed with a loop (never recursion, DESIGN
+    /// §14) up to the first one stored, then stored from the top down. A
+    /// reply whose parent is not in the file, or that is part of a cycle of
+    /// parents, is kept at top level.
     pub fn comments(&mut self, thread_id: i64, incoming: Vec<Incoming>) -> Result<(), ImportError> {
-        let index: HashMap<String, usize> = incoming
+        let index: HashMap<&str, usize> = incoming
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.id.clone(), i))
+            .map(|(i, c)| (c.id.as_str(), i))
             .collect();
-        let mut stored: HashMap<usize, Option<CommentId>> = HashMap::new();
-        for i in 0..incoming.len() {
-            self.store(i, thread_id, &incoming, &index, &mut stored, 0)?;
+        // The parent each comment names: `Err(())` for one not in the file.
+        let parent_of: Vec<Option<Result<usize, ()>>> = incoming
+            .iter()
+            .map(|c| {
+                c.parent
+                    .as_deref()
+                    .filter(|p| !p.is_empty() && *p != "0")
+                    .map(|p| index.get(p).copied().ok_or(()))
+            })
+            .collect();
+        let mut stored: Vec<Option<CommentId>> = vec![None; incoming.len()];
+        let mut on_path = vec![false; incoming.len()];
+        for first in 0..incoming.len() {
+            if stored[first].is_some() {
+                continue;
+            }
+            let mut path = vec![first];
+            on_path[first] = true;
+            let mut top_parent = None;
+            loop {
+                let at = *path.last().expect("the path starts with one comment");
+                match parent_of[at] {
+                    None => break,
+                    Some(Ok(j)) if stored[j].is_some() => {
+                        top_parent = stored[j];
+                        break;
+                    }
+                    Some(Ok(j)) if !on_path[j] => {
+                        on_path[j] = true;
+                        path.push(j);
+                    }
+                    // Not in the file, or a cycle back onto this path.
+                    Some(_) => {
+                        self.summary.orphans += 1;
+                        break;
+                    }
+                }
+            }
+            let mut parent = top_parent;
+            for &i in path.iter().rev() {
+                let id = self.store(&incoming[i], thread_id, parent)?;
+                stored[i] = Some(id);
+                on_path[i] = false;
+                parent = Some(id);
+            }
         }
         Ok(())
     }
 
-    /// Stores comment `i` after its parent; returns its natter id (`None`
-    /// when it was skipped).
+    /// Stores one comment under `parent` (already stored); returns its
+    /// natter id, or the id it got when this file was imported before.
     fn store(
         &mut self,
-        i: usize,
+        c: &Incoming,
         thread_id: i64,
-        incoming: &[Incoming],
-        index: &HashMap<String, usize>,
-        stored: &mut HashMap<usize, Option<CommentId>>,
-        depth: usize,
-    ) -> Result<Option<CommentId>, ImportError> {
-        if let Some(done) = stored.get(&i) {
-            return Ok(*done);
-        }
-        let c = &incoming[i];
-        let parent = match c.parent.as_deref().filter(|p| !p.is_empty() && *p != "0") {
-            None => None,
-            Some(p) => match index.get(p) {
-                // A cycle (or absurd depth) in the source: keep the comment at top level.
-                Some(&j) if depth < 10_000 && j != i => {
-                    stored.insert(i, None);
-                    let parent = self.store(j, thread_id, incoming, index, stored, depth + 1)?;
-                    stored.remove(&i);
-                    if parent.is_none() {
-                        self.summary.orphans += 1;
-                    }
-                    parent
-                }
-                _ => {
-                    self.summary.orphans += 1;
-                    None
-                }
-            },
-        };
+        parent: Option<CommentId>,
+    ) -> Result<CommentId, ImportError> {
         let import_key = format!("{}:{}:{}", self.site.id, self.source, c.id);
         if let Some(existing) = comments::by_import_key(self.conn, &import_key)? {
             self.summary.skip("already imported");
-            stored.insert(i, Some(existing));
-            return Ok(Some(existing));
+            return Ok(existing);
         }
         let ip_hash = c.ip.as_ref().map(|ip| match ip {
             Ip::Raw(raw) => self.keys.ip_hash(raw.trim()),
@@ -272,8 +292,7 @@ impl<'a> Sink<'a> {
             },
         )?;
         *self.summary.imported.entry(c.status.as_str()).or_default() += 1;
-        stored.insert(i, Some(id));
-        Ok(Some(id))
+        Ok(id)
     }
 }
 
