@@ -210,7 +210,8 @@ async fn on_a_first_site_an_edit_by_a_known_author_stays_published() {
     let (id, token) = post(
         &s,
         "/first",
-        json!({"text": "Hello there", "email": "kim@example.org"}),
+        // The widget's author key is how natter knows an author (DESIGN §5).
+        json!({"text": "Hello there", "email": "kim@example.org", "voter": "kim-browser"}),
     )
     .await;
     approve(&s, id).await;

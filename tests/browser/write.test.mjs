@@ -17,7 +17,7 @@ const focused = (page) => page.evaluate(() => {
 
 before(async () => {
   const routes = {};
-  for (const p of ['post', 'reply', 'deep', 'edit', 'delete', 'vote', 'preview', 'invalid', 'offline', 'nocode', 'draft', 'double', 'notify', 'paged']) {
+  for (const p of ['post', 'reply', 'deep', 'edit', 'delete', 'vote', 'preview', 'invalid', 'offline', 'nocode', 'draft', 'double', 'notify', 'paged', 'editheld']) {
     routes['/' + p] = (n) => snippet(n);
   }
   pages = await startPages(routes);
@@ -99,6 +99,24 @@ test('a reply to a reply past the depth is shown flat, "in reply to" its parent'
   let c = stored.comments[0];
   for (let i = 1; i < 6; i++) c = c.replies[0];
   assert.equal(c.parent, parent);
+  await page.close();
+});
+
+test('an edit the rules hold says it waits for a moderator', async () => {
+  const page = await openThread(browser, url('/editheld'));
+  const w = page.locator('#natter');
+  await typeIn(w.getByLabel('Comment', { exact: true }), 'A plain first comment');
+  await w.getByRole('button', { name: 'Post comment' }).click();
+  const mine = w.locator('article', { hasText: 'A plain first comment' });
+  await mine.waitFor();
+  await mine.getByRole('button', { name: 'Edit' }).click();
+  const form = w.getByRole('form', { name: 'Edit your comment' });
+  // More links than the site allows (2) hold the edited comment.
+  await typeIn(form.getByLabel('Comment', { exact: true }),
+    'See https://one.example and https://two.example and https://three.example');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await w.locator('[role=status]', { hasText: 'waiting for a moderator' }).waitFor();
+  assert.equal((await thread('/editheld')).comments.length, 0);
   await page.close();
 });
 

@@ -169,7 +169,8 @@ async function save(f, text) {
   own(id, { ...mine, text });
   const [c] = find(t, id);
   Object.assign(c, r.comment, { replies: c.replies });
-  t.render(t.s.t('updated'));
+  // An edit is judged again: one the rules hold waits for a moderator.
+  t.render(t.s.t(r.comment.status == 'pending' ? 'held' : 'updated'));
   t.focus(t.article(id));
 }
 
