@@ -32,7 +32,8 @@ test('the demo page loads its comments with nothing refused by its policy', asyn
   assert.match(csp, /script-src 'self'/);
   assert.doesNotMatch(csp, /unsafe/);
   const comments = page.getByRole('region', { name: 'Comments' });
-  await comments.getByRole('heading', { name: /1 comment/ }).waitFor({ timeout: 10000 });
+  // The five sample comments of the demo site, and the one seeded here.
+  await comments.getByRole('heading', { name: /6 comments/ }).waitFor({ timeout: 10000 });
   await assert.doesNotReject(comments.getByText('Co-production starts with listening').waitFor());
   // The page's own script ran too: the theme follows ?theme, the snippet names this origin.
   assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark');
