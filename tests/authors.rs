@@ -8,7 +8,7 @@ use common::mail::{SmtpSink, link_after};
 use common::*;
 use natter::config::{Smtp, SmtpTls};
 use natter::domain::{ModerationMode, SiteSettings};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// Posts a comment from `ip` and returns the status and the answer.
@@ -20,16 +20,7 @@ async fn post(s: &TestServer, ip: &str, page: &str, body: Value) -> (StatusCode,
 
 /// Approves a held comment through the admin API.
 async fn approve(s: &TestServer, id: &Value) {
-    let a = s.admin().await;
-    let res = s
-        .admin_call(
-            &a,
-            Method::POST,
-            "/admin/api/comments/bulk",
-            Some(json!({"ids": [id], "action": "approve"})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    s.moderate(std::slice::from_ref(id), "approve").await;
 }
 
 /// Alice's first comment under `first` moderation, approved: her voter key

@@ -7,7 +7,7 @@ use common::mail::{Receiver, SmtpSink, wait_until};
 use common::*;
 use natter::config::{Smtp, SmtpTls};
 use natter::domain::{ModerationMode, SiteSettings, Webhook};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const MODERATOR: &str = "mod@example.org";
@@ -64,16 +64,7 @@ async fn edit(s: &TestServer, id: i64, token: &str, text: &str) -> (StatusCode, 
 }
 
 async fn approve(s: &TestServer, id: i64) {
-    let a = s.admin().await;
-    let res = s
-        .admin_call(
-            &a,
-            Method::POST,
-            "/admin/api/comments/bulk",
-            Some(json!({"ids": [id], "action": "approve"})),
-        )
-        .await;
-    assert_eq!(res.json::<Value>().await.unwrap()["changed"], 1);
+    assert_eq!(s.moderate(&[json!(id)], "approve").await["changed"], 1);
 }
 
 /// The `comment.edited` events the receiver got, as JSON bodies.

@@ -201,6 +201,9 @@ where
     let too_large = declared.is_some_and(|n| n > MAX_BODY);
     let body = if too_large {
         Either::Right(body)
+    } else if hyper::body::Body::is_end_stream(&body) {
+        // Most requests (reads) carry no body: no deadline to keep.
+        Either::Left(Full::new(Bytes::new()))
     } else {
         let read = Limited::new(body, MAX_BODY as usize).collect();
         match tokio::time::timeout(limits.body_timeout, read).await {

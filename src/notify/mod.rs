@@ -113,10 +113,7 @@ impl Notifier {
     ) -> Result<(), StoreError> {
         self.webhooks(c, site, thread, row, "comment.created", now)?;
         if self.email {
-            for to in &site.settings.moderator_emails {
-                let mail = self.moderator_email(site, thread, row, false, now);
-                self.queue_email(c, site, "moderator", to, &mail, now)?;
-            }
+            self.tell_moderators(c, site, thread, row, false, now)?;
         }
         if row.status == Status::Published {
             self.comment_published(c, site, thread, row, now)?;
@@ -136,10 +133,24 @@ impl Notifier {
     ) -> Result<(), StoreError> {
         self.webhooks(c, site, thread, row, "comment.edited", now)?;
         if self.email && row.status == Status::Pending {
-            for to in &site.settings.moderator_emails {
-                let mail = self.moderator_email(site, thread, row, true, now);
-                self.queue_email(c, site, "moderator", to, &mail, now)?;
-            }
+            self.tell_moderators(c, site, thread, row, true, now)?;
+        }
+        Ok(())
+    }
+
+    /// Queues the moderators' email about a new or (`edited`) changed comment.
+    fn tell_moderators(
+        &self,
+        c: &Connection,
+        site: &Site,
+        thread: &ThreadRow,
+        row: &CommentRow,
+        edited: bool,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        for to in &site.settings.moderator_emails {
+            let mail = self.moderator_email(site, thread, row, edited, now);
+            self.queue_email(c, site, "moderator", to, &mail, now)?;
         }
         Ok(())
     }

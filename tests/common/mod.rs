@@ -241,6 +241,22 @@ impl TestServer {
         }
         req.send().await.unwrap()
     }
+
+    /// A moderator's bulk action (`approve`, `spam`, `delete`, `restore`)
+    /// on comments, signed in afresh; panics unless it answers 200.
+    pub async fn moderate(&self, ids: &[Value], action: &str) -> Value {
+        let a = self.admin().await;
+        let res = self
+            .admin_call(
+                &a,
+                reqwest::Method::POST,
+                "/admin/api/comments/bulk",
+                Some(json!({"ids": ids, "action": action})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
 }
 
 /// Starts the natter binary on port 0 in `dir` and returns it with its address.
