@@ -135,7 +135,7 @@ export async function seed(natter, pageUrl, fields) {
 
 /** Types `text` into `field` as a person does, with a key press for each
  *  character, after selecting what it holds and deleting it with keys too.
- *  (Locator.fill() sets the value without a key press, so it cannot see a
+ *  (Playwright's fill sets the value without a key press, so it cannot see a
  *  key handler that swallows keys.) */
 export async function typeIn(field, text) {
   await field.press('Control+A');
