@@ -4,9 +4,8 @@
 
 mod common;
 
-use common::mail::{SmtpSink, link_after};
+use common::mail::{SmtpSink, link_after, smtp};
 use common::*;
-use natter::config::{Smtp, SmtpTls};
 use natter::domain::{ModerationMode, SiteSettings};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -73,17 +72,6 @@ async fn the_same_author_key_is_published_after_approval() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
-}
-
-fn smtp(port: u16) -> Smtp {
-    Smtp {
-        host: "127.0.0.1".into(),
-        port,
-        tls: SmtpTls::None,
-        username: None,
-        password: None,
-        from: "Comments <comments@example.org>".into(),
-    }
 }
 
 #[tokio::test]

@@ -3,24 +3,13 @@
 
 mod common;
 
-use common::mail::{Receiver, SmtpSink, link_after, wait_until};
+use common::mail::{Receiver, SmtpSink, link_after, smtp, wait_until};
 use common::*;
-use natter::config::{Outbox, Smtp, SmtpTls};
+use natter::config::Outbox;
 use natter::domain::{ModerationMode, SiteSettings, Webhook};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
-
-fn smtp(port: u16) -> Smtp {
-    Smtp {
-        host: "127.0.0.1".into(),
-        port,
-        tls: SmtpTls::None,
-        username: None,
-        password: None,
-        from: "Comments <comments@example.org>".into(),
-    }
-}
 
 /// A server that mails through `port`, retrying after 1 s, 2 s, 2 s…
 async fn server(port: u16, settings: SiteSettings, attempts: u32) -> TestServer {

@@ -5,9 +5,9 @@
 
 mod common;
 
-use common::mail::{SmtpSink, link_after, wait_until};
+use common::mail::{SmtpSink, link_after, smtp, wait_until};
 use common::*;
-use natter::config::{Outbox, Smtp, SmtpTls};
+use natter::config::Outbox;
 use natter::domain::{ModerationMode, SiteSettings};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
@@ -154,17 +154,6 @@ async fn a_locked_thread_takes_no_votes() {
     .await;
     assert_error(res, StatusCode::FORBIDDEN, "thread_locked", None).await;
     assert_eq!(s.thread("/locked").await["comments"][0]["likes"], 0);
-}
-
-fn smtp(port: u16) -> Smtp {
-    Smtp {
-        host: "127.0.0.1".into(),
-        port,
-        tls: SmtpTls::None,
-        username: None,
-        password: None,
-        from: "Comments <comments@example.org>".into(),
-    }
 }
 
 /// A natter that mails through the sink, with `settings` for its site.

@@ -106,6 +106,18 @@ pub async fn wait_until(mut done: impl FnMut() -> bool, what: &str) {
 }
 
 /// The address after `label:` on the next line of an email's text.
+/// natter's `[smtp]` for the sink on `port`: plain SMTP on loopback.
+pub fn smtp(port: u16) -> natter::config::Smtp {
+    natter::config::Smtp {
+        host: "127.0.0.1".into(),
+        port,
+        tls: natter::config::SmtpTls::None,
+        username: None,
+        password: None,
+        from: "Comments <comments@example.org>".into(),
+    }
+}
+
 pub fn link_after(mail: &Value, label: &str) -> String {
     let text = mail["text"].as_str().expect("a text part");
     let mut lines = text.lines();
