@@ -2,7 +2,7 @@
 
 use super::TempDir;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,20 +16,10 @@ pub struct Logged {
 
 impl Logged {
     /// Starts `natter serve` on port 0 in `dir`, with `toml` as its
-    /// `natter.toml` and rate limits off.
+    /// `natter.toml`, as [`super::spawn_binary`] starts it.
     pub fn start(dir: &TempDir, toml: &str) -> Logged {
         std::fs::write(dir.path("natter.toml"), toml).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_natter"))
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0", "--database"])
-            .arg(dir.path("natter.db"))
-            .current_dir(&dir.0)
-            .env("NATTER_RATE_LIMIT", "false")
-            .env("NATTER_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("natter binary starts");
+        let (mut child, base) = super::spawn_binary_logging(dir, &[], Stdio::piped());
         let log = Arc::new(Mutex::new(String::new()));
         let stderr = child.stderr.take().unwrap();
         let sink = log.clone();
@@ -40,15 +30,7 @@ impl Logged {
                 l.push('\n');
             }
         });
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("natter listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
+        let addr = base.trim_start_matches("http://").to_string();
         Logged { child, addr, log }
     }
 

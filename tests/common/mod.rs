@@ -274,6 +274,7 @@ pub fn spawn_binary_logging(dir: &TempDir, extra: &[&str], log: Stdio) -> (Child
         .current_dir(&dir.0)
         .env("NATTER_RATE_LIMIT", "false")
         .env("NATTER_SPAM_MIN_SECONDS", "0")
+        .env("NATTER_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(log)
         .spawn()
