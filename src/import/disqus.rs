@@ -130,7 +130,7 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
         }
         let (key, url) = sink.key_of(&t.link)?;
         let thread = sink.thread(&key, &url, Some(&t.title))?;
-        sink.comments(thread, incoming)?;
+        sink.comments(thread, &thread_id, incoming)?;
     }
     Ok(std::mem::take(&mut sink.summary))
 }

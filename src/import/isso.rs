@@ -64,7 +64,7 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
         };
         let (key, url) = sink.key_of(&t.uri)?;
         let thread = sink.thread(&key, &url, t.title.as_deref())?;
-        sink.comments(thread, list)?;
+        sink.comments(thread, &t.uri, list)?;
     }
     for list in by_thread.into_values() {
         for _ in list {

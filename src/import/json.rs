@@ -191,7 +191,7 @@ pub fn import(
                 .iter()
                 .map(to_incoming)
                 .collect::<Result<Vec<_>, _>>()?;
-            sink.comments(thread, incoming)?;
+            sink.comments(thread, &t.key, incoming)?;
         }
         merge(&mut total, sink.summary);
     }

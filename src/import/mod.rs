@@ -192,7 +192,16 @@ impl<'a> Sink<'a> {
     /// §14) up to the first one stored, then stored from the top down. A
     /// reply whose parent is not in the file, or that is part of a cycle of
     /// parents, is kept at top level.
-    pub fn comments(&mut self, thread_id: i64, incoming: Vec<Incoming>) -> Result<(), ImportError> {
+    ///
+    /// `source_thread` names the thread in the source (a WordPress post id,
+    /// a Disqus thread id, an Isso page): a comment is known by it and its
+    /// source id together, since sources number comments per thread.
+    pub fn comments(
+        &mut self,
+        thread_id: i64,
+        source_thread: &str,
+        incoming: Vec<Incoming>,
+    ) -> Result<(), ImportError> {
         let index: HashMap<&str, usize> = incoming
             .iter()
             .enumerate()
@@ -238,7 +247,7 @@ impl<'a> Sink<'a> {
             }
             let mut parent = top_parent;
             for &i in path.iter().rev() {
-                let id = self.store(&incoming[i], thread_id, parent)?;
+                let id = self.store(&incoming[i], thread_id, source_thread, parent)?;
                 stored[i] = Some(id);
                 on_path[i] = false;
                 parent = Some(id);
@@ -253,10 +262,19 @@ impl<'a> Sink<'a> {
         &mut self,
         c: &Incoming,
         thread_id: i64,
+        source_thread: &str,
         parent: Option<CommentId>,
     ) -> Result<CommentId, ImportError> {
-        let import_key = format!("{}:{}:{}", self.site.id, self.source, c.id);
-        if let Some(existing) = comments::by_import_key(self.conn, &import_key)? {
+        let import_key = format!("{}:{}:{source_thread}:{}", self.site.id, self.source, c.id);
+        // Imports before threads were part of the key named the comment
+        // alone: such a comment is this one only if it is in this thread.
+        let earlier_key = format!("{}:{}:{}", self.site.id, self.source, c.id);
+        let found = match comments::by_import_key(self.conn, &import_key)? {
+            Some(found) => Some(found),
+            None => comments::by_import_key(self.conn, &earlier_key)?
+                .filter(|(_, thread)| *thread == thread_id),
+        };
+        if let Some((existing, _)) = found {
             self.summary.skip("already imported");
             return Ok(existing);
         }

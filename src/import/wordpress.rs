@@ -11,6 +11,7 @@ use std::path::Path;
 struct Item {
     title: Option<String>,
     link: Option<String>,
+    post_id: Option<String>,
     comments: Vec<Incoming>,
 }
 
@@ -62,6 +63,11 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
             (Phase::End, "title") if parent == Some("item") => {
                 if let Some(i) = item.as_mut() {
                     i.title = Some(el.text.trim().to_string());
+                }
+            }
+            (Phase::End, "wp:post_id") if parent == Some("item") => {
+                if let Some(i) = item.as_mut() {
+                    i.post_id = Some(el.text.trim().to_string()).filter(|p| !p.is_empty());
                 }
             }
             (Phase::End, "link") if parent == Some("item") => {
@@ -178,7 +184,8 @@ fn finish_item(sink: &mut Sink<'_>, item: Item) -> Result<(), ImportError> {
     })?;
     let (key, url) = sink.key_of(&link)?;
     let thread = sink.thread(&key, &url, item.title.as_deref())?;
-    sink.comments(thread, item.comments)
+    let source_thread = item.post_id.as_deref().unwrap_or(&link);
+    sink.comments(thread, source_thread, item.comments)
 }
 
 #[cfg(test)]

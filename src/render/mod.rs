@@ -8,6 +8,9 @@
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::sync::LazyLock;
 
+mod entities;
+pub use entities::decode_entities;
+
 /// HTML that went through [`render`]; only this module can make one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SafeHtml(String);
@@ -56,6 +59,16 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders a comment's Markdown source to sanitised HTML.
 pub fn render(markdown: &str) -> SafeHtml {
+    render_markdown(markdown, false)
+}
+
+/// Renders Markdown as Isso shows it: like [`render`], except that a single
+/// newline inside a paragraph is a line break.
+pub fn render_hard_wrap(markdown: &str) -> SafeHtml {
+    render_markdown(markdown, true)
+}
+
+fn render_markdown(markdown: &str, hard_wrap: bool) -> SafeHtml {
     let parser = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH);
     let mut events = Vec::new();
     let mut in_link = 0usize;
@@ -102,6 +115,7 @@ pub fn render(markdown: &str) -> SafeHtml {
                 events.push(event);
             }
             Event::Text(text) if in_link == 0 && !in_code => linkify(text, &mut events),
+            Event::SoftBreak if hard_wrap => events.push(Event::HardBreak),
             other => events.push(other),
         }
     }

@@ -277,12 +277,12 @@ pub fn newest_published(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The natter id of an imported comment, by its import key.
-pub fn by_import_key(conn: &Connection, key: &str) -> Result<Option<CommentId>, StoreError> {
+/// The natter id and thread of an imported comment, by its import key.
+pub fn by_import_key(conn: &Connection, key: &str) -> Result<Option<(CommentId, i64)>, StoreError> {
     use rusqlite::OptionalExtension;
     Ok(conn
-        .prepare_cached("SELECT id FROM comments WHERE import_key = ?1")?
-        .query_row([key], |r| r.get(0).map(CommentId))
+        .prepare_cached("SELECT id, thread_id FROM comments WHERE import_key = ?1")?
+        .query_row([key], |r| Ok((CommentId(r.get(0)?), r.get(1)?)))
         .optional()?)
 }
 
