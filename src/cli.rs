@@ -69,6 +69,11 @@ enum Command {
         /// Read and check everything, report, and change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Query parameters that tell the site's pages apart, comma
+        /// separated (WordPress's plain links /?p=4: p,page_id); the site
+        /// keeps them from now on.
+        #[arg(long, value_delimiter = ',')]
+        keep_query: Vec<String>,
     },
     /// Write every thread and comment (of one site, or all) as JSON.
     Export {
@@ -246,7 +251,17 @@ fn run(cli: Cli) -> Result<(), StartupError> {
             file,
             site,
             dry_run,
-        } => import(&common, &format, &file, site.as_deref(), dry_run),
+            keep_query,
+        } => import(
+            &common,
+            &format,
+            &file,
+            site.as_deref(),
+            crate::import::Options {
+                dry_run,
+                keep_query,
+            },
+        ),
         Command::Export {
             common,
             site,
@@ -528,7 +543,7 @@ fn import(
     format: &str,
     file: &std::path::Path,
     site: Option<&str>,
-    dry_run: bool,
+    options: crate::import::Options,
 ) -> Result<(), StartupError> {
     use crate::import::{Format, ImportError};
     let format = Format::parse(format).ok_or_else(|| {
@@ -541,6 +556,27 @@ fn import(
         .transpose()
         .map_err(StartupError::Usage)?;
     let config = load(common, None, Vec::new())?;
+    // natter.toml sets its sites again at every start: a query parameter
+    // kept only in the database would be lost there.
+    if let Some(configured) = config.sites.iter().find(|s| site.as_ref() == Some(&s.id)) {
+        let missing: Vec<&str> = options
+            .keep_query
+            .iter()
+            .filter(|q| !configured.settings.keep_query.contains(q))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            return Err(StartupError::Usage(format!(
+                "site {} is set in natter.toml: add keep_query = [{}] to it there, then import again",
+                configured.id,
+                missing
+                    .iter()
+                    .map(|q| format!("\"{q}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
     let db = open_configured(&config)?;
     let started = std::time::Instant::now();
     let result = crate::import::run(
@@ -548,7 +584,7 @@ fn import(
         format,
         file,
         site.as_ref(),
-        dry_run,
+        &options,
         &config.webhook_allow_private,
     );
     db.close();
@@ -585,11 +621,19 @@ fn export(
         .transpose()
         .map_err(StartupError::Usage)?;
     let db = open_db(common)?;
+    let asked = site.clone();
     let result = db
         .write_blocking(move |c| crate::import::json::export(c, site.as_ref()))
         .map_err(db_err(&db));
     db.close();
     let export = result?;
+    if let Some(id) = asked
+        && export.sites.is_empty()
+    {
+        return Err(StartupError::Usage(format!(
+            "there is no site {id}; `natter site list` shows the sites"
+        )));
+    }
     let json =
         serde_json::to_string_pretty(&export).map_err(|e| StartupError::Usage(e.to_string()))?;
     match output {

@@ -81,6 +81,30 @@ impl PageRef {
         ThreadKey(key)
     }
 
+    /// The same page served from another origin (a site that moved).
+    pub fn on_origin(&self, origin: &Origin) -> Result<PageRef, String> {
+        let mut moved = url::Url::parse(origin.as_str())
+            .map_err(|_| format!("origin {origin} is not an address"))?;
+        moved.set_path(self.url.path());
+        moved.set_query(self.url.query());
+        Ok(PageRef {
+            origin: origin.clone(),
+            url: moved,
+        })
+    }
+
+    /// The names of the query parameters that the thread key leaves out.
+    pub fn dropped_query(&self, keep_query: &[String]) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .url
+            .query_pairs()
+            .map(|(k, _)| k.into_owned())
+            .filter(|k| !keep_query.contains(k))
+            .collect();
+        names.dedup();
+        names
+    }
+
     /// The canonical URL stored with a new thread: without the fragment.
     pub fn canonical(&self) -> String {
         let mut u = self.url.clone();

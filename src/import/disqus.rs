@@ -1,37 +1,63 @@
 //! Disqus's XML export: `<thread>` elements give pages, `<post>` elements
-//! give comments with their thread and parent by `dsq:id`.
+//! give comments with their thread and parent by `dsq:id`. Posts of a
+//! thread are spread over the file, so each is staged as it is read and the
+//! threads are stored one at a time afterwards: memory holds one thread.
 
 use super::xml::{Phase, walk};
-use super::{ImportError, Incoming, Ip, Sink, Summary, parse_time};
+use super::{ImportError, Incoming, Ip, Sink, Staging, Summary, parse_time};
 use crate::domain::Status;
 use crate::render::{plain_text, render_legacy_html};
-use std::collections::{BTreeMap, HashMap};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::Path;
 
 #[derive(Default)]
 struct Thread {
     link: String,
     title: String,
+    closed: Flag,
+    deleted: Flag,
 }
 
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct Post {
     id: String,
+    /// The `<id>` element: the identifier of a post Disqus imported itself.
+    own_id: String,
     thread: String,
     parent: Option<String>,
     message: String,
     created: String,
-    deleted: bool,
-    spam: bool,
+    deleted: Flag,
+    spam: Flag,
     name: String,
     email: String,
     ip: String,
+    line: u64,
+}
+
+/// A `true`/`false` element; anything else cannot be trusted either way.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum Flag {
+    #[default]
+    No,
+    Yes,
+    Unreadable(String),
+}
+
+impl Flag {
+    fn parse(text: &str) -> Flag {
+        match text.trim() {
+            "true" | "1" => Flag::Yes,
+            "false" | "0" | "" => Flag::No,
+            other => Flag::Unreadable(other.chars().take(40).collect()),
+        }
+    }
 }
 
 pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> {
+    let staging = Staging::new(sink.conn)?;
     let mut threads: HashMap<String, Thread> = HashMap::new();
-    // Posts by thread id, in file order (kept ordered for a stable import).
-    let mut posts: BTreeMap<String, Vec<Post>> = BTreeMap::new();
     let mut thread: Option<(String, Thread)> = None;
     let mut post: Option<Post> = None;
     let mut saw_root = false;
@@ -54,13 +80,14 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
             }
             (Phase::Start, "post", 2) => {
                 post = Some(Post {
-                    id: el.attr("dsq:id").unwrap_or_default().to_string(),
+                    id: el.attr("dsq:id").unwrap_or_default().trim().to_string(),
+                    line: el.line,
                     ..Default::default()
                 });
             }
             (Phase::End, "post", 2) => {
                 if let Some(p) = post.take() {
-                    posts.entry(p.thread.clone()).or_default().push(p);
+                    staging.put(&p.thread, &p)?;
                 }
             }
             (Phase::End, name, 3) if parent == Some("thread") => {
@@ -68,6 +95,8 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
                     match name {
                         "link" => t.link = el.text.trim().to_string(),
                         "title" => t.title = el.text.trim().to_string(),
+                        "isClosed" => t.closed = Flag::parse(&el.text),
+                        "isDeleted" => t.deleted = Flag::parse(&el.text),
                         _ => {}
                     }
                 }
@@ -86,10 +115,11 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
                 if let Some(p) = post.as_mut() {
                     let text = el.text.clone();
                     match name {
+                        "id" => p.own_id = text.trim().to_string(),
                         "message" => p.message = text,
                         "createdAt" => p.created = text,
-                        "isDeleted" => p.deleted = text.trim() == "true",
-                        "isSpam" => p.spam = text.trim() == "true",
+                        "isDeleted" => p.deleted = Flag::parse(&text),
+                        "isSpam" => p.spam = Flag::parse(&text),
                         "ipAddress" => p.ip = text,
                         _ => {}
                     }
@@ -113,7 +143,8 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
             "this is not a Disqus export: it has no <disqus> root".into(),
         ));
     }
-    for (thread_id, list) in posts {
+    for thread_id in staging.threads()? {
+        let list: Vec<Post> = staging.take(&thread_id)?;
         let Some(t) = threads.get(&thread_id).filter(|t| !t.link.is_empty()) else {
             for _ in &list {
                 sink.summary
@@ -121,50 +152,92 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
             }
             continue;
         };
-        let incoming: Vec<Incoming> = list
-            .into_iter()
-            .filter_map(|p| convert(p, &mut sink.summary))
-            .collect();
+        if t.deleted != Flag::No {
+            for _ in &list {
+                sink.summary
+                    .skip("posts of threads deleted in Disqus (readers no longer saw them)");
+            }
+            continue;
+        }
+        let incoming = convert_thread(list, sink);
         if incoming.is_empty() {
             continue;
         }
         let (key, url) = sink.key_of(&t.link)?;
         let thread = sink.thread(&key, &url, Some(&t.title))?;
+        if t.closed == Flag::Yes {
+            sink.lock_if_new(thread)?;
+        }
         sink.comments(thread, &thread_id, incoming)?;
     }
+    staging.finish()?;
     Ok(std::mem::take(&mut sink.summary))
 }
 
+/// A thread's posts as natter stores them. A post without an id is still
+/// a comment of its own: it is named by what it says and when, so that
+/// reading the file again finds it again.
+fn convert_thread(list: Vec<Post>, sink: &mut Sink<'_>) -> Vec<Incoming> {
+    let mut unnamed: HashMap<String, u32> = HashMap::new();
+    let mut out = Vec::with_capacity(list.len());
+    for mut p in list {
+        if p.id.is_empty() {
+            p.id = if p.own_id.is_empty() {
+                let base = format!(
+                    "unnamed-{}",
+                    crate::keys::digest(&[&p.created, &p.name, &p.email, &p.message])
+                );
+                let seen = unnamed.entry(base.clone()).or_default();
+                *seen += 1;
+                format!("{base}-{seen}")
+            } else {
+                format!("id-{}", p.own_id)
+            };
+        }
+        let id = p.id.clone();
+        match convert(p, &mut sink.summary) {
+            Some(c) => out.push(c),
+            None => {
+                sink.skipped_ids.insert(id);
+            }
+        }
+    }
+    out
+}
+
 fn convert(p: Post, summary: &mut Summary) -> Option<Incoming> {
-    let status = match (p.deleted, p.spam) {
-        (true, _) => Status::Deleted,
-        (false, true) => Status::Spam,
-        (false, false) => Status::Published,
+    let status = match (&p.deleted, &p.spam) {
+        (Flag::Unreadable(v), _) | (_, Flag::Unreadable(v)) => {
+            summary.skip_at(
+                format!("with a deleted or spam flag that is neither true nor false (like {v:?})"),
+                p.line,
+            );
+            return None;
+        }
+        (Flag::Yes, _) => Status::Deleted,
+        (Flag::No, Flag::Yes) => Status::Spam,
+        (Flag::No, Flag::No) => Status::Published,
+    };
+    let Some(created) = parse_time(&p.created).filter(|t| *t > 0) else {
+        summary.skip_at("with a date that cannot be read", p.line);
+        return None;
     };
     if status != Status::Deleted && p.message.trim().is_empty() {
         summary.skip("with no text");
         return None;
     }
-    let html = if status == Status::Deleted {
-        render_legacy_html("")
-    } else {
-        render_legacy_html(&p.message)
-    };
+    let html = render_legacy_html(&p.message);
     Some(Incoming {
         id: p.id,
         parent: p.parent,
         status,
         name: Some(p.name),
-        email: if status == Status::Deleted {
-            None
-        } else {
-            Some(p.email)
-        },
+        email: Some(p.email),
         website: None,
         ip: Some(p.ip).filter(|ip| !ip.trim().is_empty()).map(Ip::Raw),
         text: plain_text(&html),
         html,
-        created: parse_time(&p.created).unwrap_or(0),
+        created,
         edited: None,
         likes: 0,
         dislikes: 0,

@@ -2,7 +2,7 @@
 //! it back without loss (threads, comments with their status, authors,
 //! emails, IP hashes, times and vote counts).
 
-use super::{ImportError, Incoming, Ip, Sink, Summary};
+use super::{ImportError, Incoming, Ip, Sink, Staging, Summary};
 use crate::config::Cidr;
 use crate::domain::{
     CommentId, Origin, PageRef, Site, SiteId, SiteSettings, Status, ThreadKey, rfc3339,
@@ -10,6 +10,7 @@ use crate::domain::{
 use crate::keys::Keys;
 use crate::render::{SafeHtml, render};
 use crate::store::{Connection, StoreError, comments, moderation, sites, threads};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -115,7 +116,8 @@ pub fn export(conn: &Connection, site: Option<&SiteId>) -> Result<Export, StoreE
 /// Reads a natter export into the database. A site it creates passes the
 /// same checks as one saved on the admin page, and each thread's address
 /// must be a page address; anything else refuses the whole file, naming
-/// the entry.
+/// the entry. The file is read as a stream: each thread is staged as soon
+/// as it is read, so memory holds one thread, not the file.
 pub fn import(
     conn: &Connection,
     keys: &Keys,
@@ -124,47 +126,56 @@ pub fn import(
     known: &[Site],
     webhook_allow: &[Cidr],
 ) -> Result<Summary, ImportError> {
-    let text = std::fs::read_to_string(path)
+    let file = std::fs::File::open(path)
         .map_err(|e| ImportError::Io(format!("cannot read {}: {e}", path.display())))?;
-    let export: Export = serde_json::from_str(&text).map_err(|e| ImportError::Malformed {
+    let staging = Staging::new(conn)?;
+    let mut reader = serde_json::Deserializer::from_reader(std::io::BufReader::new(file));
+    let mut heads = Vec::new();
+    let version = FileSeed {
+        staging: &staging,
+        sites: &mut heads,
+    }
+    .deserialize(&mut reader)
+    .and_then(|v| reader.end().map(|()| v))
+    .map_err(|e| ImportError::Malformed {
         line: e.line() as u64,
         reason: format!("not a natter export: {e}"),
     })?;
-    if export.natter_export != VERSION {
+    if version != VERSION {
         return Err(ImportError::Invalid(format!(
-            "this export is version {}; this natter reads version {VERSION}",
-            export.natter_export
+            "this export is version {version}; this natter reads version {VERSION}"
         )));
     }
-    let chosen: Vec<(&ExportSite, SiteId)> = match only {
+    let chosen: Vec<(usize, SiteId)> = match only {
         Some(id) => {
-            let s = match export.sites.iter().find(|s| s.id == id.as_str()) {
-                Some(s) => s,
-                None if export.sites.len() == 1 => &export.sites[0],
+            let at = match heads.iter().position(|s| s.id == id.as_str()) {
+                Some(at) => at,
+                None if heads.len() == 1 => 0,
                 None => {
                     return Err(ImportError::Invalid(format!(
                         "the file has no site {id} and more than one site; leave out --site to import them all"
                     )));
                 }
             };
-            vec![(s, id.clone())]
+            vec![(at, id.clone())]
         }
-        None => export
-            .sites
+        None => heads
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(at, s)| {
                 SiteId::parse(&s.id)
-                    .map(|id| (s, id))
+                    .map(|id| (at, id))
                     .map_err(ImportError::Invalid)
             })
             .collect::<Result<_, _>>()?,
     };
+    let staged = staging.threads()?;
     let mut total = Summary::default();
-    for (file_site, id) in chosen {
+    for (at, id) in chosen {
         let site = match known.iter().find(|s| s.id == id) {
             Some(s) => s.clone(),
             None => {
-                let site = site_from_file(file_site, &id, webhook_allow)?;
+                let site = site_from_file(&heads[at], &id, webhook_allow)?;
                 sites::upsert(conn, &site)?;
                 total
                     .notes
@@ -173,34 +184,220 @@ pub fn import(
             }
         };
         let mut sink = Sink::new(conn, &site, keys, "json");
-        for t in &file_site.threads {
-            let key = ThreadKey::from_page_id(&t.key)
-                .map_err(|e| ImportError::Invalid(format!("thread key {:?}: {e}", t.key)))?;
-            if let Some(url) = &t.url {
-                PageRef::parse(url).map_err(|e| {
-                    ImportError::Invalid(format!("site {id}, thread {}: {e}", t.key))
-                })?;
+        let prefix = format!("{at}:");
+        for name in staged.iter().filter(|n| n.starts_with(&prefix)) {
+            for t in staging.take::<ExportThread>(name)? {
+                import_thread(&mut sink, &id, &t)?;
             }
-            let url = t.url.clone().unwrap_or_default();
-            let thread = sink.thread(&key, &url, t.title.as_deref())?;
-            if t.locked {
-                moderation::set_thread_locked(conn, thread, true)?;
-            }
-            let incoming = t
-                .comments
-                .iter()
-                .map(to_incoming)
-                .collect::<Result<Vec<_>, _>>()?;
-            sink.comments(thread, &t.key, incoming)?;
         }
-        merge(&mut total, sink.summary);
+        total.absorb(sink.summary);
     }
+    staging.finish()?;
     Ok(total)
+}
+
+fn import_thread(sink: &mut Sink<'_>, id: &SiteId, t: &ExportThread) -> Result<(), ImportError> {
+    let key = ThreadKey::from_page_id(&t.key)
+        .map_err(|e| ImportError::Invalid(format!("thread key {:?}: {e}", t.key)))?;
+    if let Some(url) = &t.url {
+        PageRef::parse(url)
+            .map_err(|e| ImportError::Invalid(format!("site {id}, thread {}: {e}", t.key)))?;
+    }
+    let url = t.url.clone().unwrap_or_default();
+    let thread = sink.thread(&key, &url, t.title.as_deref())?;
+    if t.locked {
+        moderation::set_thread_locked(sink.conn, thread, true)?;
+    }
+    let incoming = t
+        .comments
+        .iter()
+        .map(to_incoming)
+        .collect::<Result<Vec<_>, _>>()?;
+    sink.comments(thread, &t.key, incoming)
+}
+
+/// A site of the file without its threads (they are staged).
+#[derive(Default)]
+struct SiteHead {
+    id: String,
+    name: String,
+    origins: Vec<String>,
+    settings: SiteSettings,
+}
+
+/// Reads the whole file: its version, each site's head, and each thread
+/// into the staging table as it comes.
+struct FileSeed<'s, 'c> {
+    staging: &'s Staging<'c>,
+    sites: &'s mut Vec<SiteHead>,
+}
+
+impl<'de> DeserializeSeed<'de> for FileSeed<'_, '_> {
+    type Value = u32;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u32, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FileSeed<'_, '_> {
+    type Value = u32;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object with natter_export, exported and sites")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<u32, A::Error> {
+        let mut version = None;
+        let mut sites_seen = false;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "natter_export" => version = Some(map.next_value::<u32>()?),
+                "exported" => {
+                    map.next_value::<String>()?;
+                }
+                "sites" => {
+                    map.next_value_seed(SitesSeed {
+                        staging: self.staging,
+                        sites: &mut *self.sites,
+                    })?;
+                    sites_seen = true;
+                }
+                other => {
+                    return Err(de::Error::unknown_field(
+                        other,
+                        &["natter_export", "exported", "sites"],
+                    ));
+                }
+            }
+        }
+        if !sites_seen {
+            return Err(de::Error::missing_field("sites"));
+        }
+        version.ok_or_else(|| de::Error::missing_field("natter_export"))
+    }
+}
+
+struct SitesSeed<'s, 'c> {
+    staging: &'s Staging<'c>,
+    sites: &'s mut Vec<SiteHead>,
+}
+
+impl<'de> DeserializeSeed<'de> for SitesSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SitesSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of sites")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        loop {
+            let at = self.sites.len();
+            let seed = SiteSeed {
+                staging: self.staging,
+                at,
+            };
+            match seq.next_element_seed(seed)? {
+                Some(head) => self.sites.push(head),
+                None => return Ok(()),
+            }
+        }
+    }
+}
+
+struct SiteSeed<'s, 'c> {
+    staging: &'s Staging<'c>,
+    at: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for SiteSeed<'_, '_> {
+    type Value = SiteHead;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<SiteHead, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SiteSeed<'_, '_> {
+    type Value = SiteHead;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a site with id, name, origins, settings and threads")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SiteHead, A::Error> {
+        let mut head = SiteHead::default();
+        let mut seen = [false; 5];
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" => (head.id, seen[0]) = (map.next_value()?, true),
+                "name" => (head.name, seen[1]) = (map.next_value()?, true),
+                "origins" => (head.origins, seen[2]) = (map.next_value()?, true),
+                "settings" => (head.settings, seen[3]) = (map.next_value()?, true),
+                "threads" => {
+                    map.next_value_seed(ThreadsSeed {
+                        staging: self.staging,
+                        at: self.at,
+                    })?;
+                    seen[4] = true;
+                }
+                other => return Err(de::Error::unknown_field(other, SITE_FIELDS)),
+            }
+        }
+        match seen.iter().position(|s| !s) {
+            Some(missing) => Err(de::Error::missing_field(SITE_FIELDS[missing])),
+            None => Ok(head),
+        }
+    }
+}
+
+const SITE_FIELDS: &[&str] = &["id", "name", "origins", "settings", "threads"];
+
+struct ThreadsSeed<'s, 'c> {
+    staging: &'s Staging<'c>,
+    at: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ThreadsSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ThreadsSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of threads")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut n = 0usize;
+        while let Some(thread) = seq.next_element::<ExportThread>()? {
+            // One staged row per thread, named site then thread in file order.
+            let name = format!("{}:{n:012}", self.at);
+            self.staging
+                .put(&name, &thread)
+                .map_err(|e| de::Error::custom(e.to_string()))?;
+            n += 1;
+        }
+        Ok(())
+    }
 }
 
 /// A site the file creates, checked as the admin page checks one.
 fn site_from_file(
-    file_site: &ExportSite,
+    file_site: &SiteHead,
     id: &SiteId,
     webhook_allow: &[Cidr],
 ) -> Result<Site, ImportError> {
@@ -254,17 +451,4 @@ fn to_incoming(c: &ExportComment) -> Result<Incoming, ImportError> {
         dislikes: c.dislikes,
         preferred_id: Some(CommentId(c.id).0),
     })
-}
-
-fn merge(total: &mut Summary, part: Summary) {
-    total.threads_created += part.threads_created;
-    total.threads_existing += part.threads_existing;
-    for (k, v) in part.imported {
-        *total.imported.entry(k).or_default() += v;
-    }
-    for (k, v) in part.skipped {
-        *total.skipped.entry(k).or_default() += v;
-    }
-    total.orphans += part.orphans;
-    total.notes.extend(part.notes);
 }

@@ -13,7 +13,7 @@ use crate::domain::{CommentId, PageRef, Site, Status, ThreadKey, UnixTime, now};
 use crate::keys::Keys;
 use crate::render::SafeHtml;
 use crate::store::{Connection, StoreError, comments, threads};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use thiserror::Error;
 
 /// Why an import stopped; nothing of it was kept.
@@ -37,16 +37,69 @@ pub enum ImportError {
 pub struct Summary {
     pub threads_created: u64,
     pub threads_existing: u64,
+    /// Threads closed in the source, which arrived locked.
+    pub threads_locked: u64,
     pub imported: BTreeMap<&'static str, u64>,
-    pub skipped: BTreeMap<String, u64>,
+    pub skipped: BTreeMap<String, Skipped>,
+    /// Comments the source published that arrive held, by why.
+    pub held: BTreeMap<String, u64>,
     /// Replies whose parent was not in the file, kept at top level.
     pub orphans: u64,
+    /// Replies whose parent was skipped (a pingback, a comment in the
+    /// trash), kept at top level.
+    pub under_skipped: u64,
     pub notes: Vec<String>,
 }
 
+/// How many entries were skipped for one reason, and the first lines.
+#[derive(Debug, Default, Clone)]
+pub struct Skipped {
+    pub count: u64,
+    pub lines: Vec<u64>,
+}
+
+/// How many lines of skipped entries a summary names per reason.
+const LINES_NAMED: usize = 10;
+
 impl Summary {
     pub fn skip(&mut self, reason: impl Into<String>) {
-        *self.skipped.entry(reason.into()).or_default() += 1;
+        self.skipped.entry(reason.into()).or_default().count += 1;
+    }
+
+    /// Counts an entry skipped because it could not be read, naming its line.
+    pub fn skip_at(&mut self, reason: impl Into<String>, line: u64) {
+        let entry = self.skipped.entry(reason.into()).or_default();
+        entry.count += 1;
+        if entry.lines.len() < LINES_NAMED {
+            entry.lines.push(line);
+        }
+    }
+
+    /// Adds another part's counts to this one.
+    pub fn absorb(&mut self, part: Summary) {
+        self.threads_created += part.threads_created;
+        self.threads_existing += part.threads_existing;
+        self.threads_locked += part.threads_locked;
+        for (k, v) in part.imported {
+            *self.imported.entry(k).or_default() += v;
+        }
+        for (k, v) in part.held {
+            *self.held.entry(k).or_default() += v;
+        }
+        for (k, v) in part.skipped {
+            let entry = self.skipped.entry(k).or_default();
+            entry.count += v.count;
+            let room = LINES_NAMED.saturating_sub(entry.lines.len());
+            entry.lines.extend(v.lines.into_iter().take(room));
+        }
+        self.orphans += part.orphans;
+        self.under_skipped += part.under_skipped;
+        self.notes.extend(part.notes);
+    }
+
+    /// Counts a comment the source published that is kept held.
+    pub fn hold(&mut self, reason: impl Into<String>) {
+        *self.held.entry(reason.into()).or_default() += 1;
     }
 
     pub fn total_imported(&self) -> u64 {
@@ -73,13 +126,44 @@ impl Summary {
                 format!(" ({})", by_status.join(", "))
             }
         ));
-        for (reason, n) in &self.skipped {
-            out.push(format!("skipped: {n} {reason}"));
+        if self.threads_locked > 0 {
+            out.push(format!(
+                "{} threads closed to new comments in the source arrived locked",
+                self.threads_locked
+            ));
+        }
+        for (reason, n) in &self.held {
+            out.push(format!("held for moderation: {n} {reason}"));
+        }
+        for (reason, s) in &self.skipped {
+            let lines = match s.lines.as_slice() {
+                [] => String::new(),
+                [one] if s.count == 1 => format!(" (line {one})"),
+                many => format!(
+                    " (lines {}{})",
+                    many.iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if s.count > many.len() as u64 {
+                        ", …"
+                    } else {
+                        ""
+                    }
+                ),
+            };
+            out.push(format!("skipped: {} {reason}{lines}", s.count));
         }
         if self.orphans > 0 {
             out.push(format!(
                 "{} replies whose parent is not in the file were kept as top-level comments",
                 self.orphans
+            ));
+        }
+        if self.under_skipped > 0 {
+            out.push(format!(
+                "{} replies to skipped entries (pingbacks, comments in the trash, …) were kept as top-level comments",
+                self.under_skipped
             ));
         }
         out.extend(self.notes.iter().cloned());
@@ -126,6 +210,14 @@ pub struct Sink<'a> {
     /// Names the source in each comment's import key (`wordpress`, …).
     pub source: &'static str,
     pub summary: Summary,
+    /// Source ids of the entries of the next thread that were skipped, so
+    /// that their replies are reported as such; the parser fills it before
+    /// [`Sink::comments`], which empties it.
+    pub skipped_ids: HashSet<String>,
+    /// Threads this import made (only those take the source's lock).
+    made: HashSet<i64>,
+    /// Each thread key seen, with the first page address that gave it.
+    keyed: HashMap<ThreadKey, String>,
 }
 
 impl<'a> Sink<'a> {
@@ -136,6 +228,9 @@ impl<'a> Sink<'a> {
             keys,
             source,
             summary: Summary::default(),
+            skipped_ids: HashSet::new(),
+            made: HashSet::new(),
+            keyed: HashMap::new(),
         }
     }
 
@@ -148,19 +243,79 @@ impl<'a> Sink<'a> {
         });
         let page =
             parsed.map_err(|e| ImportError::Invalid(format!("page address {url:?}: {e}")))?;
-        if !self.site.origins.contains(&page.origin) {
-            let note = format!(
-                "pages on {} are not on this site's origins: their threads were keyed by path, so they show on the same paths here",
-                page.origin
-            );
-            if !self.summary.notes.contains(&note) {
-                self.summary.notes.push(note);
-            }
+        let key = page.thread_key(&self.site.settings.keep_query);
+        self.check_query(&page, &key, url)?;
+        Ok((key, page.canonical()))
+    }
+
+    /// A page's address on this site: one on an origin the site no longer
+    /// has (a move to a new domain) takes the site's first origin, so that
+    /// links in the API, feeds and emails lead to the new domain.
+    fn on_site(&mut self, url: &str) -> Result<String, ImportError> {
+        let Ok(page) = PageRef::parse(url) else {
+            return Ok(url.to_string());
+        };
+        let Some(origin) = self.site.origins.first() else {
+            return Ok(url.to_string());
+        };
+        if self.site.origins.contains(&page.origin) {
+            return Ok(url.to_string());
         }
-        Ok((
-            page.thread_key(&self.site.settings.keep_query),
-            page.canonical(),
-        ))
+        let note = format!(
+            "pages on {} are not on this site's origins: their threads were keyed by path and now have addresses on {origin}",
+            page.origin
+        );
+        if !self.summary.notes.contains(&note) {
+            self.summary.notes.push(note);
+        }
+        Ok(page
+            .on_origin(origin)
+            .map_err(ImportError::Invalid)?
+            .canonical())
+    }
+
+    /// Refuses a file whose pages are told apart only by a query parameter
+    /// the site does not keep (WordPress's `/?p=4`): they would all land in
+    /// one thread.
+    fn check_query(
+        &mut self,
+        page: &PageRef,
+        key: &ThreadKey,
+        url: &str,
+    ) -> Result<(), ImportError> {
+        let dropped = page.dropped_query(&self.site.settings.keep_query);
+        let page_ids: Vec<&String> = dropped
+            .iter()
+            .filter(|q| matches!(q.as_str(), "p" | "page_id"))
+            .collect();
+        let first = self
+            .keyed
+            .entry(key.clone())
+            .or_insert_with(|| url.to_string());
+        let clash = *first != url && !dropped.is_empty();
+        if page_ids.is_empty() && !clash {
+            return Ok(());
+        }
+        let names = if page_ids.is_empty() {
+            dropped.join(",")
+        } else {
+            page_ids
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let seen = if clash {
+            format!("{url} and {first} would both be the thread {key}")
+        } else {
+            format!("{url} would be the thread {key}")
+        };
+        Err(ImportError::Invalid(format!(
+            "pages of this file are told apart by the query parameter {names} ({seen}), which site {} does not keep; \
+             run the import again with --keep-query {names}, which keeps it for the site from now on \
+             (for a site set in natter.toml, add keep_query = [\"{names}\"] to it there)",
+            self.site.id
+        )))
     }
 
     /// Finds or makes the thread of a page.
@@ -171,19 +326,33 @@ impl<'a> Sink<'a> {
         title: Option<&str>,
     ) -> Result<i64, ImportError> {
         if let Some(t) = threads::find(self.conn, &self.site.id, key)? {
-            self.summary.threads_existing += 1;
+            if !self.made.contains(&t.id) {
+                self.summary.threads_existing += 1;
+            }
             return Ok(t.id);
         }
+        let url = self.on_site(url)?;
         let t = threads::find_or_create(
             self.conn,
             &self.site.id,
             key,
-            url,
+            &url,
             title.filter(|t| !t.trim().is_empty()),
             now(),
         )?;
         self.summary.threads_created += 1;
+        self.made.insert(t.id);
         Ok(t.id)
+    }
+
+    /// Locks a thread the source closed to new comments, if this import
+    /// made it (a thread already here keeps what its moderators chose).
+    pub fn lock_if_new(&mut self, thread_id: i64) -> Result<(), ImportError> {
+        if self.made.contains(&thread_id) {
+            crate::store::moderation::set_thread_locked(self.conn, thread_id, true)?;
+            self.summary.threads_locked += 1;
+        }
+        Ok(())
     }
 
     /// Stores one thread's comments, parents before replies, whatever the
@@ -217,6 +386,7 @@ impl<'a> Sink<'a> {
                     .map(|p| index.get(p).copied().ok_or(()))
             })
             .collect();
+        let skipped = std::mem::take(&mut self.skipped_ids);
         let mut stored: Vec<Option<CommentId>> = vec![None; incoming.len()];
         let mut on_path = vec![false; incoming.len()];
         for first in 0..incoming.len() {
@@ -226,6 +396,7 @@ impl<'a> Sink<'a> {
             let mut path = vec![first];
             on_path[first] = true;
             let mut top_parent = None;
+            let mut cut: Option<Cut> = None;
             loop {
                 let at = *path.last().expect("the path starts with one comment");
                 match parent_of[at] {
@@ -240,14 +411,27 @@ impl<'a> Sink<'a> {
                     }
                     // Not in the file, or a cycle back onto this path.
                     Some(_) => {
-                        self.summary.orphans += 1;
+                        let named = incoming[at].parent.as_deref().unwrap_or_default();
+                        cut = Some(if skipped.contains(named) {
+                            Cut::UnderSkipped
+                        } else {
+                            Cut::Orphan
+                        });
                         break;
                     }
                 }
             }
             let mut parent = top_parent;
             for &i in path.iter().rev() {
-                let id = self.store(&incoming[i], thread_id, source_thread, parent)?;
+                let (id, new) = self.store(&incoming[i], thread_id, source_thread, parent)?;
+                // Said once, when the reply is first stored.
+                if new && parent.is_none() {
+                    match cut.take() {
+                        Some(Cut::Orphan) => self.summary.orphans += 1,
+                        Some(Cut::UnderSkipped) => self.summary.under_skipped += 1,
+                        None => {}
+                    }
+                }
                 stored[i] = Some(id);
                 on_path[i] = false;
                 parent = Some(id);
@@ -257,14 +441,19 @@ impl<'a> Sink<'a> {
     }
 
     /// Stores one comment under `parent` (already stored); returns its
-    /// natter id, or the id it got when this file was imported before.
+    /// natter id, or the id it got when this file was imported before, and
+    /// whether it is new.
     fn store(
         &mut self,
         c: &Incoming,
         thread_id: i64,
         source_thread: &str,
         parent: Option<CommentId>,
-    ) -> Result<CommentId, ImportError> {
+    ) -> Result<(CommentId, bool), ImportError> {
+        if let Some(id) = self.same_comment_here(c, thread_id)? {
+            self.summary.skip("already in this database");
+            return Ok((id, false));
+        }
         let import_key = format!("{}:{}:{source_thread}:{}", self.site.id, self.source, c.id);
         // Imports before threads were part of the key named the comment
         // alone: such a comment is this one only if it is in this thread.
@@ -276,7 +465,7 @@ impl<'a> Sink<'a> {
         };
         if let Some((existing, _)) = found {
             self.summary.skip("already imported");
-            return Ok(existing);
+            return Ok((existing, false));
         }
         let ip_hash = c.ip.as_ref().map(|ip| match ip {
             Ip::Raw(raw) => self.keys.ip_hash(raw.trim()),
@@ -310,8 +499,95 @@ impl<'a> Sink<'a> {
             },
         )?;
         *self.summary.imported.entry(c.status.as_str()).or_default() += 1;
-        Ok(id)
+        Ok((id, true))
     }
+
+    /// A natter export read back into the database it came from: the
+    /// comment with its id is still here, in the same thread, from the same
+    /// moment.
+    fn same_comment_here(
+        &self,
+        c: &Incoming,
+        thread_id: i64,
+    ) -> Result<Option<CommentId>, ImportError> {
+        let Some(id) = c.preferred_id.map(CommentId) else {
+            return Ok(None);
+        };
+        Ok(comments::find(self.conn, id)?
+            .filter(|row| row.thread_id == thread_id && row.created == c.created)
+            .map(|row| row.id))
+    }
+}
+
+/// Entries read from a file whose threads are spread over it (Disqus,
+/// natter's JSON), kept in a temporary table of the import's transaction
+/// until the file is read, so that memory holds one thread, not the file.
+pub struct Staging<'a> {
+    conn: &'a Connection,
+}
+
+impl<'a> Staging<'a> {
+    pub fn new(conn: &'a Connection) -> Result<Self, StoreError> {
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS import_staged (
+                 seq INTEGER PRIMARY KEY, thread TEXT NOT NULL, body TEXT NOT NULL);
+             CREATE INDEX IF NOT EXISTS temp.import_staged_thread ON import_staged (thread, seq);
+             DELETE FROM import_staged;",
+        )?;
+        Ok(Staging { conn })
+    }
+
+    pub fn put<T: serde::Serialize>(&self, thread: &str, entry: &T) -> Result<(), ImportError> {
+        let body = serde_json::to_string(entry)
+            .map_err(|e| ImportError::Invalid(format!("cannot stage an entry: {e}")))?;
+        self.conn
+            .prepare_cached("INSERT INTO import_staged (thread, body) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute([thread, &body]))
+            .map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// The threads staged, in the order the file first named them.
+    pub fn threads(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT thread FROM import_staged GROUP BY thread ORDER BY min(seq)")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A thread's entries, in file order.
+    pub fn take<T: serde::de::DeserializeOwned>(
+        &self,
+        thread: &str,
+    ) -> Result<Vec<T>, ImportError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT body FROM import_staged WHERE thread = ?1 ORDER BY seq")
+            .map_err(StoreError::from)?;
+        let bodies = stmt
+            .query_map([thread], |r| r.get::<_, String>(0))
+            .map_err(StoreError::from)?;
+        let mut out = Vec::new();
+        for body in bodies {
+            let body = body.map_err(StoreError::from)?;
+            out.push(serde_json::from_str(&body).map_err(|e| {
+                ImportError::Invalid(format!("cannot read a staged entry back: {e}"))
+            })?);
+        }
+        Ok(out)
+    }
+
+    pub fn finish(self) -> Result<(), StoreError> {
+        self.conn.execute_batch("DROP TABLE temp.import_staged")?;
+        Ok(())
+    }
+}
+
+/// Why a comment's line of parents stopped before reaching the top.
+enum Cut {
+    Orphan,
+    UnderSkipped,
 }
 
 /// Reads the peak memory of this process (Linux), for the summary.
@@ -345,13 +621,23 @@ impl Format {
     }
 }
 
+/// How an import runs, besides its file and site.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Read and check everything, report, and change nothing.
+    pub dry_run: bool,
+    /// Query parameters that tell the site's pages apart (WordPress's
+    /// `p`), kept for the site from now on.
+    pub keep_query: Vec<String>,
+}
+
 /// Imports a file into a site, all or nothing.
 pub fn run(
     db: &crate::store::Db,
     format: Format,
     file: &std::path::Path,
     site: Option<&crate::domain::SiteId>,
-    dry_run: bool,
+    options: &Options,
     webhook_allow: &[crate::config::Cidr],
 ) -> Result<Summary, ImportError> {
     if !file.exists() {
@@ -363,30 +649,76 @@ pub fn run(
     let file = file.to_path_buf();
     let site = site.cloned();
     let webhook_allow = webhook_allow.to_vec();
+    let options = options.clone();
     db.write_blocking(move |conn| {
         let secret = crate::store::init_setting(conn, "secret", &Keys::generate_secret())?;
         let keys = Keys::new(secret.into_bytes());
-        let sites = crate::store::sites::list(conn)?;
+        let mut sites = crate::store::sites::list(conn)?;
+        let mut notes = Vec::new();
+        if !options.keep_query.is_empty() {
+            let Some(id) = &site else {
+                return Err(ImportError::Invalid(
+                    "--keep-query needs --site ID: it is kept for that site".into(),
+                ));
+            };
+            let Some(s) = sites.iter_mut().find(|s| &s.id == id) else {
+                return Err(no_site(id));
+            };
+            let mut added = Vec::new();
+            for q in &options.keep_query {
+                if !s.settings.keep_query.contains(q) {
+                    s.settings.keep_query.push(q.clone());
+                    added.push(q.as_str());
+                }
+            }
+            if !added.is_empty() {
+                crate::store::sites::upsert(conn, s)?;
+                notes.push(format!(
+                    "site {id} now keeps the query parameter {} in its page addresses",
+                    added.join(", ")
+                ));
+            }
+        }
         let find = |id: &crate::domain::SiteId| {
-            sites.iter().find(|s| &s.id == id).cloned().ok_or_else(|| {
-                ImportError::Invalid(format!(
-                    "there is no site {id}; add it first with `natter site add {id} --origin https://…`"
-                ))
-            })
+            sites
+                .iter()
+                .find(|s| &s.id == id)
+                .cloned()
+                .ok_or_else(|| no_site(id))
         };
         let summary = match (format, &site) {
-            (Format::Json, _) => json::import(conn, &keys, &file, site.as_ref(), &sites, &webhook_allow)?,
-            (_, None) => return Err(ImportError::Invalid("say which site the comments belong to with --site ID".into())),
-            (Format::Wordpress, Some(id)) => wordpress::import(&mut Sink::new(conn, &find(id)?, &keys, "wordpress"), &file)?,
-            (Format::Disqus, Some(id)) => disqus::import(&mut Sink::new(conn, &find(id)?, &keys, "disqus"), &file)?,
-            (Format::Isso, Some(id)) => isso::import(&mut Sink::new(conn, &find(id)?, &keys, "isso"), &file)?,
+            (Format::Json, _) => {
+                json::import(conn, &keys, &file, site.as_ref(), &sites, &webhook_allow)?
+            }
+            (_, None) => {
+                return Err(ImportError::Invalid(
+                    "say which site the comments belong to with --site ID".into(),
+                ));
+            }
+            (Format::Wordpress, Some(id)) => {
+                wordpress::import(&mut Sink::new(conn, &find(id)?, &keys, "wordpress"), &file)?
+            }
+            (Format::Disqus, Some(id)) => {
+                disqus::import(&mut Sink::new(conn, &find(id)?, &keys, "disqus"), &file)?
+            }
+            (Format::Isso, Some(id)) => {
+                isso::import(&mut Sink::new(conn, &find(id)?, &keys, "isso"), &file)?
+            }
         };
-        if dry_run {
+        let mut summary = summary;
+        summary.notes.extend(notes);
+        if options.dry_run {
             return Err(ImportError::DryRun(Box::new(summary)));
         }
         crate::store::mark_changed(conn)?;
         Ok(summary)
     })
+}
+
+fn no_site(id: &crate::domain::SiteId) -> ImportError {
+    ImportError::Invalid(format!(
+        "there is no site {id}; add it first with `natter site add {id} --origin https://…`"
+    ))
 }
 
 /// Parses `YYYY-MM-DD HH:MM:SS` (as UTC) or RFC 3339.

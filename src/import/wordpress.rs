@@ -4,7 +4,7 @@
 use super::xml::{Element, Phase, walk};
 use super::{ImportError, Incoming, Ip, Sink, Summary, parse_time};
 use crate::domain::Status;
-use crate::render::{plain_text, render_legacy_html};
+use crate::render::{decode_entities, plain_text, render_legacy_html};
 use std::path::Path;
 
 #[derive(Default)]
@@ -12,7 +12,14 @@ struct Item {
     title: Option<String>,
     link: Option<String>,
     post_id: Option<String>,
+    /// `publish`, `draft`, `private`, `pending`, `future`, `trash`.
+    status: String,
+    password: String,
+    /// `open` or `closed` to new comments.
+    comment_status: String,
     comments: Vec<Incoming>,
+    /// Ids of the comments that were skipped.
+    skipped: Vec<String>,
 }
 
 #[derive(Default)]
@@ -28,6 +35,7 @@ struct Comment {
     content: String,
     approved: String,
     kind: String,
+    line: u64,
 }
 
 pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> {
@@ -41,13 +49,20 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
         match (phase, el.name.as_str()) {
             (Phase::Start, "channel") => saw_channel = true,
             (Phase::Start, "item") => item = Some(Item::default()),
-            (Phase::Start, "wp:comment") => comment = Some(Comment::default()),
+            (Phase::Start, "wp:comment") => {
+                comment = Some(Comment {
+                    line: el.line,
+                    ..Comment::default()
+                })
+            }
             (Phase::End, "wp:wxr_version") => version = Some(el.text.trim().to_string()),
             (Phase::End, "wp:comment") => {
-                if let (Some(c), Some(i)) = (comment.take(), item.as_mut())
-                    && let Some(incoming) = convert(c, &mut sink.summary)
-                {
-                    i.comments.push(incoming);
+                if let (Some(c), Some(i)) = (comment.take(), item.as_mut()) {
+                    let id = c.id.clone();
+                    match convert(c, &mut sink.summary) {
+                        Some(incoming) => i.comments.push(incoming),
+                        None => i.skipped.push(id),
+                    }
                 }
             }
             (Phase::End, "item") => {
@@ -68,6 +83,18 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
             (Phase::End, "wp:post_id") if parent == Some("item") => {
                 if let Some(i) = item.as_mut() {
                     i.post_id = Some(el.text.trim().to_string()).filter(|p| !p.is_empty());
+                }
+            }
+            (Phase::End, name @ ("wp:status" | "wp:post_password" | "wp:comment_status"))
+                if parent == Some("item") =>
+            {
+                if let Some(i) = item.as_mut() {
+                    let value = el.text.trim().to_string();
+                    match name {
+                        "wp:status" => i.status = value,
+                        "wp:post_password" => i.password = value,
+                        _ => i.comment_status = value,
+                    }
                 }
             }
             (Phase::End, "link") if parent == Some("item") => {
@@ -98,6 +125,19 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
     Ok(std::mem::take(&mut sink.summary))
 }
 
+impl Item {
+    fn status_named(&self) -> &str {
+        match self.status.as_str() {
+            "draft" | "auto-draft" => "drafts",
+            "pending" => "awaiting review",
+            "future" => "scheduled",
+            "private" => "private",
+            "trash" => "in the trash",
+            other => other,
+        }
+    }
+}
+
 fn field(c: &mut Comment, el: &Element) {
     let text = el.text.clone();
     match el.name.as_str() {
@@ -118,16 +158,38 @@ fn field(c: &mut Comment, el: &Element) {
 
 /// A WordPress comment as natter stores it, or `None` (counted as skipped).
 fn convert(c: Comment, summary: &mut Summary) -> Option<Incoming> {
-    if matches!(c.kind.as_str(), "pingback" | "trackback") {
-        summary.skip("pingbacks and trackbacks (notices of links from other sites, not part of the conversation)");
-        return None;
+    match c.kind.as_str() {
+        // WooCommerce's product reviews are readers' comments too.
+        "" | "comment" | "review" => {}
+        "pingback" | "trackback" => {
+            summary.skip("pingbacks and trackbacks (notices of links from other sites, not part of the conversation)");
+            return None;
+        }
+        "note" => {
+            summary
+                .skip("editorial notes (notes between a post's editors, never shown to readers)");
+            return None;
+        }
+        other => {
+            summary.skip(format!(
+                "of the type {other:?}, which is not a reader's comment"
+            ));
+            return None;
+        }
     }
     let status = match c.approved.as_str() {
         "1" | "approve" | "approved" => Status::Published,
         "0" | "hold" => Status::Pending,
         "spam" => Status::Spam,
-        _ => {
+        "trash" | "post-trashed" => {
             summary.skip("in the trash");
+            return None;
+        }
+        _ => {
+            summary.skip_at(
+                "with an approval status that is not 1, 0, spam or trash, so natter cannot tell whether it was published",
+                c.line,
+            );
             return None;
         }
     };
@@ -135,18 +197,24 @@ fn convert(c: Comment, summary: &mut Summary) -> Option<Incoming> {
         summary.skip("with no text");
         return None;
     }
-    let created = parse_time(&c.date_gmt)
+    // `comment_date_gmt` is all zeros for some old comments: the local
+    // `comment_date` is the only time they have.
+    let Some(created) = parse_time(&c.date_gmt)
         .filter(|t| *t > 0)
-        .or_else(|| parse_time(&c.date))
-        .unwrap_or(0);
+        .or_else(|| parse_time(&c.date).filter(|t| *t > 0))
+    else {
+        summary.skip_at("with a date that cannot be read", c.line);
+        return None;
+    };
     let html = render_legacy_html(&autop(&c.content));
     Some(Incoming {
         id: c.id,
         parent: Some(c.parent),
         status,
-        name: Some(c.author),
+        // WordPress stores names and addresses HTML-escaped.
+        name: Some(decode_entities(&c.author)),
         email: Some(c.email),
-        website: Some(c.url),
+        website: Some(decode_entities(&c.url)),
         ip: Some(c.ip).filter(|ip| !ip.trim().is_empty()).map(Ip::Raw),
         text: plain_text(&html),
         html,
@@ -172,9 +240,28 @@ fn autop(text: &str) -> String {
     out
 }
 
-fn finish_item(sink: &mut Sink<'_>, item: Item) -> Result<(), ImportError> {
+fn finish_item(sink: &mut Sink<'_>, mut item: Item) -> Result<(), ImportError> {
     if item.comments.is_empty() {
         return Ok(());
+    }
+    // Readers saw no comments of a post that is not public: keep them, held.
+    // A file without post statuses (hand-made) is read as all published;
+    // attachments `inherit` their post's status.
+    let public = matches!(item.status.as_str(), "" | "publish" | "inherit");
+    if !public || !item.password.is_empty() {
+        let why = if item.password.is_empty() {
+            format!("on posts that are not public ({})", item.status_named())
+        } else {
+            "on password-protected posts".to_string()
+        };
+        for c in item
+            .comments
+            .iter_mut()
+            .filter(|c| c.status == Status::Published)
+        {
+            c.status = Status::Pending;
+            sink.summary.hold(why.clone());
+        }
     }
     let link = item.link.filter(|l| !l.is_empty()).ok_or_else(|| {
         ImportError::Invalid(format!(
@@ -184,7 +271,11 @@ fn finish_item(sink: &mut Sink<'_>, item: Item) -> Result<(), ImportError> {
     })?;
     let (key, url) = sink.key_of(&link)?;
     let thread = sink.thread(&key, &url, item.title.as_deref())?;
+    if item.comment_status == "closed" {
+        sink.lock_if_new(thread)?;
+    }
     let source_thread = item.post_id.as_deref().unwrap_or(&link);
+    sink.skipped_ids.extend(item.skipped);
     sink.comments(thread, source_thread, item.comments)
 }
 

@@ -15,6 +15,8 @@ pub struct Element {
     pub name: String,
     pub attrs: Vec<(String, String)>,
     pub text: String,
+    /// The line (from 1) the element starts on.
+    pub line: u64,
 }
 
 impl Element {
@@ -45,6 +47,9 @@ pub fn walk(
     let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, file));
     let mut buf = Vec::new();
     let mut stack: Vec<Element> = Vec::new();
+    // Every newline of the file is inside some event's bytes (text, tag,
+    // CDATA, comment), so counting them event by event gives the line.
+    let mut line = 1u64;
     let malformed = |reader: &Reader<BufReader<File>>, reason: String| ImportError::Malformed {
         line: line_of(path, reader.error_position().max(reader.buffer_position())),
         reason,
@@ -58,13 +63,19 @@ pub fn walk(
             }
             malformed(&reader, reason)
         })?;
+        let starts_on = line;
+        line += newlines(&event);
         match event {
             Event::Start(e) => {
-                stack.push(element(&e).map_err(|m| malformed(&reader, m))?);
+                let mut el = element(&e).map_err(|m| malformed(&reader, m))?;
+                el.line = starts_on;
+                stack.push(el);
                 f(&stack, Phase::Start)?;
             }
             Event::Empty(e) => {
-                stack.push(element(&e).map_err(|m| malformed(&reader, m))?);
+                let mut el = element(&e).map_err(|m| malformed(&reader, m))?;
+                el.line = starts_on;
+                stack.push(el);
                 f(&stack, Phase::Start)?;
                 f(&stack, Phase::End)?;
                 stack.pop();
@@ -109,6 +120,22 @@ pub fn walk(
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
     }
+}
+
+fn newlines(event: &Event<'_>) -> u64 {
+    let bytes: &[u8] = match event {
+        Event::Start(e) | Event::Empty(e) => e.as_bytes(),
+        Event::End(e) => e.as_bytes(),
+        Event::Text(e) => e.as_bytes(),
+        Event::CData(e) => e.as_bytes(),
+        Event::Comment(e) => e.as_bytes(),
+        Event::Decl(e) => e.as_bytes(),
+        Event::PI(e) => e.as_bytes(),
+        Event::DocType(e) => e.as_bytes(),
+        Event::GeneralRef(e) => e.as_bytes(),
+        Event::Eof => &[],
+    };
+    bytes.iter().filter(|b| **b == b'\n').count() as u64
 }
 
 /// An element's name and attributes, entities resolved.

@@ -120,6 +120,14 @@ pub fn get(conn: &Connection, id: CommentId) -> Result<CommentRow, StoreError> {
         .ok_or(StoreError::NotFound)
 }
 
+/// A comment, if there is one with this id.
+pub fn find(conn: &Connection, id: CommentId) -> Result<Option<CommentRow>, StoreError> {
+    match get(conn, id) {
+        Err(StoreError::NotFound) => Ok(None),
+        other => other.map(Some),
+    }
+}
+
 /// The comments the public may see a trace of: published and deleted ones,
 /// oldest first. Whether a deleted one shows as a tombstone is decided by
 /// the thread's shape.
@@ -306,7 +314,15 @@ pub struct Imported<'a> {
     pub preferred_id: Option<i64>,
 }
 
+/// Stores an imported comment. A deleted one keeps only what
+/// [`mark_deleted`] keeps: no name, email, website or text.
 pub fn insert_imported(conn: &Connection, c: &Imported<'_>) -> Result<CommentId, StoreError> {
+    let kept = |v| if c.status == Status::Deleted { None } else { v };
+    let (text, html) = if c.status == Status::Deleted {
+        ("", "")
+    } else {
+        (c.text, c.html.as_str())
+    };
     conn.prepare_cached(
         "INSERT INTO comments (thread_id, parent_id, status, name, email, website, text, html, ip_hash,
                                created, edited, likes, dislikes, import_key, id, text_hash)
@@ -318,11 +334,11 @@ pub fn insert_imported(conn: &Connection, c: &Imported<'_>) -> Result<CommentId,
         c.thread_id,
         c.parent.map(|p| p.0),
         c.status.as_str(),
-        c.name,
-        c.email,
-        c.website,
-        c.text,
-        c.html.as_str(),
+        kept(c.name),
+        kept(c.email),
+        kept(c.website),
+        text,
+        html,
         c.ip_hash,
         c.created,
         c.edited,
@@ -330,7 +346,7 @@ pub fn insert_imported(conn: &Connection, c: &Imported<'_>) -> Result<CommentId,
         c.dislikes,
         c.import_key,
         c.preferred_id,
-        text_hash(c.text),
+        text_hash(text),
     ])?;
     Ok(CommentId(conn.last_insert_rowid()))
 }
