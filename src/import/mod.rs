@@ -248,6 +248,17 @@ impl<'a> Sink<'a> {
         Ok((key, page.canonical()))
     }
 
+    /// The thread key of a post that was never public (a WordPress draft,
+    /// addressed as `/?p=9`): its page id is kept whatever the site keeps,
+    /// so that its held comments stay apart from every other page's.
+    pub fn key_of_unpublished(&mut self, url: &str) -> Result<(ThreadKey, String), ImportError> {
+        let page = PageRef::parse(url)
+            .map_err(|e| ImportError::Invalid(format!("page address {url:?}: {e}")))?;
+        let mut keep = self.site.settings.keep_query.clone();
+        keep.extend(["p".to_string(), "page_id".to_string()]);
+        Ok((page.thread_key(&keep), page.canonical()))
+    }
+
     /// A page's address on this site: one on an origin the site no longer
     /// has (a move to a new domain) takes the site's first origin, so that
     /// links in the API, feeds and emails lead to the new domain.

@@ -3,7 +3,7 @@
 
 use super::xml::{Element, Phase, walk};
 use super::{ImportError, Incoming, Ip, Sink, Summary, parse_time};
-use crate::domain::Status;
+use crate::domain::{PageRef, Status};
 use crate::render::{decode_entities, plain_text, render_legacy_html};
 use std::path::Path;
 
@@ -126,6 +126,13 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
 }
 
 impl Item {
+    /// Whether readers could see the post. A file without post statuses
+    /// (hand-made) is read as all published; attachments `inherit` their
+    /// post's status.
+    fn is_public(&self) -> bool {
+        matches!(self.status.as_str(), "" | "publish" | "inherit") && self.password.is_empty()
+    }
+
     fn status_named(&self) -> &str {
         match self.status.as_str() {
             "draft" | "auto-draft" => "drafts",
@@ -245,10 +252,7 @@ fn finish_item(sink: &mut Sink<'_>, mut item: Item) -> Result<(), ImportError> {
         return Ok(());
     }
     // Readers saw no comments of a post that is not public: keep them, held.
-    // A file without post statuses (hand-made) is read as all published;
-    // attachments `inherit` their post's status.
-    let public = matches!(item.status.as_str(), "" | "publish" | "inherit");
-    if !public || !item.password.is_empty() {
+    if !item.is_public() {
         let why = if item.password.is_empty() {
             format!("on posts that are not public ({})", item.status_named())
         } else {
@@ -263,13 +267,18 @@ fn finish_item(sink: &mut Sink<'_>, mut item: Item) -> Result<(), ImportError> {
             sink.summary.hold(why.clone());
         }
     }
-    let link = item.link.filter(|l| !l.is_empty()).ok_or_else(|| {
+    let public = item.is_public();
+    let link = item.link.take().filter(|l| !l.is_empty()).ok_or_else(|| {
         ImportError::Invalid(format!(
             "the post {:?} has comments but no <link>, so natter cannot tell which page they belong to",
             item.title.as_deref().unwrap_or("")
         ))
     })?;
-    let (key, url) = sink.key_of(&link)?;
+    let (key, url) = if public || PageRef::parse(&link).is_err() {
+        sink.key_of(&link)?
+    } else {
+        sink.key_of_unpublished(&link)?
+    };
     let thread = sink.thread(&key, &url, item.title.as_deref())?;
     if item.comment_status == "closed" {
         sink.lock_if_new(thread)?;
