@@ -374,12 +374,15 @@ pub fn run(
                 ))
             })
         };
+        // Isso's generic format is a JSON array, whichever name it comes under.
+        let generic = matches!(format, Format::Json | Format::Isso) && isso::is_generic(&file)?;
         let summary = match (format, &site) {
-            (Format::Json, _) => json::import(conn, &keys, &file, site.as_ref(), &sites, &webhook_allow)?,
+            (Format::Json, _) if !generic => json::import(conn, &keys, &file, site.as_ref(), &sites, &webhook_allow)?,
             (_, None) => return Err(ImportError::Invalid("say which site the comments belong to with --site ID".into())),
             (Format::Wordpress, Some(id)) => wordpress::import(&mut Sink::new(conn, &find(id)?, &keys, "wordpress"), &file)?,
             (Format::Disqus, Some(id)) => disqus::import(&mut Sink::new(conn, &find(id)?, &keys, "disqus"), &file)?,
-            (Format::Isso, Some(id)) => isso::import(&mut Sink::new(conn, &find(id)?, &keys, "isso"), &file)?,
+            (Format::Isso, Some(id)) if !generic => isso::import(&mut Sink::new(conn, &find(id)?, &keys, "isso"), &file)?,
+            (Format::Isso | Format::Json, Some(id)) => isso::import_generic(&mut Sink::new(conn, &find(id)?, &keys, "isso-generic"), &file)?,
         };
         if dry_run {
             return Err(ImportError::DryRun(Box::new(summary)));
