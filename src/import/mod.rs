@@ -697,8 +697,10 @@ pub fn run(
                 .cloned()
                 .ok_or_else(|| no_site(id))
         };
+        // Isso's generic format is a JSON array, whichever name it comes under.
+        let generic = matches!(format, Format::Json | Format::Isso) && isso::is_generic(&file)?;
         let summary = match (format, &site) {
-            (Format::Json, _) => {
+            (Format::Json, _) if !generic => {
                 json::import(conn, &keys, &file, site.as_ref(), &sites, &webhook_allow)?
             }
             (_, None) => {
@@ -712,9 +714,13 @@ pub fn run(
             (Format::Disqus, Some(id)) => {
                 disqus::import(&mut Sink::new(conn, &find(id)?, &keys, "disqus"), &file)?
             }
-            (Format::Isso, Some(id)) => {
+            (Format::Isso, Some(id)) if !generic => {
                 isso::import(&mut Sink::new(conn, &find(id)?, &keys, "isso"), &file)?
             }
+            (Format::Isso | Format::Json, Some(id)) => isso::import_generic(
+                &mut Sink::new(conn, &find(id)?, &keys, "isso-generic"),
+                &file,
+            )?,
         };
         let mut summary = summary;
         summary.notes.extend(notes);
