@@ -2,75 +2,14 @@
 
 mod common;
 
+use common::importing::*;
 use common::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn cli(dir: &TempDir, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_natter"))
-        .args(args)
-        .arg("--database")
-        .arg(dir.path("natter.db"))
-        .current_dir(&dir.0)
-        .output()
-        .expect("natter runs")
-}
-
-fn ok(o: Output) -> String {
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(
-        o.status.success(),
-        "stdout: {out}\nstderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
-}
-
-fn failed(o: Output) -> String {
-    assert!(
-        !o.status.success(),
-        "expected failure, got: {}",
-        String::from_utf8_lossy(&o.stdout)
-    );
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::path::Path;
 
 /// A database with the blog site registered.
 fn database(name: &str) -> TempDir {
-    let dir = TempDir::new(name);
-    ok(cli(
-        &dir,
-        &[
-            "site",
-            "add",
-            "blog",
-            "--origin",
-            ORIGIN,
-            "--keep-query",
-            "p,page_id",
-        ],
-    ));
-    dir
-}
-
-async fn server_on(dir: &TempDir) -> TestServer {
-    let mut cfg = config(dir);
-    cfg.database = dir.path("natter.db");
-    // The site as the command line registered it.
-    cfg.sites.clear();
-    TestServer::with(TempDir::new("unused"), cfg).await
-}
-
-fn count(dir: &TempDir, sql: &str) -> i64 {
-    let db = rusqlite::Connection::open(dir.path("natter.db")).unwrap();
-    db.query_row(sql, [], |r| r.get(0)).unwrap()
+    database_with(name, &["--keep-query", "p,page_id"])
 }
 
 #[tokio::test]
