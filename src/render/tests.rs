@@ -331,6 +331,9 @@ mod wordpress {
         );
         // Two breaks in a row are a paragraph, as wpautop reads them.
         assert_eq!(wp("a<br><br>\nb<br />\nc"), "<p>a</p>\n<p>b<br>\nc</p>\n");
+        // A newline right after a `<br>` is the same line end; one before
+        // it is another.
+        assert_eq!(wp("a\n<br>\nb"), "<p>a<br>\n<br>\nb</p>\n");
     }
 
     #[test]

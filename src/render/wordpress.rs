@@ -73,11 +73,42 @@ struct Builder {
     started: bool,
     /// A dropped block parted the text: the next content starts a line.
     part: bool,
-    /// Whitespace seen since the last content, written only if more
-    /// content follows in the same block.
+    gap: Gap,
+}
+
+/// Whitespace and `<br>` seen since the last content, written only if more
+/// content follows in the same block (wpautop adds nothing next to a block).
+#[derive(Default)]
+struct Gap {
     space: bool,
+    /// Newlines with only whitespace between them.
     newlines: usize,
-    breaks: usize,
+    /// `<br>` with only whitespace between them.
+    brs: usize,
+    /// Line breaks to write: each `<br>`, and each newline not after one.
+    lines: usize,
+    after_br: bool,
+}
+
+impl Gap {
+    fn newline(&mut self) {
+        self.newlines += 1;
+        if !self.after_br {
+            self.lines += 1;
+        }
+    }
+
+    fn br(&mut self) {
+        self.brs += 1;
+        self.newlines = 0;
+        self.lines += 1;
+        self.after_br = true;
+    }
+
+    /// Two newlines or two `<br>` in a row start a paragraph.
+    fn is_paragraph(&self) -> bool {
+        self.newlines >= 2 || self.brs >= 2
+    }
 }
 
 impl Builder {
@@ -90,9 +121,7 @@ impl Builder {
             kept: 0,
             started: false,
             part: false,
-            space: false,
-            newlines: 0,
-            breaks: 0,
+            gap: Gap::default(),
         }
     }
 
@@ -117,8 +146,10 @@ impl Builder {
         while !rest.is_empty() {
             let word_at = rest.find(|c: char| !is_space(c)).unwrap_or(rest.len());
             if word_at > 0 {
-                self.space = true;
-                self.newlines += rest[..word_at].matches('\n').count();
+                self.gap.space = true;
+                for _ in rest[..word_at].matches('\n') {
+                    self.gap.newline();
+                }
             }
             rest = &rest[word_at..];
             let word_end = rest.find(is_space).unwrap_or(rest.len());
@@ -160,7 +191,7 @@ impl Builder {
     /// opens one, and the pending whitespace written as a space or a break.
     fn content(&mut self) {
         if self.autop() {
-            if self.started && (self.newlines >= 2 || self.breaks >= 2) {
+            if self.started && self.gap.is_paragraph() {
                 self.close_paragraph();
                 self.boundary();
             }
@@ -176,9 +207,11 @@ impl Builder {
                 self.push(El::P, "");
             }
             if self.started {
-                if self.newlines + self.breaks > 0 {
-                    self.out.push_str("<br>\n");
-                } else if self.space {
+                if self.gap.lines > 0 {
+                    for _ in 0..self.gap.lines {
+                        self.out.push_str("<br>\n");
+                    }
+                } else if self.gap.space {
                     self.out.push(' ');
                 }
             }
@@ -192,9 +225,7 @@ impl Builder {
     }
 
     fn clear_space(&mut self) {
-        self.space = false;
-        self.newlines = 0;
-        self.breaks = 0;
+        self.gap = Gap::default();
     }
 
     fn start(&mut self, tag: &Tag<'_>) {
@@ -283,7 +314,7 @@ impl Builder {
     fn line_break(&mut self) {
         if self.autop() {
             if self.started {
-                self.breaks += 1;
+                self.gap.br();
             }
         } else {
             self.content();
