@@ -2,8 +2,11 @@
 //!
 //! Markdown (CommonMark with strikethrough and bare-URL links) is rendered by
 //! pulldown-cmark, with raw HTML turned into visible text and images turned
-//! into links, and the result goes through one ammonia allow-list. Nothing
-//! else in natter makes a [`SafeHtml`].
+//! into links, and the result goes through one ammonia allow-list. HTML
+//! imported from other comment systems is rebuilt element by element first
+//! (`wordpress`: balanced, bounded in depth, and for WordPress laid out as
+//! WordPress shows it) and passes the same allow-list. Nothing else in
+//! natter makes a [`SafeHtml`].
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::sync::LazyLock;
@@ -213,9 +216,10 @@ pub fn plain_text(html: &SafeHtml) -> String {
         // The newline that follows a `<br>` or an item in the HTML source
         // is the same line end, not a second one.
         let text = &rest[..lt];
-        let text = match out.ends_with('\n') {
-            true => text.strip_prefix('\n').unwrap_or(text),
-            false => text,
+        let text = if out.ends_with('\n') {
+            text.strip_prefix('\n').unwrap_or(text)
+        } else {
+            text
         };
         out.push_str(&unescape(text));
         let Some(gt) = rest[lt..].find('>') else {
