@@ -4,7 +4,7 @@
 use super::xml::{Element, Phase, walk};
 use super::{ImportError, Incoming, Ip, Sink, Summary, parse_time};
 use crate::domain::{PageRef, Status};
-use crate::render::{decode_entities, plain_text, render_legacy_html};
+use crate::render::{decode_entities, plain_text, render_wordpress};
 use std::path::Path;
 
 #[derive(Default)]
@@ -213,7 +213,7 @@ fn convert(c: Comment, summary: &mut Summary) -> Option<Incoming> {
         summary.skip_at("with a date that cannot be read", c.line);
         return None;
     };
-    let html = render_legacy_html(&autop(&c.content));
+    let html = render_wordpress(&c.content);
     Some(Incoming {
         id: c.id,
         parent: Some(c.parent),
@@ -231,20 +231,6 @@ fn convert(c: Comment, summary: &mut Summary) -> Option<Incoming> {
         dislikes: 0,
         preferred_id: None,
     })
-}
-
-/// WordPress keeps comment text with plain line breaks and adds paragraphs
-/// when it shows it: a blank line starts a paragraph, a single newline is a
-/// line break.
-fn autop(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let mut out = String::with_capacity(text.len() + 64);
-    for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-        out.push_str("<p>");
-        out.push_str(&para.replace('\n', "<br>\n"));
-        out.push_str("</p>\n");
-    }
-    out
 }
 
 fn finish_item(sink: &mut Sink<'_>, mut item: Item) -> Result<(), ImportError> {
@@ -286,15 +272,4 @@ fn finish_item(sink: &mut Sink<'_>, mut item: Item) -> Result<(), ImportError> {
     let source_thread = item.post_id.as_deref().unwrap_or(&link);
     sink.skipped_ids.extend(item.skipped);
     sink.comments(thread, source_thread, item.comments)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn autop_makes_paragraphs_and_breaks() {
-        assert_eq!(
-            super::autop("one\ntwo\r\n\r\nthree"),
-            "<p>one<br>\ntwo</p>\n<p>three</p>\n"
-        );
-    }
 }

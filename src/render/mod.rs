@@ -2,14 +2,22 @@
 //!
 //! Markdown (CommonMark with strikethrough and bare-URL links) is rendered by
 //! pulldown-cmark, with raw HTML turned into visible text and images turned
-//! into links, and the result goes through one ammonia allow-list. Nothing
-//! else in natter makes a [`SafeHtml`].
+//! into links, and the result goes through one ammonia allow-list. HTML
+//! imported from other comment systems is rebuilt element by element first
+//! (`wordpress`: balanced, bounded in depth, and for WordPress laid out as
+//! WordPress shows it) and passes the same allow-list. Nothing else in
+//! natter makes a [`SafeHtml`].
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use std::sync::LazyLock;
 
+mod clickable;
+mod elements;
 mod entities;
+mod html;
+mod wordpress;
 pub use entities::decode_entities;
+pub use wordpress::render_wordpress;
 
 /// HTML that went through [`render`]; only this module can make one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +55,16 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         "ol",
         "li",
         "a",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "dl",
+        "dt",
+        "dd",
     ])
     .add_tag_attributes("a", ["href"])
     .add_tag_attributes("ol", ["start"])
@@ -174,26 +192,13 @@ fn is_inline(end: TagEnd) -> bool {
     )
 }
 
-/// Renders HTML written for another comment system (WordPress, Disqus) as
-/// natter would show it: `b`, `i`, `s` and `strike` become `strong`, `em`
-/// and `del`, and the result passes the same allow-list.
+/// Renders HTML written for another comment system (Disqus, natter's own
+/// export) as natter would show it: `b`, `i`, `s` and `strike` become
+/// `strong`, `em` and `del`, images become links, elements are balanced
+/// and nesting deeper than [`MAX_NESTING`] is flattened, and the result
+/// passes the same allow-list.
 pub fn render_legacy_html(html: &str) -> SafeHtml {
-    let mut out = html.to_string();
-    for (from, to) in [
-        ("b", "strong"),
-        ("i", "em"),
-        ("s", "del"),
-        ("strike", "del"),
-    ] {
-        for (open, new) in [
-            (format!("<{from}>"), format!("<{to}>")),
-            (format!("<{from} "), format!("<{to} ")),
-            (format!("</{from}>"), format!("</{to}>")),
-        ] {
-            out = replace_ignore_case(&out, &open, &new);
-        }
-    }
-    sanitise(&out)
+    sanitise(&wordpress::rebuild(html, false))
 }
 
 /// The one place HTML passes the allow-list.
@@ -201,35 +206,49 @@ fn sanitise(html: &str) -> SafeHtml {
     SafeHtml(SANITIZER.clean(html).to_string())
 }
 
-fn replace_ignore_case(haystack: &str, needle: &str, with: &str) -> String {
-    let lower = haystack.to_ascii_lowercase();
-    let mut out = String::with_capacity(haystack.len());
-    let mut last = 0;
-    for (i, _) in lower.match_indices(needle) {
-        out.push_str(&haystack[last..i]);
-        out.push_str(with);
-        last = i + needle.len();
-    }
-    out.push_str(&haystack[last..]);
-    out
-}
-
 /// Plain text of sanitised HTML, as an editable source for comments that
 /// came in as HTML: paragraphs and line breaks kept, tags dropped.
 pub fn plain_text(html: &SafeHtml) -> String {
     let mut out = String::with_capacity(html.0.len());
     let mut rest = html.0.as_str();
+    let mut first_cell = true;
     while let Some(lt) = rest.find('<') {
-        out.push_str(&unescape(&rest[..lt]));
+        // The newline that follows a `<br>` or an item in the HTML source
+        // is the same line end, not a second one.
+        let text = &rest[..lt];
+        let text = if out.ends_with('\n') {
+            text.strip_prefix('\n').unwrap_or(text)
+        } else {
+            text
+        };
+        out.push_str(&unescape(text));
         let Some(gt) = rest[lt..].find('>') else {
             break;
         };
         let tag = rest[lt + 1..lt + gt].to_ascii_lowercase();
         let name = tag.trim_start_matches('/').split(' ').next().unwrap_or("");
         match (tag.starts_with('/'), name) {
-            (true, "p" | "blockquote" | "pre" | "ul" | "ol") => out.push_str("\n\n"),
+            (true, "p" | "blockquote" | "pre" | "ul" | "ol" | "table" | "dl") => {
+                out.push_str("\n\n")
+            }
             (false, "br") => out.push('\n'),
-            (false, "li") => out.push_str("\n- "),
+            (false, "li") => {
+                new_line(&mut out);
+                out.push_str("- ");
+            }
+            // Rows on their own lines, cells apart, terms and their
+            // descriptions on lines of their own.
+            (false, "tr" | "dt") => new_line(&mut out),
+            (false, "td" | "th") if !first_cell => out.push_str(" | "),
+            (false, "dd") => {
+                new_line(&mut out);
+                out.push_str(": ");
+            }
+            _ => {}
+        }
+        match (tag.starts_with('/'), name) {
+            (false, "tr") => first_cell = true,
+            (false, "td" | "th") => first_cell = false,
             _ => {}
         }
         rest = &rest[lt + gt + 1..];
@@ -241,6 +260,13 @@ pub fn plain_text(html: &SafeHtml) -> String {
         text = text.replace("\n\n\n", "\n\n");
     }
     text.trim().to_string()
+}
+
+/// Starts a new line unless the text already ends one.
+fn new_line(out: &mut String) {
+    if !out.trim_end_matches(' ').ends_with('\n') && !out.is_empty() {
+        out.push('\n');
+    }
 }
 
 /// How many links a reader sees: the `a` elements that kept an address

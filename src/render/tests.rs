@@ -57,6 +57,11 @@ const HOSTILE: &[&str] = &[
     "<template><script>alert(1)</script></template>",
     "<xmp><script>alert(1)</script></xmp>",
     "<isindex action=javascript:alert(1) type=image>",
+    "<img src=\"https://ok.example/i.png\" alt=\"<script>alert(1)</script>\">",
+    "<img src=\"https://ok.example/\" onerror=alert(1)//\" alt='\"><script>alert(1)</script>'>",
+    "www.ok.example/\"onmouseover=alert(1)// https://ok.example/?a=&quot;><script>alert(1)</script>",
+    "<a href=\"https://ok.example\">https://ok.example <a href=\"javascript:alert(1)\">in</a></a>",
+    "<pre><img src=x onerror=alert(1)>\n<table><td onclick=alert(1)>x</td></table></pre>",
 ];
 
 const ALLOWED_TAGS: &[&str] = &[
@@ -72,6 +77,16 @@ const ALLOWED_TAGS: &[&str] = &[
     "ol",
     "li",
     "a",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "dl",
+    "dt",
+    "dd",
 ];
 
 /// Reads the tags of html5ever-serialised output and checks each one.
@@ -118,8 +133,10 @@ fn assert_harmless(input: &str, html: &str) {
 #[test]
 fn hostile_inputs_render_nothing_executable() {
     assert!(HOSTILE.len() >= 40);
-    for input in HOSTILE {
-        let html = render(input);
+    for (input, html) in HOSTILE.iter().flat_map(|input| {
+        // The same strings as WordPress comment HTML.
+        [render(input), super::render_wordpress(input)].map(|html| (input, html))
+    }) {
         assert_harmless(input, html.as_str());
         // Only markup can execute: look at the tags, not at escaped text.
         let lower: String = html
@@ -188,6 +205,10 @@ fn rendering_is_stable() {
     for input in HOSTILE {
         let once = render(input);
         assert_eq!(once, render(input));
+        assert_eq!(
+            super::render_wordpress(input),
+            super::render_wordpress(input)
+        );
     }
 }
 
@@ -285,4 +306,212 @@ fn shallow_nesting_is_kept() {
     let html = render(&("> ".repeat(10) + "ten deep"));
     assert_eq!(html.as_str().matches("<blockquote>").count(), 10);
     assert_eq!(nesting_depth(html.as_str()), 11);
+}
+
+/// WordPress comment HTML: each conversion of `comment_text` on its own.
+mod wordpress {
+    use super::super::{MAX_NESTING, plain_text, render_legacy_html, render_wordpress};
+    use super::{assert_harmless, nesting_depth};
+
+    const REL: &str = "rel=\"nofollow ugc noopener noreferrer\"";
+
+    fn wp(content: &str) -> String {
+        render_wordpress(content).into_string()
+    }
+
+    #[test]
+    fn blank_lines_make_paragraphs_and_single_newlines_breaks() {
+        assert_eq!(
+            wp("one\ntwo\r\n\r\n\n  three\n"),
+            "<p>one<br>\ntwo</p>\n<p>three</p>\n"
+        );
+        assert_eq!(
+            wp("<p>mine\nstill</p>\n\nnext"),
+            "<p>mine<br>\nstill</p>\n<p>next</p>\n"
+        );
+        // Two breaks in a row are a paragraph, as wpautop reads them.
+        assert_eq!(wp("a<br><br>\nb<br />\nc"), "<p>a</p>\n<p>b<br>\nc</p>\n");
+        // A newline right after a `<br>` is the same line end; one before
+        // it is another.
+        assert_eq!(wp("a\n<br>\nb"), "<p>a<br>\n<br>\nb</p>\n");
+    }
+
+    #[test]
+    fn lists_have_no_breaks_between_items() {
+        assert_eq!(
+            wp("Steps:\n<ol start=\"3\">\n<li>one</li>\n<li>two\nlines</li>\n</ol>\nafter"),
+            "<p>Steps:</p>\n<ol start=\"3\">\n<li>one</li>\n<li>two<br>\nlines</li>\n</ol>\n<p>after</p>\n"
+        );
+        // Items left open are closed by the next one, as browsers do.
+        assert_eq!(
+            wp("<ul><li>a<li>b</ul>"),
+            "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn pre_keeps_its_newlines_and_no_paragraphs() {
+        assert_eq!(
+            wp("code:\n<pre>fn main() {\n\n    go();\n}</pre>\nafter"),
+            "<p>code:</p>\n<pre>fn main() {\n\n    go();\n}</pre>\n<p>after</p>\n"
+        );
+        assert!(!wp("<pre>see https://example.org</pre>").contains("href"));
+    }
+
+    #[test]
+    fn text_in_items_cells_and_quotes_is_wrapped_as_wpautop_wraps_it() {
+        // Text in a quote is a paragraph; in an item or a cell it is bare
+        // until a blank line or a block, after which it is a paragraph.
+        assert_eq!(
+            wp("<blockquote>quoted\ntext</blockquote>"),
+            "<blockquote>\n<p>quoted<br>\ntext</p>\n</blockquote>\n"
+        );
+        assert_eq!(
+            wp("<ul><li>first\n\nsecond</li></ul>"),
+            "<ul>\n<li>first<p>second</p>\n</li>\n</ul>\n"
+        );
+        assert_eq!(
+            wp("<ul><li>a<ul><li>b</li></ul>c</li></ul>"),
+            "<ul>\n<li>a<ul>\n<li>b</li>\n</ul>\n<p>c</p>\n</li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn tables_come_across_as_tables() {
+        let html = wp(
+            "<table class=\"wide\">\n<tr><th>k</th><th>v</th></tr>\n<tr><td>a</td><td>1\n2</td></tr>\n</table>",
+        );
+        assert_eq!(
+            html,
+            "<table>\n<tbody>\n<tr><th>k</th><th>v</th></tr>\n<tr><td>a</td><td>1<br>\n2</td></tr>\n</tbody>\n</table>\n"
+        );
+    }
+
+    #[test]
+    fn definition_lists_come_across_as_lists() {
+        assert_eq!(
+            wp("<dl>\n<dt>term</dt>\n<dd>meaning</dd>\n<dt>other<dd>too</dl>"),
+            "<dl>\n<dt>term</dt>\n<dd>meaning</dd>\n<dt>other</dt>\n<dd>too</dd>\n</dl>\n"
+        );
+    }
+
+    #[test]
+    fn images_become_links_to_their_address() {
+        assert_eq!(
+            wp("see <img src=\"https://example.org/cat.png\" alt=\"a cat\" width=\"10\"> now"),
+            format!("<p>see <a href=\"https://example.org/cat.png\" {REL}>a cat</a> now</p>\n")
+        );
+        assert_eq!(
+            wp("<img src='http://example.org/x.png'>"),
+            format!(
+                "<p><a href=\"http://example.org/x.png\" {REL}>http://example.org/x.png</a></p>\n"
+            )
+        );
+        // Other addresses leave the alt text only; inside a link, the alt text.
+        assert_eq!(
+            wp(
+                "<img src=\"javascript:alert(1)\" alt=\"x\"> <img src=\"data:image/png;base64,AA\">"
+            ),
+            "<p>x</p>\n"
+        );
+        assert_eq!(
+            wp(
+                "<a href=\"https://example.org\"><img src=\"https://example.org/i.png\" alt=\"home\"></a>"
+            ),
+            format!("<p><a href=\"https://example.org\" {REL}>home</a></p>\n")
+        );
+    }
+
+    #[test]
+    fn bare_addresses_become_links_as_make_clickable_makes_them() {
+        assert_eq!(
+            wp(
+                "Read https://example.org/a?b=1&amp;c=2, or (https://en.example.org/wiki/Foo_(bar)). www.example.org/x!"
+            ),
+            format!(
+                "<p>Read <a href=\"https://example.org/a?b=1&amp;c=2\" {REL}>https://example.org/a?b=1&amp;c=2</a>, or (<a href=\"https://en.example.org/wiki/Foo_(bar)\" {REL}>https://en.example.org/wiki/Foo_(bar)</a>). <a href=\"http://www.example.org/x\" {REL}>http://www.example.org/x</a>!</p>\n"
+            )
+        );
+        // Not inside a link, pre or code, and not glued to a word.
+        for kept in [
+            "<a href=\"https://example.org\">https://example.org</a>",
+            "<code>https://example.org</code>",
+            "<pre>www.example.org</pre>",
+            "xhttps://example.org",
+            "awww.example.org",
+            "https://",
+        ] {
+            let html = wp(kept);
+            assert!(
+                html.matches("href").count() <= kept.matches("href").count(),
+                "{kept} -> {html}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_tags_keep_their_text_and_blocks_keep_words_apart() {
+        assert_eq!(
+            wp("<div>one</div><div>two</div><h2>three</h2>four<span>five</span><hr>six"),
+            "<p>one</p>\n<p>two</p>\n<p>three</p>\n<p>fourfive</p>\n<p>six</p>\n"
+        );
+        assert_eq!(
+            wp("<ul><li><div>a</div>b</li></ul>"),
+            "<ul>\n<li><p>a</p>\n<p>b</p>\n</li>\n</ul>\n"
+        );
+        assert_eq!(
+            wp(
+                "<b>bold</b> <i>it</i> <s>gone</s> <strike>old</strike> <u>under</u><script>x()</script><!-- note -->."
+            ),
+            "<p><strong>bold</strong> <em>it</em> <del>gone</del> <del>old</del> under.</p>\n"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_before_the_allow_list() {
+        let n = 100_000;
+        let inputs = [
+            "<blockquote>".repeat(n) + "deep" + &"</blockquote>".repeat(n),
+            "<blockquote>".repeat(n) + "unclosed",
+            "<ul><li>".repeat(n) + "item" + &"</li></ul>".repeat(n),
+            "<ul><li>".repeat(n) + "unclosed",
+            "<b><i>".repeat(n) + "bold",
+            "<table><tr><td>".repeat(n / 4) + "cell",
+            "<div>".repeat(n) + "div",
+            "<li>".repeat(n) + "flat",
+        ];
+        for input in &inputs {
+            for html in [render_wordpress(input), render_legacy_html(input)] {
+                let depth = nesting_depth(html.as_str());
+                assert!(depth <= MAX_NESTING + 4, "{}…: depth {depth}", &input[..12]);
+                assert_harmless(&input[..12], html.as_str());
+                let text = plain_text(&html);
+                for word in ["deep", "unclosed", "item", "bold", "cell", "div", "flat"] {
+                    if input.contains(word) {
+                        assert!(text.contains(word), "{}…: {word} lost", &input[..12]);
+                    }
+                }
+            }
+        }
+        // The levels that fit are kept.
+        let html = wp(&("<blockquote>".repeat(10) + "ten"));
+        assert_eq!(html.matches("<blockquote>").count(), 10);
+    }
+
+    #[test]
+    fn plain_text_keeps_cells_terms_and_descriptions_apart() {
+        let html = render_wordpress(
+            "<table><tr><th>k</th><th>v</th></tr><tr><td>a</td><td>1</td></tr></table><dl><dt>term</dt><dd>meaning</dd></dl>after",
+        );
+        assert_eq!(
+            plain_text(&html),
+            "k | v\na | 1\n\nterm\n: meaning\n\nafter"
+        );
+    }
+
+    #[test]
+    fn plain_text_keeps_line_breaks_and_items_single() {
+        let html = render_wordpress("one\ntwo\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>");
+        assert_eq!(plain_text(&html), "one\ntwo\n\n- a\n- b");
+    }
 }
