@@ -23,10 +23,15 @@ fn text(bytes: &[u8]) -> String {
 
 /// A folder with a natter.toml naming the site `blog`, and no database yet.
 fn configured(name: &str) -> TempDir {
+    configured_with(name, "")
+}
+
+/// The same, with more lines for the site.
+fn configured_with(name: &str, more: &str) -> TempDir {
     let dir = TempDir::new(name);
     std::fs::write(
         dir.path("natter.toml"),
-        format!("[[site]]\nid = \"blog\"\norigins = [\"{ORIGIN}\"]\n"),
+        format!("[[site]]\nid = \"blog\"\norigins = [\"{ORIGIN}\"]\n{more}"),
     )
     .unwrap();
     assert!(!dir.path("natter.db").exists());
@@ -45,7 +50,8 @@ fn site_list_on_a_fresh_database_shows_the_configured_sites() {
 
 #[test]
 fn import_on_a_fresh_database_finds_the_configured_site() {
-    let dir = configured("cli-sites-import");
+    // The fixture's blog has a page addressed as /?page_id=2.
+    let dir = configured_with("cli-sites-import", "keep_query = [\"p\", \"page_id\"]\n");
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wordpress.xml");
     let o = natter(
         &dir,
@@ -84,4 +90,38 @@ fn an_unknown_site_is_named_plainly() {
     let err = text(&o.stderr);
     assert!(err.contains("there is no site shop;"), "{err}");
     assert!(!err.contains("SiteId"), "{err}");
+}
+
+#[test]
+fn a_query_parameter_for_a_configured_site_is_kept_in_natter_toml() {
+    let dir = configured("cli-sites-keep-query");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wordpress.xml");
+    let file = fixture.to_str().unwrap();
+    let o = natter(&dir, &["import", "wordpress", file, "--site", "blog"]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("--keep-query page_id"),
+        "{}",
+        text(&o.stderr)
+    );
+    // natter.toml sets the site again at every start, so the command line
+    // cannot keep the parameter for it: the answer says where to.
+    let o = natter(
+        &dir,
+        &[
+            "import",
+            "wordpress",
+            file,
+            "--site",
+            "blog",
+            "--keep-query",
+            "page_id",
+        ],
+    );
+    assert!(!o.status.success());
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("site blog is set in natter.toml: add keep_query = [\"page_id\"] to it there"),
+        "{err}"
+    );
 }
