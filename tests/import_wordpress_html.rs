@@ -5,37 +5,15 @@
 
 mod common;
 
+use common::importing::*;
 use common::*;
-use std::path::Path;
-use std::process::{Command, Output};
 
 const REL: &str = "rel=\"nofollow ugc noopener noreferrer\"";
 
-fn cli(dir: &TempDir, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_natter"))
-        .args(args)
-        .arg("--database")
-        .arg(dir.path("natter.db"))
-        .current_dir(&dir.0)
-        .output()
-        .expect("natter runs")
-}
-
-fn ok(o: Output) -> String {
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(
-        o.status.success(),
-        "stdout: {out}\nstderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
-}
-
 /// A database with the blog site registered and the fixture imported.
 fn imported(name: &str) -> TempDir {
-    let dir = TempDir::new(name);
-    ok(cli(&dir, &["site", "add", "blog", "--origin", ORIGIN]));
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wordpress-html.xml");
+    let dir = database_with(name, &[]);
+    let file = fixture("wordpress-html.xml");
     let out = ok(cli(
         &dir,
         &[
@@ -48,13 +26,6 @@ fn imported(name: &str) -> TempDir {
     ));
     assert!(out.contains("comments imported: 2"), "{out}");
     dir
-}
-
-async fn server_on(dir: &TempDir) -> TestServer {
-    let mut cfg = config(dir);
-    cfg.database = dir.path("natter.db");
-    cfg.sites.clear();
-    TestServer::with(TempDir::new("unused"), cfg).await
 }
 
 /// The stored editable text of the comment whose HTML contains `needle`.
