@@ -16,16 +16,7 @@ fn database(name: &str) -> TempDir {
 async fn wordpress_comments_arrive_as_they_were() {
     let dir = database("wp");
     let file = fixture("wordpress.xml");
-    let out = ok(cli(
-        &dir,
-        &[
-            "import",
-            "wordpress",
-            file.to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
-    ));
+    let out = ok(import_file(&dir, "wordpress", &file, "blog"));
     assert!(out.contains("threads: 2 new"), "{out}");
     assert!(
         out.contains("comments imported: 8 (1 pending, 6 published, 1 spam)"),
@@ -148,26 +139,8 @@ async fn importing_twice_adds_nothing_and_dry_run_changes_nothing() {
         "{out}"
     );
     assert_eq!(count(&dir, "SELECT count(*) FROM comments"), 0);
-    ok(cli(
-        &dir,
-        &[
-            "import",
-            "wordpress",
-            file.to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
-    ));
-    let out = ok(cli(
-        &dir,
-        &[
-            "import",
-            "wordpress",
-            file.to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
-    ));
+    ok(import_file(&dir, "wordpress", &file, "blog"));
+    let out = ok(import_file(&dir, "wordpress", &file, "blog"));
     assert!(
         out.contains("comments imported: 0") && out.contains("skipped: 8 already imported"),
         "{out}"
@@ -179,15 +152,11 @@ async fn importing_twice_adds_nothing_and_dry_run_changes_nothing() {
 #[test]
 fn broken_files_are_refused_with_the_line_and_leave_nothing() {
     let dir = database("wp-broken");
-    let err = failed(cli(
+    let err = failed(import_file(
         &dir,
-        &[
-            "import",
-            "wordpress",
-            fixture("wordpress-truncated.xml").to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
+        "wordpress",
+        &fixture("wordpress-truncated.xml"),
+        "blog",
     ));
     assert!(
         err.contains("nothing was imported")
@@ -195,39 +164,27 @@ fn broken_files_are_refused_with_the_line_and_leave_nothing() {
             && err.contains("cut short"),
         "{err}"
     );
-    let err = failed(cli(
+    let err = failed(import_file(
         &dir,
-        &[
-            "import",
-            "wordpress",
-            fixture("wordpress-broken.xml").to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
+        "wordpress",
+        &fixture("wordpress-broken.xml"),
+        "blog",
     ));
     assert!(err.contains("line 56"), "{err}");
     assert_eq!(count(&dir, "SELECT count(*) FROM comments"), 0);
     assert_eq!(count(&dir, "SELECT count(*) FROM threads"), 0);
-    let err = failed(cli(
+    let err = failed(import_file(
         &dir,
-        &[
-            "import",
-            "wordpress",
-            fixture("disqus.xml").to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
+        "wordpress",
+        &fixture("disqus.xml"),
+        "blog",
     ));
     assert!(err.contains("not a WordPress export"), "{err}");
-    let err = failed(cli(
+    let err = failed(import_file(
         &dir,
-        &[
-            "import",
-            "wordpress",
-            fixture("wordpress.xml").to_str().unwrap(),
-            "--site",
-            "nosuch",
-        ],
+        "wordpress",
+        &fixture("wordpress.xml"),
+        "nosuch",
     ));
     assert!(err.contains("natter site add nosuch"), "{err}");
     let err = failed(cli(
@@ -246,16 +203,7 @@ fn broken_files_are_refused_with_the_line_and_leave_nothing() {
 #[tokio::test]
 async fn disqus_threads_posts_and_flags() {
     let dir = database("disqus");
-    let out = ok(cli(
-        &dir,
-        &[
-            "import",
-            "disqus",
-            fixture("disqus.xml").to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
-    ));
+    let out = ok(import_file(&dir, "disqus", &fixture("disqus.xml"), "blog"));
     assert!(out.contains("threads: 1 new"), "{out}");
     assert!(
         out.contains("comments imported: 5 (1 deleted, 3 published, 1 spam)"),
@@ -317,10 +265,7 @@ async fn isso_database_comes_across() {
     let dir = database("isso");
     let isso = dir.path("isso.db");
     isso_db(&isso);
-    let out = ok(cli(
-        &dir,
-        &["import", "isso", isso.to_str().unwrap(), "--site", "blog"],
-    ));
+    let out = ok(import_file(&dir, "isso", &isso, "blog"));
     assert!(
         out.contains("comments imported: 5 (1 deleted, 1 pending, 3 published)"),
         "{out}"
@@ -350,26 +295,13 @@ async fn isso_database_comes_across() {
 #[tokio::test]
 async fn export_then_import_into_an_empty_database_is_lossless() {
     let dir = database("export");
-    ok(cli(
+    ok(import_file(
         &dir,
-        &[
-            "import",
-            "wordpress",
-            fixture("wordpress.xml").to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
+        "wordpress",
+        &fixture("wordpress.xml"),
+        "blog",
     ));
-    ok(cli(
-        &dir,
-        &[
-            "import",
-            "disqus",
-            fixture("disqus.xml").to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
-    ));
+    ok(import_file(&dir, "disqus", &fixture("disqus.xml"), "blog"));
     let first = dir.path("first.json");
     ok(cli(&dir, &["export", "--output", first.to_str().unwrap()]));
 
@@ -400,15 +332,11 @@ async fn export_then_import_into_an_empty_database_is_lossless() {
 #[tokio::test]
 async fn threads_remap_moves_a_thread_to_its_new_address() {
     let dir = database("remap");
-    ok(cli(
+    ok(import_file(
         &dir,
-        &[
-            "import",
-            "wordpress",
-            fixture("wordpress.xml").to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
+        "wordpress",
+        &fixture("wordpress.xml"),
+        "blog",
     ));
     let out = ok(cli(
         &dir,
@@ -475,16 +403,7 @@ fn a_hundred_thousand_comments_import_in_bounded_memory() {
     let file = dir.path("big.xml");
     big_wxr(&file, 5_000, 20);
     let size = std::fs::metadata(&file).unwrap().len();
-    let out = ok(cli(
-        &dir,
-        &[
-            "import",
-            "wordpress",
-            file.to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
-    ));
+    let out = ok(import_file(&dir, "wordpress", &file, "blog"));
     assert!(out.contains("comments imported: 100000"), "{out}");
     let peak: u64 = out
         .lines()

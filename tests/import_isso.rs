@@ -56,10 +56,7 @@ fn by_name<'a>(comments: &'a Value, name: &str) -> &'a Value {
 async fn a_database_written_by_a_real_isso_reads_as_isso_showed_it() {
     let dir = database("isso-real");
     let isso = real_isso_database(&dir);
-    let out = ok(cli(
-        &dir,
-        &["import", "isso", isso.to_str().unwrap(), "--site", "blog"],
-    ));
+    let out = ok(import_file(&dir, "isso", &isso, "blog"));
     assert!(
         out.contains("comments imported: 7 (1 deleted, 1 pending, 5 published)"),
         "{out}"
@@ -122,10 +119,7 @@ async fn a_database_written_by_a_real_isso_reads_as_isso_showed_it() {
     assert_eq!(held["comments"][0]["author"]["name"], "Eve");
 
     // A second import adds nothing.
-    let again = ok(cli(
-        &dir,
-        &["import", "isso", isso.to_str().unwrap(), "--site", "blog"],
-    ));
+    let again = ok(import_file(&dir, "isso", &isso, "blog"));
     assert!(again.contains("comments imported: 0"), "{again}");
 
     // Isso kept the email of the deleted comment; natter keeps nothing of
@@ -144,10 +138,7 @@ async fn a_database_written_by_a_real_isso_reads_as_isso_showed_it() {
 async fn the_generic_json_format_is_read_thread_by_thread() {
     let dir = database("isso-generic");
     let file = fixture("isso-generic.json");
-    let out = ok(cli(
-        &dir,
-        &["import", "isso", file.to_str().unwrap(), "--site", "blog"],
-    ));
+    let out = ok(import_file(&dir, "isso", &file, "blog"));
     assert!(out.contains("comments imported: 4 (4 published)"), "{out}");
     assert!(out.contains("threads: 2 new"), "{out}");
 
@@ -168,10 +159,7 @@ async fn the_generic_json_format_is_read_thread_by_thread() {
     by_name(&two["comments"], "Yan");
 
     // The same file through `import json` is the same file: nothing twice.
-    let again = ok(cli(
-        &dir,
-        &["import", "json", file.to_str().unwrap(), "--site", "blog"],
-    ));
+    let again = ok(import_file(&dir, "json", &file, "blog"));
     assert!(again.contains("comments imported: 0"), "{again}");
     assert_eq!(count(&dir, "SELECT count(*) FROM comments"), 4);
 }
@@ -180,10 +168,7 @@ async fn the_generic_json_format_is_read_thread_by_thread() {
 async fn a_broken_generic_file_is_refused_with_its_line_and_leaves_nothing() {
     let dir = database("isso-generic-broken");
     let file = fixture("isso-generic-broken.json");
-    let err = failed(cli(
-        &dir,
-        &["import", "isso", file.to_str().unwrap(), "--site", "blog"],
-    ));
+    let err = failed(import_file(&dir, "isso", &file, "blog"));
     assert!(err.contains("line 15"), "{err}");
     assert!(err.contains("YYYY-MM-DD HH:MM:SS"), "{err}");
     assert_eq!(count(&dir, "SELECT count(*) FROM comments"), 0);

@@ -17,10 +17,7 @@ fn database(name: &str) -> TempDir {
 }
 
 fn import(dir: &TempDir, format: &str, file: &Path) -> String {
-    ok(cli(
-        dir,
-        &["import", format, file.to_str().unwrap(), "--site", "blog"],
-    ))
+    ok(import_file(dir, format, file, "blog"))
 }
 
 /// The line (from 1) of the fixture on which `element` starts, the last
@@ -305,16 +302,7 @@ async fn summaries_say_what_happened_once() {
         "said once, not on every import: {again}"
     );
 
-    let err = failed(cli(
-        &dir,
-        &[
-            "import",
-            "wordpress",
-            wp.to_str().unwrap(),
-            "--site",
-            "nosuch",
-        ],
-    ));
+    let err = failed(import_file(&dir, "wordpress", &wp, "nosuch"));
     assert!(err.contains("there is no site nosuch;"), "{err}");
     assert!(!err.contains("SiteId"), "{err}");
     let err = failed(cli(&dir, &["export", "--site", "nosuch"]));
@@ -339,16 +327,7 @@ async fn pages_told_apart_by_their_query_are_not_filed_under_one() {
         ),
     )
     .unwrap();
-    let err = failed(cli(
-        &dir,
-        &[
-            "import",
-            "wordpress",
-            file.to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
-    ));
+    let err = failed(import_file(&dir, "wordpress", &file, "blog"));
     assert!(err.contains("query parameter p"), "{err}");
     assert!(
         err.contains("run the import again with --keep-query p"),

@@ -14,16 +14,7 @@ const REL: &str = "rel=\"nofollow ugc noopener noreferrer\"";
 fn imported(name: &str) -> TempDir {
     let dir = database_with(name, &[]);
     let file = fixture("wordpress-html.xml");
-    let out = ok(cli(
-        &dir,
-        &[
-            "import",
-            "wordpress",
-            file.to_str().unwrap(),
-            "--site",
-            "blog",
-        ],
-    ));
+    let out = ok(import_file(&dir, "wordpress", &file, "blog"));
     assert!(out.contains("comments imported: 2"), "{out}");
     dir
 }

@@ -75,3 +75,11 @@ pub fn peak_mib(out: &str) -> u64 {
         .and_then(|l| l.trim_end_matches(" MiB").parse().ok())
         .expect("the summary reports peak memory")
 }
+
+/// Runs `natter import FORMAT FILE --site SITE` on the database in `dir`.
+pub fn import_file(dir: &TempDir, format: &str, file: &Path, site: &str) -> Output {
+    cli(
+        dir,
+        &["import", format, file.to_str().unwrap(), "--site", site],
+    )
+}
