@@ -430,3 +430,29 @@ fn disqus_and_json_files_are_read_as_streams() {
     assert!(disqus_peak < 48, "Disqus: peak memory {disqus_peak} MiB");
     assert!(json_peak < 48, "JSON: peak memory {json_peak} MiB");
 }
+
+#[tokio::test]
+async fn one_page_seen_with_tracking_parameters_is_one_thread() {
+    let dir = database("sources-tracking");
+    let file = dir.path("tracking.xml");
+    let disqus = std::fs::read_to_string(fixture("disqus-sources.xml")).unwrap();
+    // Disqus made a second thread for the page reached from a newsletter.
+    std::fs::write(
+        &file,
+        disqus
+            .replace(
+                "<link>https://old.example.net/2023/10/removed/</link>",
+                "<link>https://old.example.net/2023/09/open-meetings/?utm_source=newsletter</link>",
+            )
+            .replace(
+                "<isDeleted>true</isDeleted>\n  </thread>",
+                "<isDeleted>false</isDeleted>\n  </thread>",
+            ),
+    )
+    .unwrap();
+    let out = import(&dir, "disqus", &file);
+    assert!(out.contains("threads: 1 new"), "{out}");
+    let s = server_on(&dir).await;
+    let shown = names(&s.thread("/2023/09/open-meetings").await);
+    assert!(shown.contains(&"Eve".to_string()), "{shown:?}");
+}

@@ -303,7 +303,10 @@ impl<'a> Sink<'a> {
             .keyed
             .entry(key.clone())
             .or_insert_with(|| url.to_string());
-        let clash = *first != url && !dropped.is_empty();
+        // Other pages that differ only in a dropped parameter are one page
+        // seen with tracking parameters (`?utm_source=`), and are one
+        // thread, except on the home page, where such addresses name posts.
+        let clash = *first != url && !dropped.is_empty() && key.as_str() == "/";
         if page_ids.is_empty() && !clash {
             return Ok(());
         }
