@@ -1,25 +1,57 @@
-//! What natter does, between the HTTP layer and the store: each public call
-//! is one method on [`App`].
+//! What natter does, between the doors (HTTP, the command line) and the
+//! store: each use case is one `App` method, one feature per file.
 
-pub mod admin;
+mod audit;
 pub mod avatar;
+mod bans;
 mod blocking;
 pub mod cache;
-mod comments;
+mod counts;
 pub mod feed;
+mod links;
+mod locate;
 pub mod metrics;
-pub mod notify;
+mod moderation;
+mod outbox;
+mod own;
+mod pages;
+mod post;
+mod privacy;
+mod read;
+mod session;
 pub mod signin;
+mod sites;
+mod threads;
 pub mod view;
+mod votes;
 
-pub use comments::{Client, PageQuery, PostBody, Posted, ThreadParams, VoteCounts};
+pub use bans::BanRequest;
+pub use counts::{Limits, SiteConfigView};
+pub use locate::{Page, PageQuery};
+pub use moderation::{Action, AdminAuthor, AdminComment, CommentList};
+pub use outbox::{OutboxCounts, OutboxItem, OutboxList};
+pub use pages::{Answer, error_answer};
+pub use post::{Notify, PostBody, Posted};
+pub use privacy::PRIVACY_EVERY;
+pub use read::ThreadParams;
+pub use session::{AdminSession, hash_blocking};
+pub use sites::{SiteInput, SiteView, Sites};
+pub use threads::{AdminThread, ThreadChange, ThreadWithCount};
+pub use votes::VoteCounts;
 
 use crate::config::Config;
-use crate::domain::{Origin, PageRef, Site, SiteId, ThreadKey};
 use crate::error::Error;
 use crate::keys::Keys;
 use crate::store::{self, Db, StoreError};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
+
+/// Who is asking: the address key the limits use (an IPv6 client's /64),
+/// and the browser's `Origin` header, if any.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub ip_key: String,
+    pub origin: Option<String>,
+}
 
 /// The running service: a handle on its shared state, cheap to clone (every
 /// route holds one, and warp clones routes for each request).
@@ -49,40 +81,6 @@ impl std::ops::Deref for App {
     }
 }
 
-/// The registered sites, reloaded from the database now and then so that
-/// `natter site add` takes effect in a running server.
-#[derive(Clone, Default)]
-pub struct Sites {
-    list: Arc<RwLock<Arc<Vec<Arc<Site>>>>>,
-}
-
-impl Sites {
-    pub fn replace(&self, sites: Vec<Site>) {
-        let list = Arc::new(sites.into_iter().map(Arc::new).collect());
-        *self.list.write().unwrap_or_else(|p| p.into_inner()) = list;
-    }
-
-    pub fn all(&self) -> Arc<Vec<Arc<Site>>> {
-        self.list.read().unwrap_or_else(|p| p.into_inner()).clone()
-    }
-
-    pub fn by_origin(&self, origin: &Origin) -> Option<Arc<Site>> {
-        self.all()
-            .iter()
-            .find(|s| s.origins.contains(origin))
-            .cloned()
-    }
-
-    pub fn by_id(&self, id: &SiteId) -> Option<Arc<Site>> {
-        self.all().iter().find(|s| &s.id == id).cloned()
-    }
-
-    /// Whether any site lists this origin (for CORS).
-    pub fn knows_origin(&self, origin: &str) -> bool {
-        self.all().iter().any(|s| s.allows_origin(origin))
-    }
-}
-
 /// Opens the configured database and writes the sites of the configuration
 /// into it, so that every command (not only `natter serve`) knows them.
 /// Whatever opens the database opens it here.
@@ -99,14 +97,6 @@ pub fn open_database(config: &Config) -> Result<Db, StoreError> {
         return Err(e);
     }
     Ok(db)
-}
-
-/// A page located on its site.
-#[derive(Debug, Clone)]
-pub struct Page {
-    pub site: Arc<Site>,
-    pub key: ThreadKey,
-    pub canonical: String,
 }
 
 impl App {
@@ -133,69 +123,6 @@ impl App {
             sign_in: Default::default(),
             form_token: Default::default(),
         })))
-    }
-
-    /// Reads the sites again from the database.
-    pub async fn reload_sites(&self) -> Result<(), StoreError> {
-        let sites = self.db.read(store::sites::list).await?;
-        self.sites.replace(sites);
-        Ok(())
-    }
-
-    /// Picks up changes made by the command line while serving: sites, and
-    /// (when its counter moved) anything cached. Returns the counter seen.
-    pub async fn pick_up_changes(&self, last: Option<String>) -> Result<String, StoreError> {
-        let (sites, counter) = self
-            .db
-            .read(|c| Ok((store::sites::list(c)?, store::changed_counter(c)?)))
-            .await?;
-        self.sites.replace(sites);
-        if last.is_some_and(|l| l != counter) {
-            self.cache.clear();
-        }
-        Ok(counter)
-    }
-
-    /// Registers a site now (the demo site, for one).
-    pub async fn add_site(&self, site: Site) -> Result<(), StoreError> {
-        self.db
-            .write(move |c| store::sites::upsert(c, &site))
-            .await?;
-        self.reload_sites().await
-    }
-
-    /// Finds the site and thread key of a page URL (or explicit page id).
-    pub fn locate(&self, q: &PageQuery) -> Result<Page, Error> {
-        let raw = q.url.as_deref().ok_or_else(|| {
-            Error::validation(
-                "url",
-                "Add the page's address as ?url=https://… to the request.",
-            )
-        })?;
-        let page = PageRef::parse(raw).map_err(|m| Error::validation("url", m))?;
-        let site = self
-            .sites
-            .by_origin(&page.origin)
-            .ok_or_else(|| Error::UnknownSite {
-                origin: page.origin.clone(),
-            })?;
-        let key = match q.page_id.as_deref() {
-            Some(id) => ThreadKey::from_page_id(id).map_err(|m| Error::validation("page_id", m))?,
-            None => page.thread_key(&site.settings.keep_query),
-        };
-        Ok(Page {
-            key,
-            canonical: page.canonical(),
-            site,
-        })
-    }
-
-    /// A browser's `Origin` header, when present, must be one of the site's.
-    pub fn check_origin(&self, site: &Site, client: &Client) -> Result<(), Error> {
-        match &client.origin {
-            Some(o) if !site.allows_origin(o) => Err(Error::ForbiddenOrigin { origin: o.clone() }),
-            _ => Ok(()),
-        }
     }
 
     /// Checks the database, for `/healthz`. After writes failed for a

@@ -4,7 +4,7 @@
 use super::limits::Kind;
 use super::{Ctx, first, json_body, json_reply, query_pairs, respond};
 use crate::app::App;
-use crate::app::admin::{Action, AdminSession, BanRequest, SiteInput, ThreadChange};
+use crate::app::{Action, AdminSession, BanRequest, SiteInput, ThreadChange};
 use crate::domain::{CommentId, SiteId, Status};
 use crate::error::Error;
 use crate::keys::constant_time_eq;

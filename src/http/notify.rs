@@ -1,9 +1,9 @@
 //! Emailed links, the privacy page, the outbox view and `/metrics`.
 
 use super::{Ctx, first, json_reply, query_pairs, respond};
+use crate::app::AdminSession;
+use crate::app::Answer;
 use crate::app::App;
-use crate::app::admin::AdminSession;
-use crate::app::notify::Answer;
 use crate::error::Error;
 use crate::notify::page::CSP;
 use serde_json::json;
@@ -138,7 +138,7 @@ fn form() -> impl Filter<Extract = (Vec<(String, String)>,), Error = Rejection> 
 fn send(answer: Result<Answer, Error>) -> Response {
     let answer = answer.unwrap_or_else(|e| {
         let status = super::error::status_and_code(&e).0;
-        crate::app::notify::error_answer(&e, status.as_u16())
+        crate::app::error_answer(&e, status.as_u16())
     });
     let mut res = match answer {
         Answer::Page { status, html } => {

@@ -1,0 +1,129 @@
+//! An author changes or takes back their own comment, with the edit key
+//! given when it was posted and within the site's edit window.
+
+use super::view::{CommentView, comment_view};
+use super::{App, Client, blocking};
+use crate::domain::comment::{Signals, Verdict, judge, validate_text};
+use crate::domain::{CommentId, ModerationMode, Site, Status, now};
+use crate::error::Error;
+use crate::keys::{constant_time_eq, hash_token};
+use crate::store::{StoreError, admins, comments, moderation, threads};
+use std::sync::Arc;
+
+impl App {
+    /// Finds a comment and checks the author's edit token and window.
+    async fn own_comment(
+        &self,
+        id: CommentId,
+        token: Option<&str>,
+        client: &Client,
+    ) -> Result<(comments::CommentRow, threads::ThreadRow, Arc<Site>), Error> {
+        let token = token.ok_or(Error::MissingToken)?;
+        let (row, thread) = self
+            .db
+            .read(move |c| {
+                let row = comments::get(c, id)?;
+                let thread = threads::get(c, row.thread_id)?;
+                Ok::<_, StoreError>((row, thread))
+            })
+            .await?;
+        if matches!(row.status, Status::Deleted | Status::Spam) {
+            return Err(Error::NotFound);
+        }
+        let site = self.sites.by_id(&thread.site_id).ok_or(Error::NotFound)?;
+        self.check_origin(&site, client)?;
+        let stored = row.edit_hash.as_deref().ok_or(Error::InvalidToken)?;
+        if !constant_time_eq(hash_token(token).as_bytes(), stored.as_bytes()) {
+            return Err(Error::InvalidToken);
+        }
+        if row.edit_until.is_none_or(|until| now() > until) {
+            return Err(Error::EditWindowClosed);
+        }
+        Ok((row, thread, site))
+    }
+
+    /// Refuses a banned client, or the author of a comment whose address is
+    /// banned, as posting does: 403 without saying why.
+    async fn refuse_banned(&self, client: &Client, email: Option<String>) -> Result<(), Error> {
+        let (ip_hash, at) = (self.keys.ip_hash(&client.ip_key), now());
+        let banned = self
+            .db
+            .read(move |c| admins::is_banned(c, &ip_hash, email.as_deref(), at))
+            .await?;
+        if banned {
+            return Err(Error::Banned);
+        }
+        Ok(())
+    }
+
+    /// `PATCH /api/comments/{id}`: the author changes the text. The edit is
+    /// judged again like a new comment (DESIGN §14): a published comment the
+    /// rules or the site's mode would hold goes back to the queue; a held
+    /// one stays held. The answer carries the status it now has.
+    pub async fn edit(
+        &self,
+        id: CommentId,
+        token: Option<&str>,
+        client: &Client,
+        text: &str,
+    ) -> Result<CommentView, Error> {
+        let (row, thread, site) = self.own_comment(id, token, client).await?;
+        let email_hash = row.email.as_deref().map(|e| self.keys.email_hash(e));
+        self.refuse_banned(client, row.email).await?;
+        let text = validate_text(text, &site.settings)?;
+        let html = blocking::render(text.clone()).await?;
+        let edited = now();
+        let (app, t, s) = (self.clone(), thread.clone(), site.clone());
+        let row = self
+            .db
+            .write(move |c| {
+                let before = comments::get(c, id)?;
+                let known_author = s.settings.moderation == ModerationMode::First
+                    && comments::author_known(
+                        c,
+                        &s.id,
+                        comments::Author {
+                            key: before.voter_hash.as_deref(),
+                            email: before.email.as_deref().zip(email_hash.as_deref()),
+                        },
+                    )?;
+                let signals = Signals {
+                    known_author,
+                    ..Signals::default()
+                };
+                let held = judge(&html, &s.settings, signals) != Verdict::Publish;
+                comments::update_text(c, id, &text, &html, edited)?;
+                if held && before.status == Status::Published {
+                    moderation::set_status(c, id, Status::Pending)?;
+                }
+                let row = comments::get(c, id)?;
+                app.notifier.comment_edited(c, &s, &t, &row, edited)?;
+                Ok::<_, Error>(row)
+            })
+            .await?;
+        self.notifier.wake();
+        self.cache.invalidate(&thread.site_id, &thread.key);
+        Ok(comment_view(&row, &self.keys))
+    }
+
+    /// `DELETE /api/comments/{id}`: the author takes the comment back.
+    pub async fn delete(
+        &self,
+        id: CommentId,
+        token: Option<&str>,
+        client: &Client,
+    ) -> Result<(), Error> {
+        let (_, thread, site) = self.own_comment(id, token, client).await?;
+        let (app, t) = (self.clone(), thread.clone());
+        self.db
+            .write(move |c| {
+                comments::mark_deleted(c, id)?;
+                app.notifier
+                    .comment_deleted(c, &site, &t, &comments::get(c, id)?, now())
+            })
+            .await?;
+        self.notifier.wake();
+        self.cache.invalidate(&thread.site_id, &thread.key);
+        Ok(())
+    }
+}

@@ -1,0 +1,141 @@
+//! Reading a thread (DESIGN §3, §4): a page of its comments, built once
+//! per version and cut into pages from the cache, and a text's preview.
+
+use super::cache::{Answer, PageKey};
+use super::view::{BuiltThread, Sort, ThreadAnswer, ThreadInfo};
+use super::{App, PageQuery, blocking};
+use crate::domain::comment::validate_text;
+use crate::domain::now;
+use crate::error::Error;
+use crate::store::{comments, threads};
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ThreadParams {
+    pub sort: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+const DEFAULT_PAGE: u32 = 50;
+
+const MAX_PAGE: u32 = 200;
+
+impl App {
+    /// `GET /api/comments`: a page of the thread. The thread is built once
+    /// per version and each page cut from that build; both are cached under
+    /// the normalised request, and only for threads that exist.
+    pub async fn thread(&self, q: &PageQuery, p: &ThreadParams) -> Result<Arc<Answer>, Error> {
+        let page = self.locate(q)?;
+        let sort = Sort::parse(p.sort.as_deref()).map_err(|m| Error::validation("sort", m))?;
+        let limit = p.limit.unwrap_or(DEFAULT_PAGE);
+        if limit == 0 || limit > MAX_PAGE {
+            return Err(Error::validation(
+                "limit",
+                format!("limit must be between 1 and {MAX_PAGE}"),
+            ));
+        }
+        // A cursor counts top-level comments, so it fits in a u32; checked
+        // here, the sums below cannot overflow.
+        let offset: usize = match p.cursor.as_deref() {
+            None | Some("") => 0,
+            Some(c) => c.parse::<u32>().map(|n| n as usize).map_err(|_| {
+                Error::validation(
+                    "cursor",
+                    "cursor is not one this server gave; start again without it",
+                )
+            })?,
+        };
+        let asked = PageKey {
+            sort,
+            offset: u32::try_from(offset).unwrap_or(u32::MAX),
+            limit,
+        };
+        if let Some(hit) = self.cache.page(&page.site.id, &page.key, &asked) {
+            return Ok(hit);
+        }
+        let Some(built) = self.built_thread(&page).await? else {
+            return Ok(Arc::new(Answer::encode(&ThreadAnswer {
+                thread: ThreadInfo {
+                    key: page.key.to_string(),
+                    url: None,
+                    title: None,
+                    count: 0,
+                    locked: false,
+                },
+                comments: Vec::new(),
+                next_cursor: None,
+            })));
+        };
+        // Past the end every cursor and limit gives the same page.
+        let top = built.top_level();
+        let offset = offset.min(top);
+        let limit = (limit as usize).min(top - offset);
+        let key = PageKey {
+            sort,
+            offset: offset as u32,
+            limit: limit as u32,
+        };
+        if let Some(hit) = self.cache.page(&page.site.id, &page.key, &key) {
+            return Ok(hit);
+        }
+        let answer = Arc::new(Answer::encode(&built.page(sort, offset, limit)));
+        self.cache
+            .put_page(&page.site.id, &page.key, &built, key, answer.clone());
+        Ok(answer)
+    }
+
+    /// The thread's public comments as built for paging, from the cache or
+    /// built now (off the async workers); `None` when the page has no thread.
+    async fn built_thread(&self, page: &super::Page) -> Result<Option<Arc<BuiltThread>>, Error> {
+        if let Some(hit) = self.cache.built(&page.site.id, &page.key) {
+            return Ok(Some(hit));
+        }
+        let generation = self.cache.generation();
+        let (site, key) = (page.site.id.clone(), page.key.clone());
+        let (keys, max_depth) = (self.keys.clone(), page.site.settings.max_depth);
+        let built = self
+            .db
+            .read(move |c| {
+                let Some(t) = threads::find(c, &site, &key)? else {
+                    return Ok(None);
+                };
+                let rows = comments::public_in_thread(c, t.id)?;
+                let info = ThreadInfo {
+                    key: t.key.to_string(),
+                    url: t.url,
+                    title: t.title,
+                    count: 0,
+                    locked: t.locked,
+                };
+                Ok(Some(Arc::new(BuiltThread::build(
+                    info, &rows, max_depth, &keys,
+                ))))
+            })
+            .await?;
+        if let Some(b) = &built {
+            self.cache
+                .put_built(&page.site.id, &page.key, generation, b.clone());
+        }
+        Ok(built)
+    }
+
+    /// `POST /api/preview`: the HTML a text would be stored as.
+    pub async fn preview(&self, text: &str) -> Result<String, Error> {
+        let limits = crate::domain::SiteSettings::default();
+        let text = validate_text(text, &limits)?;
+        Ok(blocking::render(text).await?.into_string())
+    }
+
+    /// The signed timestamp a form sends back with its comment; made once
+    /// a second, as every thread answer carries it.
+    pub fn form_token(&self) -> String {
+        let t = now();
+        let mut last = self.form_token.lock().unwrap_or_else(|p| p.into_inner());
+        if last.0 != t {
+            *last = (t, self.keys.form_token(t));
+        }
+        last.1.clone()
+    }
+}

@@ -1,0 +1,161 @@
+//! The registered sites: kept in memory, reloaded when the command line
+//! changes them, and saved from the admin page through the site's checks.
+
+use super::App;
+use super::session::AdminSession;
+use crate::domain::{Origin, Site, SiteId, SiteSettings, now};
+use crate::error::Error;
+use crate::store::{self, StoreError, admins};
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, RwLock};
+
+/// The registered sites, reloaded from the database now and then so that
+/// `natter site add` takes effect in a running server.
+#[derive(Clone, Default)]
+pub struct Sites {
+    list: Arc<RwLock<Arc<Vec<Arc<Site>>>>>,
+}
+
+impl Sites {
+    pub fn replace(&self, sites: Vec<Site>) {
+        let list = Arc::new(sites.into_iter().map(Arc::new).collect());
+        *self.list.write().unwrap_or_else(|p| p.into_inner()) = list;
+    }
+
+    pub fn all(&self) -> Arc<Vec<Arc<Site>>> {
+        self.list.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn by_origin(&self, origin: &Origin) -> Option<Arc<Site>> {
+        self.all()
+            .iter()
+            .find(|s| s.origins.contains(origin))
+            .cloned()
+    }
+
+    pub fn by_id(&self, id: &SiteId) -> Option<Arc<Site>> {
+        self.all().iter().find(|s| &s.id == id).cloned()
+    }
+
+    /// Whether any site lists this origin (for CORS).
+    pub fn knows_origin(&self, origin: &str) -> bool {
+        self.all().iter().any(|s| s.allows_origin(origin))
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    pub id: String,
+    pub name: String,
+    pub origins: Vec<String>,
+    pub settings: SiteSettings,
+}
+
+/// A site as the admin page sends it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteInput {
+    pub id: String,
+    pub name: String,
+    pub origins: Vec<String>,
+    #[serde(default)]
+    pub settings: SiteSettings,
+}
+
+fn site_view(s: &Site) -> SiteView {
+    SiteView {
+        id: s.id.to_string(),
+        name: s.name.clone(),
+        origins: s.origins.iter().map(|o| o.to_string()).collect(),
+        settings: s.settings.clone(),
+    }
+}
+
+impl App {
+    pub fn admin_sites(&self) -> Vec<SiteView> {
+        self.sites.all().iter().map(|s| site_view(s)).collect()
+    }
+
+    /// Creates or updates a site from the admin page.
+    pub async fn save_site(&self, s: &AdminSession, input: SiteInput) -> Result<SiteView, Error> {
+        let id = SiteId::parse(input.id.trim()).map_err(|m| Error::validation("id", m))?;
+        let origins = input
+            .origins
+            .iter()
+            .map(|o| Origin::parse(o))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|m| Error::validation("origins", m))?;
+        let site = Site {
+            id,
+            name: input.name.trim().to_string(),
+            origins,
+            settings: input.settings,
+        };
+        site.check()
+            .map_err(|(field, m)| Error::validation(field, m))?;
+        let hooks: Vec<String> = site
+            .settings
+            .webhooks
+            .iter()
+            .map(|w| w.url.clone())
+            .collect();
+        let allow = self.config.webhook_allow_private.clone();
+        // Resolving a webhook's host name blocks.
+        tokio::task::spawn_blocking(move || {
+            hooks
+                .iter()
+                .try_for_each(|url| crate::notify::target::check_url(url, &allow))
+        })
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?
+        .map_err(|m| Error::validation("settings.webhooks", m))?;
+        let user = s.username.clone();
+        let saved = site.clone();
+        self.db
+            .write(move |c| {
+                crate::store::sites::upsert(c, &saved)?;
+                admins::audit(
+                    c,
+                    now(),
+                    &user,
+                    "save_site",
+                    &format!("site {}", saved.id),
+                    "",
+                )
+            })
+            .await?;
+        self.reload_sites().await?;
+        Ok(site_view(&site))
+    }
+}
+
+impl App {
+    /// Reads the sites again from the database.
+    pub async fn reload_sites(&self) -> Result<(), StoreError> {
+        let sites = self.db.read(store::sites::list).await?;
+        self.sites.replace(sites);
+        Ok(())
+    }
+
+    /// Picks up changes made by the command line while serving: sites, and
+    /// (when its counter moved) anything cached. Returns the counter seen.
+    pub async fn pick_up_changes(&self, last: Option<String>) -> Result<String, StoreError> {
+        let (sites, counter) = self
+            .db
+            .read(|c| Ok((store::sites::list(c)?, store::changed_counter(c)?)))
+            .await?;
+        self.sites.replace(sites);
+        if last.is_some_and(|l| l != counter) {
+            self.cache.clear();
+        }
+        Ok(counter)
+    }
+
+    /// Registers a site now (the demo site, for one).
+    pub async fn add_site(&self, site: Site) -> Result<(), StoreError> {
+        self.db
+            .write(move |c| store::sites::upsert(c, &site))
+            .await?;
+        self.reload_sites().await
+    }
+}
