@@ -348,7 +348,7 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
             };
             settings
                 .check_notifications()
-                .map_err(|(_, m)| StartupError::Usage(m))?;
+                .map_err(|e| StartupError::Usage(e.message))?;
             let site = Site {
                 id: SiteId::parse(&id).map_err(StartupError::Usage)?,
                 name: name.unwrap_or_else(|| id.clone()),

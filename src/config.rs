@@ -543,7 +543,7 @@ fn site_from_file(s: SiteFile) -> Result<Site, String> {
     settings.webhooks = s.webhook;
     settings
         .check_notifications()
-        .map_err(|(_, m)| format!("site {:?}: {m}", s.id))?;
+        .map_err(|e| format!("site {:?}: {e}", s.id))?;
     Ok(Site {
         name: s.name.unwrap_or_else(|| s.id.clone()),
         origins: parse_origins(&s.id, &s.origins)?,

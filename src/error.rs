@@ -99,8 +99,8 @@ impl Error {
     }
 }
 
-impl From<crate::domain::comment::FieldError> for Error {
-    fn from(e: crate::domain::comment::FieldError) -> Self {
+impl From<crate::domain::Invalid> for Error {
+    fn from(e: crate::domain::Invalid) -> Self {
         Error::Validation {
             field: e.field,
             message: e.message,

@@ -3,7 +3,8 @@
 
 use super::view::{CommentView, comment_view};
 use super::{App, Client, blocking};
-use crate::domain::comment::{Signals, Verdict, judge, validate_text};
+use crate::domain::comment::validate_text;
+use crate::domain::judge::{Signals, Verdict, judge};
 use crate::domain::{CommentId, ModerationMode, Site, Status, now};
 use crate::error::Error;
 use crate::keys::{constant_time_eq, hash_token};

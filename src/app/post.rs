@@ -3,7 +3,7 @@
 
 use super::view::{CommentView, comment_view};
 use super::{App, Client, PageQuery, blocking};
-use crate::domain::comment::{Signals, judge};
+use crate::domain::judge::{Signals, judge};
 use crate::domain::{CommentId, ModerationMode, NewComment, Status, now, rfc3339};
 use crate::error::Error;
 use crate::keys::{FormTiming, new_token};

@@ -153,7 +153,7 @@ impl App {
             .and_then(|id| self.sites.by_id(&id))
             .ok_or_else(|| Error::validation("site", "This site is not known here."))?;
         let email = email.trim().to_string();
-        if email.len() > 254 || !crate::domain::comment::looks_like_email(&email) {
+        if email.len() > 254 || !crate::domain::email::looks_like_email(&email) {
             return Err(Error::validation(
                 "email",
                 "The email address does not look right. Check it and send the form again.",

@@ -91,8 +91,7 @@ impl App {
             origins,
             settings: input.settings,
         };
-        site.check()
-            .map_err(|(field, m)| Error::validation(field, m))?;
+        site.check().map_err(Error::from)?;
         let hooks: Vec<String> = site
             .settings
             .webhooks

@@ -2,10 +2,14 @@
 //! Nothing here knows HTTP or SQL.
 
 pub mod comment;
+pub mod email;
+mod invalid;
+pub mod judge;
 pub mod pageurl;
 pub mod site;
 
 pub use comment::{CommentId, NewComment, Status, Validated};
+pub use invalid::Invalid;
 pub use pageurl::{PageRef, ThreadKey};
 pub use site::{ModerationMode, Origin, Site, SiteId, SiteSettings, Webhook};
 

@@ -1,5 +1,6 @@
 //! Sites: who may embed natter, and how each site moderates.
 
+use super::Invalid;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -148,9 +149,9 @@ pub const LANGUAGES: [&str; 7] = ["en", "de", "fr", "es", "nl", "pt", "ar"];
 impl SiteSettings {
     /// Checks the notification settings; the error names the setting and
     /// says what to change.
-    pub fn check_notifications(&self) -> Result<(), (&'static str, String)> {
+    pub fn check_notifications(&self) -> Result<(), Invalid> {
         if !LANGUAGES.contains(&self.language.as_str()) {
-            return Err((
+            return Err(Invalid::new(
                 "settings.language",
                 format!(
                     "language {:?} is not one natter writes: use one of {}",
@@ -160,8 +161,8 @@ impl SiteSettings {
             ));
         }
         for e in &self.moderator_emails {
-            if !crate::domain::comment::looks_like_email(e) {
-                return Err((
+            if !super::email::looks_like_email(e) {
+                return Err(Invalid::new(
                     "settings.moderator_emails",
                     format!("moderator email {e:?} is not an email address like name@example.org"),
                 ));
@@ -171,7 +172,7 @@ impl SiteSettings {
             let ok = url::Url::parse(&w.url)
                 .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
             if !ok {
-                return Err((
+                return Err(Invalid::new(
                     "settings.webhooks",
                     format!(
                         "webhook url {:?} must be an http:// or https:// address",
@@ -180,7 +181,7 @@ impl SiteSettings {
                 ));
             }
             if w.secret.len() < 16 {
-                return Err((
+                return Err(Invalid::new(
                     "settings.webhooks",
                     format!(
                         "the secret of webhook {:?} must be at least 16 characters long",
@@ -234,18 +235,18 @@ impl Site {
     /// notification settings that work. The error names the field and says
     /// what to change. Where webhooks may go is checked beside this, by
     /// `notify::target`, which knows the operator's allowed ranges.
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
+    pub fn check(&self) -> Result<(), Invalid> {
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 200 {
-            return Err((
+            return Err(Invalid::new(
                 "name",
-                "Give the site a name of 1 to 200 characters.".into(),
+                "Give the site a name of 1 to 200 characters.",
             ));
         }
         if self.origins.is_empty() {
-            return Err((
+            return Err(Invalid::new(
                 "origins",
-                "Give at least one origin, like https://blog.example.org.".into(),
+                "Give at least one origin, like https://blog.example.org.",
             ));
         }
         let st = &self.settings;
@@ -264,7 +265,10 @@ impl Site {
         ];
         for (field, value, lo, hi) in bounds {
             if !(lo..=hi).contains(&value) {
-                return Err((field, format!("{field} must be between {lo} and {hi}.")));
+                return Err(Invalid::new(
+                    field,
+                    format!("{field} must be between {lo} and {hi}."),
+                ));
             }
         }
         st.check_notifications()

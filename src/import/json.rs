@@ -413,7 +413,7 @@ fn site_from_file(
             .map_err(bad)?,
         settings: file_site.settings.clone(),
     };
-    site.check().map_err(|(_, m)| bad(m))?;
+    site.check().map_err(|e| bad(e.message))?;
     for hook in &site.settings.webhooks {
         crate::notify::target::check_url(&hook.url, webhook_allow).map_err(bad)?;
     }

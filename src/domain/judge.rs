@@ -1,0 +1,182 @@
+//! The decision to publish a new comment, hold it for a moderator or
+//! keep it as spam (DESIGN §5).
+
+use super::Status;
+use super::site::{ModerationMode, SiteSettings};
+use crate::render::{self, SafeHtml};
+
+/// What the spam and moderation rules decided about a new comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Publish,
+    Hold,
+    /// Stored as spam, answered as if held.
+    Spam,
+}
+
+impl Verdict {
+    pub fn status(self) -> Status {
+        match self {
+            Verdict::Publish => Status::Published,
+            Verdict::Hold => Status::Pending,
+            Verdict::Spam => Status::Spam,
+        }
+    }
+}
+
+/// Facts about a new comment that the rules weigh.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Signals {
+    /// The honeypot field was filled in.
+    pub honeypot: bool,
+    /// The form was sent sooner than a person could have written it.
+    pub too_fast: bool,
+    /// The author has an earlier approved comment on this site.
+    pub known_author: bool,
+}
+
+/// The moderation rules of DESIGN §5, in the order they apply. They weigh
+/// what readers will see (DESIGN §14): the links of the rendered HTML and
+/// its text with character references decoded, so `&#58;` or `cas&#105;no`
+/// count as what they show.
+pub fn judge(html: &SafeHtml, site: &SiteSettings, signals: Signals) -> Verdict {
+    if signals.honeypot {
+        return Verdict::Spam;
+    }
+    let links = render::link_count(html);
+    let seen = seen_text(html);
+    let blocked = site.block_words.iter().any(|w| {
+        let w = w.trim().to_lowercase();
+        !w.is_empty() && seen.contains(&w)
+    });
+    if links > site.max_links as usize || blocked || signals.too_fast {
+        return Verdict::Hold;
+    }
+    match site.moderation {
+        ModerationMode::None => Verdict::Publish,
+        ModerationMode::First if signals.known_author => Verdict::Publish,
+        ModerationMode::First | ModerationMode::All => Verdict::Hold,
+    }
+}
+
+/// The text a reader sees, lower-cased, without the invisible characters
+/// that would split a word for the eye only (soft hyphen, zero-width
+/// spaces and joiners).
+fn seen_text(html: &SafeHtml) -> String {
+    render::plain_text(html)
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+            )
+        })
+        .collect::<String>()
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn j(text: &str, s: &SiteSettings, signals: Signals) -> Verdict {
+        judge(&render::render(text), s, signals)
+    }
+
+    #[test]
+    fn rules() {
+        let mut s = SiteSettings::default();
+        let plain = Signals::default();
+        assert_eq!(j("hello", &s, plain), Verdict::Publish);
+        assert_eq!(
+            j(
+                "a http://a.org b https://b.org c [c](https://c.org)",
+                &s,
+                plain
+            ),
+            Verdict::Hold
+        );
+        assert_eq!(
+            j("see https://www.a.org and http://b.org", &s, plain),
+            Verdict::Publish
+        );
+        assert_eq!(
+            j(
+                "x",
+                &s,
+                Signals {
+                    honeypot: true,
+                    ..plain
+                }
+            ),
+            Verdict::Spam
+        );
+        assert_eq!(
+            j(
+                "x",
+                &s,
+                Signals {
+                    too_fast: true,
+                    ..plain
+                }
+            ),
+            Verdict::Hold
+        );
+        s.block_words = vec!["Casino".into()];
+        assert_eq!(j("best CASINO deals", &s, plain), Verdict::Hold);
+        s.block_words.clear();
+        s.moderation = ModerationMode::First;
+        assert_eq!(j("x", &s, plain), Verdict::Hold);
+        assert_eq!(
+            j(
+                "x",
+                &s,
+                Signals {
+                    known_author: true,
+                    ..plain
+                }
+            ),
+            Verdict::Publish
+        );
+        s.moderation = ModerationMode::All;
+        assert_eq!(
+            j(
+                "x",
+                &s,
+                Signals {
+                    known_author: true,
+                    ..plain
+                }
+            ),
+            Verdict::Hold
+        );
+    }
+
+    #[test]
+    fn rules_see_character_references_as_readers_do() {
+        let mut s = SiteSettings {
+            max_links: 0,
+            ..Default::default()
+        };
+        let plain = Signals::default();
+        assert_eq!(j("[a](http&#58;//one.example)", &s, plain), Verdict::Hold);
+        assert_eq!(j("[a](http&#x3A;//one.example)", &s, plain), Verdict::Hold);
+        assert_eq!(j("<http://one.example>", &s, plain), Verdict::Hold);
+        // Text that only looks like an address in the source is no link.
+        assert_eq!(j("`http://one.example`", &s, plain), Verdict::Publish);
+        assert_eq!(j("[a](javascript:alert(1))", &s, plain), Verdict::Publish);
+        s.max_links = 2;
+        s.block_words = vec!["casino".into()];
+        for text in [
+            "cas&#105;no",
+            "CAS&#x49;NO night",
+            "cas**i**no",
+            "cas\u{ad}ino",
+            "cas&shy;ino",
+            "ca&#115;ino",
+        ] {
+            assert_eq!(j(text, &s, plain), Verdict::Hold, "{text}");
+        }
+        assert_eq!(j("a casual note", &s, plain), Verdict::Publish);
+    }
+}
