@@ -1,8 +1,24 @@
 //! The audit log: every moderator's change, newest first.
 
 use super::App;
+use crate::domain::UnixTime;
+use crate::domain::audit::Entry;
 use crate::error::Error;
 use crate::store::admins::{self, AuditRow};
+use crate::store::{Connection, StoreError};
+
+/// Writes one line of the audit log, in the transaction of its change.
+pub(super) fn record(c: &Connection, at: UnixTime, entry: &Entry) -> Result<(), StoreError> {
+    let target = entry.target.to_string();
+    admins::audit(
+        c,
+        at,
+        entry.actor.name(),
+        entry.change.as_str(),
+        &target,
+        &entry.detail,
+    )
+}
 
 impl App {
     pub async fn audit_log(&self, before: Option<i64>) -> Result<Vec<AuditRow>, Error> {

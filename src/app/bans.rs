@@ -1,25 +1,21 @@
 //! Bans of an address or an email (DESIGN §5), given directly or as the
 //! author of a comment.
 
-use super::App;
 use super::session::AdminSession;
-use crate::domain::{CommentId, now};
+use super::{App, audit};
+use crate::domain::audit::{Change, Entry, Target};
+use crate::domain::{Author, BanKind, CommentId, NewBan, now};
 use crate::error::Error;
 use crate::store::admins::{self, BanRow};
 use crate::store::{StoreError, comments};
-use serde::Deserialize;
 
-/// A new ban: of a value given, or of the author of a comment.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BanRequest {
-    pub kind: String,
-    pub value: Option<String>,
-    pub comment_id: Option<CommentId>,
-    #[serde(default)]
-    pub reason: String,
-    /// Days until the ban ends; none for a ban without end.
-    pub days: Option<u32>,
+/// Whom a ban is of.
+#[derive(Debug, Clone)]
+pub enum BanOf {
+    /// The value itself: an IP hash or an email address.
+    Value(String),
+    /// The author of this comment.
+    AuthorOf(CommentId),
 }
 
 impl App {
@@ -27,61 +23,48 @@ impl App {
         Ok(self.db.read(|c| admins::list_bans(c, now())).await?)
     }
 
-    /// Bans an IP hash or an email, given directly or as a comment's author.
-    pub async fn ban(&self, s: &AdminSession, req: BanRequest) -> Result<i64, Error> {
-        if !matches!(req.kind.as_str(), "ip" | "email") {
-            return Err(Error::validation(
-                "kind",
-                "kind must be \"ip\" or \"email\"",
-            ));
-        }
-        let by_comment = match req.comment_id {
-            Some(id) => Some(self.db.read(move |c| comments::get(c, id)).await?),
-            None => None,
-        };
-        let value = match (
-            req.kind.as_str(),
-            &by_comment,
-            req.value.as_deref().map(str::trim),
-        ) {
-            (_, None, Some(v)) if !v.is_empty() => v.to_lowercase(),
-            ("ip", Some(row), _) => row.ip_hash.clone().ok_or_else(|| {
-                Error::validation("comment_id", "That comment has no IP hash to ban.")
-            })?,
-            ("email", Some(row), _) => {
-                row.email.clone().map(|e| e.to_lowercase()).ok_or_else(|| {
-                    Error::validation(
-                        "comment_id",
-                        "That comment has no email address to ban. Ban its IP hash instead.",
-                    )
-                })?
+    /// Bans an IP hash or an email, given directly or as a comment's
+    /// author, for `days` or without end; returns the ban's id.
+    pub async fn ban(
+        &self,
+        s: &AdminSession,
+        kind: BanKind,
+        of: Option<BanOf>,
+        reason: &str,
+        days: Option<u32>,
+    ) -> Result<i64, Error> {
+        let row = match &of {
+            Some(BanOf::AuthorOf(id)) => {
+                let id = *id;
+                Some(self.db.read(move |c| comments::get(c, id)).await?)
             }
-            _ => {
-                return Err(Error::validation(
-                    "value",
-                    "Give the IP hash or email to ban, or the comment whose author to ban.",
-                ));
-            }
+            _ => None,
         };
-        let created = now();
-        let expires = req.days.map(|d| created + i64::from(d) * 86_400);
-        let (user, kind, reason) = (
-            s.username.clone(),
-            req.kind.clone(),
-            req.reason.chars().take(500).collect::<String>(),
-        );
+        let value = match &of {
+            Some(BanOf::Value(v)) => Some(v.as_str()),
+            _ => None,
+        };
+        let author = row.as_ref().map(|r| Author {
+            ip_hash: r.ip_hash.as_deref(),
+            email: r.email.as_deref(),
+        });
+        let ban = NewBan::new(kind, value, author, reason, days, now())?;
+        let actor = s.actor();
         let id = self
             .db
             .write(move |c| {
-                let id = admins::add_ban(c, &kind, &value, &reason, created, expires, &user)?;
-                admins::audit(
+                let id = admins::add_ban(
                     c,
-                    created,
-                    &user,
-                    "ban",
-                    &format!("{kind} ban {id}"),
-                    &reason,
+                    ban.kind.as_str(),
+                    &ban.value,
+                    &ban.reason,
+                    ban.created,
+                    ban.expires,
+                    actor.name(),
                 )?;
+                let target = Target::NewBan(ban.kind, id);
+                let entry = Entry::new(&actor, Change::Ban, target, ban.reason);
+                audit::record(c, ban.created, &entry)?;
                 Ok::<_, StoreError>(id)
             })
             .await?;
@@ -89,11 +72,12 @@ impl App {
     }
 
     pub async fn unban(&self, s: &AdminSession, id: i64) -> Result<(), Error> {
-        let user = s.username.clone();
+        let actor = s.actor();
         self.db
             .write(move |c| {
                 admins::remove_ban(c, id)?;
-                admins::audit(c, now(), &user, "unban", &format!("ban {id}"), "")
+                let entry = Entry::new(&actor, Change::Unban, Target::Ban(id), "");
+                audit::record(c, now(), &entry)
             })
             .await?;
         Ok(())

@@ -2,14 +2,21 @@
 //! mark spam, delete, restore and edit. Each change is written to the
 //! audit log in the same transaction.
 
+use super::audit;
 use super::session::AdminSession;
 use super::threads::{AdminThread, thread_view};
 use super::{App, blocking};
-use crate::domain::{CommentId, SiteSettings, Status, now, rfc3339};
+use crate::domain::audit::{Actor, Change, Entry, Target};
+use crate::domain::moderation::Search;
+use crate::domain::{CommentId, Decision, SiteSettings, Status, UnixTime, now, rfc3339};
 use crate::error::Error;
-use crate::store::moderation::{self, Filter};
-use crate::store::{StoreError, admins, comments, threads};
-use serde::{Deserialize, Serialize};
+use crate::store::comments::CommentRow;
+use crate::store::moderation;
+use crate::store::threads::ThreadRow;
+use crate::store::{Connection, StoreError, comments, threads};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry as Entry_;
 
 #[derive(Debug, Serialize)]
 pub struct AdminAuthor {
@@ -40,36 +47,7 @@ pub struct CommentList {
     pub total: u64,
 }
 
-/// What a moderator does to many comments at once.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    Approve,
-    Spam,
-    Delete,
-    Restore,
-}
-
-impl Action {
-    fn status(self) -> Status {
-        match self {
-            Action::Approve | Action::Restore => Status::Published,
-            Action::Spam => Status::Spam,
-            Action::Delete => Status::Deleted,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Action::Approve => "approve",
-            Action::Spam => "spam",
-            Action::Delete => "delete",
-            Action::Restore => "restore",
-        }
-    }
-}
-
-fn comment_view(c: comments::CommentRow, t: &threads::ThreadRow) -> AdminComment {
+fn comment_view(c: CommentRow, t: &ThreadRow) -> AdminComment {
     AdminComment {
         id: c.id,
         parent: c.parent,
@@ -92,7 +70,7 @@ fn comment_view(c: comments::CommentRow, t: &threads::ThreadRow) -> AdminComment
 
 impl App {
     /// Comments for the moderation page, newest first.
-    pub async fn admin_comments(&self, filter: Filter) -> Result<CommentList, Error> {
+    pub async fn admin_comments(&self, filter: Search) -> Result<CommentList, Error> {
         let (rows, total) = self
             .db
             .read(move |c| moderation::search(c, &filter))
@@ -110,27 +88,27 @@ impl App {
         &self,
         s: &AdminSession,
         ids: Vec<CommentId>,
-        action: Action,
+        decision: Decision,
     ) -> Result<u32, Error> {
         if ids.is_empty() || ids.len() > 500 {
             return Err(Error::validation("ids", "Choose 1 to 500 comments."));
         }
-        self.moderate_as(s.username.clone(), ids, action, None)
-            .await
+        self.moderate_as(s.actor(), ids, decision, None).await
     }
 
-    /// Moderates as `user` (a moderator, or an emailed link); with a link's
-    /// nonce, the change happens only if the link was not used before, and
-    /// uses it up. Readers and webhooks hear of what changed.
+    /// Moderates as `actor` (a moderator, or an emailed link); with a
+    /// link's nonce, the change happens only if the link was not used
+    /// before, and uses it up. Readers and webhooks hear of what changed;
+    /// each thread's cached answers are dropped once.
     pub(super) async fn moderate_as(
         &self,
-        user: String,
+        actor: Actor,
         ids: Vec<CommentId>,
-        action: Action,
+        decision: Decision,
         nonce: Option<String>,
     ) -> Result<u32, Error> {
         let app = self.clone();
-        let touched = self
+        let (changed, touched) = self
             .db
             .write(move |c| {
                 let at = now();
@@ -139,47 +117,54 @@ impl App {
                 {
                     return Err(Error::LinkUsed);
                 }
-                let mut touched = Vec::new();
+                let mut touched: BTreeMap<i64, ThreadRow> = BTreeMap::new();
+                let mut changed = 0;
                 for id in ids {
-                    let row = comments::get(c, id)?;
-                    if row.status == action.status()
-                        || row.text.is_empty() && action.status() == Status::Published
-                    {
-                        // Already so, or an author's own deletion, which kept nothing to restore.
+                    let mut row = comments::get(c, id)?;
+                    // An author's own deletion kept no text to publish again.
+                    if !decision.changes(row.status, row.text.is_empty()) {
                         continue;
                     }
-                    moderation::set_status(c, id, action.status())?;
-                    admins::audit(
-                        c,
-                        at,
-                        &user,
-                        action.name(),
-                        &format!("comment {id}"),
-                        row.status.as_str(),
-                    )?;
-                    let thread = threads::get(c, row.thread_id)?;
-                    if let Some(site) = app.sites.by_id(&thread.site_id) {
-                        let row = comments::get(c, id)?;
-                        match action.status() {
-                            Status::Published => app
-                                .notifier
-                                .comment_published(c, &site, &thread, &row, at)?,
-                            Status::Deleted => {
-                                app.notifier.comment_deleted(c, &site, &thread, &row, at)?
-                            }
-                            Status::Pending | Status::Spam => {}
-                        }
-                    }
-                    touched.push(thread);
+                    moderation::set_status(c, id, decision.status())?;
+                    let change = Change::Decided(decision);
+                    let entry =
+                        Entry::new(&actor, change, Target::Comment(id), row.status.as_str());
+                    audit::record(c, at, &entry)?;
+                    row.status = decision.status();
+                    changed += 1;
+                    let thread = match touched.entry(row.thread_id) {
+                        Entry_::Occupied(t) => t.into_mut(),
+                        Entry_::Vacant(v) => v.insert(threads::get(c, row.thread_id)?),
+                    };
+                    app.tell_readers(c, thread, &row, at)?;
                 }
-                Ok::<_, Error>(touched)
+                Ok::<_, Error>((changed, touched))
             })
             .await?;
         self.notifier.wake();
-        for t in &touched {
+        for t in touched.values() {
             self.cache.invalidate(&t.site_id, &t.key);
         }
-        Ok(touched.len() as u32)
+        Ok(changed)
+    }
+
+    /// Queues what readers and webhooks hear of a comment a moderator
+    /// published or deleted.
+    fn tell_readers(
+        &self,
+        c: &Connection,
+        thread: &ThreadRow,
+        row: &CommentRow,
+        at: UnixTime,
+    ) -> Result<(), StoreError> {
+        let Some(site) = self.sites.by_id(&thread.site_id) else {
+            return Ok(());
+        };
+        match row.status {
+            Status::Published => self.notifier.comment_published(c, &site, thread, row, at),
+            Status::Deleted => self.notifier.comment_deleted(c, &site, thread, row, at),
+            Status::Pending | Status::Spam => Ok(()),
+        }
     }
 
     /// A moderator's edit: the text is rendered again through `render`.
@@ -191,12 +176,13 @@ impl App {
     ) -> Result<AdminComment, Error> {
         let text = crate::domain::comment::validate_text(text, &SiteSettings::default())?;
         let html = blocking::render(text.clone()).await?;
-        let user = s.username.clone();
+        let actor = s.actor();
         let (row, thread) = self
             .db
             .write(move |c| {
                 comments::update_text(c, id, &text, &html, now())?;
-                admins::audit(c, now(), &user, "edit", &format!("comment {id}"), "")?;
+                let entry = Entry::new(&actor, Change::Edit, Target::Comment(id), "");
+                audit::record(c, now(), &entry)?;
                 let row = comments::get(c, id)?;
                 let thread = threads::get(c, row.thread_id)?;
                 Ok::<_, StoreError>((row, thread))

@@ -1,13 +1,14 @@
 //! The outbox of emails and webhook calls, for the admin page and
 //! `/metrics`, and its housekeeping.
 
-use super::App;
 use super::privacy::PRIVACY_EVERY;
 use super::session::AdminSession;
+use super::{App, audit};
+use crate::domain::audit::{Change, Entry, Target};
 use crate::domain::{now, rfc3339};
 use crate::error::Error;
 use crate::store::outbox::{self, State};
-use crate::store::{StoreError, admins, subscriptions};
+use crate::store::{StoreError, subscriptions};
 use serde::Serialize;
 
 /// How long sent items stay in the outbox, for the admin page.
@@ -82,7 +83,7 @@ impl App {
 
     /// Sends a dead item again.
     pub async fn retry_outbox(&self, s: &AdminSession, id: i64) -> Result<(), Error> {
-        let user = s.username.clone();
+        let actor = s.actor();
         self.db
             .write(move |c| {
                 outbox::retry(c, id, now()).map_err(|e| match e {
@@ -92,14 +93,8 @@ impl App {
                     ),
                     other => other.into(),
                 })?;
-                Ok::<_, Error>(admins::audit(
-                    c,
-                    now(),
-                    &user,
-                    "retry",
-                    &format!("outbox {id}"),
-                    "",
-                )?)
+                let entry = Entry::new(&actor, Change::Retry, Target::Outbox(id), "");
+                Ok::<_, Error>(audit::record(c, now(), &entry)?)
             })
             .await?;
         self.notifier.wake();

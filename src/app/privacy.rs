@@ -1,13 +1,14 @@
 //! Readers take out or erase what they wrote (DESIGN §8): a form asks for
 //! a link by email, and the link downloads or erases the comments.
 
-use super::App;
 use super::pages::{Answer, done_page};
+use super::{App, audit};
+use crate::domain::audit::{Actor, Change, Entry, Target};
 use crate::domain::{SiteId, now, rfc3339};
 use crate::error::Error;
 use crate::notify::page::Page;
 use crate::notify::strings::Words;
-use crate::store::{StoreError, admins, comments, subscriptions, threads};
+use crate::store::{StoreError, comments, subscriptions, threads};
 
 /// How often an address may be sent a privacy link for each action, so
 /// that the form cannot fill a stranger's mailbox.
@@ -91,13 +92,14 @@ impl App {
                     threads_touched.push(thread);
                 }
                 subscriptions::forget(c, &s.id, &hash)?;
-                admins::audit(
+                let (target, detail) = (
+                    Target::Site(s.id.clone()),
+                    format!("{} comments", rows.len()),
+                );
+                audit::record(
                     c,
                     now(),
-                    "email link",
-                    "erase",
-                    &format!("site {}", s.id),
-                    &format!("{} comments", rows.len()),
+                    &Entry::new(&Actor::EmailLink, Change::Erase, target, detail),
                 )?;
                 Ok::<_, Error>(threads_touched)
             })
@@ -109,12 +111,11 @@ impl App {
         let site = self.site(site)?;
         let w = Words::new(&site.settings.language);
         let count = erased.len().to_string();
-        Ok(Answer::Page {
-            status: 200,
-            html: Page::new(w, &w.t("page_privacy_title", &[]))
+        Ok(Answer::Page(
+            Page::new(w, &w.t("page_privacy_title", &[]))
                 .para(&w.t("page_privacy_erased", &[("count", &count)]))
                 .finish(),
-        })
+        ))
     }
 
     /// `GET /privacy?site=ID`: the form that asks for a privacy link.
@@ -126,16 +127,15 @@ impl App {
                 Error::validation("site", "Add the site's id as ?site=ID to the address.")
             })?;
         let w = Words::new(&site.settings.language);
-        Ok(Answer::Page {
-            status: 200,
-            html: Page::new(
+        Ok(Answer::Page(
+            Page::new(
                 w,
                 &format!("{} · {}", w.t("page_privacy_title", &[]), site.name),
             )
             .para(&w.t("page_privacy_intro", &[]))
             .privacy_form(site.id.as_str())
             .finish(),
-        })
+        ))
     }
 
     /// `POST /privacy`: emails a link to export or erase one's comments, at

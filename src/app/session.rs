@@ -1,7 +1,8 @@
 //! Moderators sign in and out (DESIGN §5): a password checked off the
 //! async workers, a session cookie, and the first admin made at start.
 
-use super::{App, blocking};
+use super::{App, audit, blocking};
+use crate::domain::audit::{Actor, Change, Entry, Target};
 use crate::domain::now;
 use crate::error::Error;
 use crate::keys::{self, hash_token};
@@ -18,6 +19,13 @@ pub struct AdminSession {
     pub username: String,
     pub token_hash: String,
     pub csrf: String,
+}
+
+impl AdminSession {
+    /// The moderator, as the audit log names who made a change.
+    pub fn actor(&self) -> Actor {
+        Actor::Moderator(self.username.clone())
+    }
 }
 
 /// A hash to check against when the username is unknown, so that a wrong
@@ -89,10 +97,12 @@ impl App {
         let token_hash = hash_token(&token);
         let created = now();
         let (id, th, user) = (admin.id, token_hash.clone(), admin.username.clone());
+        let actor = Actor::Moderator(user.clone());
         self.db
             .write(move |c| {
                 admins::create_session(c, &th, id, created, created + SESSION_SECONDS)?;
-                admins::audit(c, created, &user, "login", &user, "")
+                let entry = Entry::new(&actor, Change::Login, Target::Admin(user), "");
+                audit::record(c, created, &entry)
             })
             .await?;
         let csrf = self.keys.csrf_token(&token_hash);
@@ -129,6 +139,7 @@ impl App {
     /// Ends this session, or every session of this moderator.
     pub async fn logout(&self, s: &AdminSession, everywhere: bool) -> Result<(), Error> {
         let (id, th, user) = (s.admin_id, s.token_hash.clone(), s.username.clone());
+        let actor = s.actor();
         self.db
             .write(move |c| {
                 if everywhere {
@@ -136,18 +147,12 @@ impl App {
                 } else {
                     admins::end_session(c, &th)?;
                 }
-                admins::audit(
-                    c,
-                    now(),
-                    &user,
-                    if everywhere {
-                        "logout_everywhere"
-                    } else {
-                        "logout"
-                    },
-                    &user,
-                    "",
-                )
+                let change = match everywhere {
+                    true => Change::LogoutEverywhere,
+                    false => Change::Logout,
+                };
+                let entry = Entry::new(&actor, change, Target::Admin(user), "");
+                audit::record(c, now(), &entry)
             })
             .await?;
         Ok(())

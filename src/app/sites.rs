@@ -1,11 +1,12 @@
 //! The registered sites: kept in memory, reloaded when the command line
 //! changes them, and saved from the admin page through the site's checks.
 
-use super::App;
 use super::session::AdminSession;
+use super::{App, audit, blocking};
+use crate::domain::audit::{Actor, Change, Entry, Target};
 use crate::domain::{Origin, Site, SiteId, SiteSettings, now};
 use crate::error::Error;
-use crate::store::{self, StoreError, admins};
+use crate::store::{self, StoreError};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, RwLock};
 
@@ -78,20 +79,14 @@ impl App {
 
     /// Creates or updates a site from the admin page.
     pub async fn save_site(&self, s: &AdminSession, input: SiteInput) -> Result<SiteView, Error> {
-        let id = SiteId::parse(input.id.trim()).map_err(|m| Error::validation("id", m))?;
-        let origins = input
-            .origins
-            .iter()
-            .map(|o| Origin::parse(o))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|m| Error::validation("origins", m))?;
-        let site = Site {
-            id,
-            name: input.name.trim().to_string(),
-            origins,
-            settings: input.settings,
-        };
-        site.check().map_err(Error::from)?;
+        let site = Site::new(&input.id, &input.name, &input.origins, input.settings)?;
+        self.save_site_as(s.actor(), site.clone()).await?;
+        Ok(site_view(&site))
+    }
+
+    /// Saves a site checked by [`Site::new`], once its webhooks are checked
+    /// to go where the operator allows, and writes who did it to the log.
+    pub async fn save_site_as(&self, actor: Actor, site: Site) -> Result<(), Error> {
         let hooks: Vec<String> = site
             .settings
             .webhooks
@@ -100,35 +95,24 @@ impl App {
             .collect();
         let allow = self.config.webhook_allow_private.clone();
         // Resolving a webhook's host name blocks.
-        tokio::task::spawn_blocking(move || {
+        blocking::run(move || {
             hooks
                 .iter()
                 .try_for_each(|url| crate::notify::target::check_url(url, &allow))
         })
-        .await
-        .map_err(|e| Error::Internal(e.to_string()))?
+        .await?
         .map_err(|m| Error::validation("settings.webhooks", m))?;
-        let user = s.username.clone();
-        let saved = site.clone();
         self.db
             .write(move |c| {
-                crate::store::sites::upsert(c, &saved)?;
-                admins::audit(
-                    c,
-                    now(),
-                    &user,
-                    "save_site",
-                    &format!("site {}", saved.id),
-                    "",
-                )
+                store::sites::upsert(c, &site)?;
+                let target = Target::Site(site.id.clone());
+                audit::record(c, now(), &Entry::new(&actor, Change::SaveSite, target, ""))
             })
             .await?;
         self.reload_sites().await?;
-        Ok(site_view(&site))
+        Ok(())
     }
-}
 
-impl App {
     /// Reads the sites again from the database.
     pub async fn reload_sites(&self) -> Result<(), StoreError> {
         let sites = self.db.read(store::sites::list).await?;

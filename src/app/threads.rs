@@ -1,11 +1,13 @@
 //! Moderators look after threads: retitle, lock or unlock, or move one
 //! to a new address.
 
-use super::App;
 use super::session::AdminSession;
-use crate::domain::{Origin, SiteId, now};
+use super::{App, PageQuery, audit};
+use crate::domain::audit::{Actor, Change, Entry, Target};
+use crate::domain::{PageOnSite, PageRef, SiteId, UnixTime, now};
 use crate::error::Error;
-use crate::store::{admins, moderation, threads};
+use crate::store::threads::ThreadRow;
+use crate::store::{Connection, moderation, threads};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize)]
@@ -35,7 +37,7 @@ pub struct ThreadChange {
     pub url: Option<String>,
 }
 
-pub(super) fn thread_view(t: &threads::ThreadRow) -> AdminThread {
+pub(super) fn thread_view(t: &ThreadRow) -> AdminThread {
     AdminThread {
         id: t.id,
         site: t.site_id.to_string(),
@@ -73,63 +75,80 @@ impl App {
         change: ThreadChange,
     ) -> Result<AdminThread, Error> {
         let thread = self.db.read(move |c| threads::get(c, id)).await?;
-        let site = self.sites.by_id(&thread.site_id).ok_or(Error::NotFound)?;
-        let remap = match change.url.as_deref() {
-            Some(u) => {
-                let page =
-                    crate::domain::PageRef::parse(u).map_err(|m| Error::validation("url", m))?;
-                if !site.origins.contains(&page.origin) {
-                    return Err(Error::validation(
-                        "url",
-                        format!(
-                            "The new address must be on one of the site's origins ({}).",
-                            site.origins
-                                .iter()
-                                .map(Origin::as_str)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    ));
-                }
-                Some((page.thread_key(&site.settings.keep_query), page.canonical()))
-            }
+        let moved = match change.url.as_deref() {
+            Some(url) => Some(self.page_of_thread(&thread, url)?),
             None => None,
         };
-        let user = s.username.clone();
-        let old_key = thread.key.clone();
+        let actor = s.actor();
         let updated = self
             .db
             .write(move |c| {
+                let at = now();
                 if let Some(title) = &change.title {
                     let title = title.trim();
                     moderation::set_thread_title(c, id, (!title.is_empty()).then_some(title))?;
-                    admins::audit(c, now(), &user, "retitle", &format!("thread {id}"), title)?;
+                    let entry = Entry::new(&actor, Change::Retitle, Target::Thread(id), title);
+                    audit::record(c, at, &entry)?;
                 }
                 if let Some(locked) = change.locked {
                     moderation::set_thread_locked(c, id, locked)?;
-                    admins::audit(
-                        c,
-                        now(),
-                        &user,
-                        if locked { "lock" } else { "unlock" },
-                        &format!("thread {id}"),
-                        "",
-                    )?;
+                    let change = if locked { Change::Lock } else { Change::Unlock };
+                    audit::record(c, at, &Entry::new(&actor, change, Target::Thread(id), ""))?;
                 }
-                if let Some((key, url)) = &remap {
-                    if !moderation::remap_thread(c, id, key, url)? {
-                        return Err(Error::Conflict(
-                            "Another thread already has that address. Move or delete it first."
-                                .into(),
-                        ));
-                    }
-                    admins::audit(c, now(), &user, "remap", &format!("thread {id}"), url)?;
+                if let Some(page) = &moved {
+                    remap(c, &actor, id, page, at)?;
                 }
-                Ok(threads::get(c, id)?)
+                Ok::<_, Error>(threads::get(c, id)?)
             })
             .await?;
-        self.cache.invalidate(&updated.site_id, &old_key);
+        self.cache.invalidate(&updated.site_id, &thread.key);
         self.cache.invalidate(&updated.site_id, &updated.key);
         Ok(thread_view(&updated))
     }
+
+    /// Moves the thread at one page address to another page of the same
+    /// site, as `actor` (the command line's `natter threads move`).
+    pub async fn move_thread(&self, actor: Actor, from: &str, to: &str) -> Result<(), Error> {
+        let from = self.locate(&PageQuery {
+            url: Some(from.to_string()),
+            page_id: None,
+        })?;
+        let (site, key) = (from.site.id.clone(), from.key.clone());
+        let thread = self
+            .db
+            .read(move |c| threads::find(c, &site, &key))
+            .await?
+            .ok_or(Error::NotFound)?;
+        let page = self.page_of_thread(&thread, to)?;
+        let id = thread.id;
+        self.db
+            .write(move |c| remap(c, &actor, id, &page, now()))
+            .await?;
+        self.cache.invalidate(&thread.site_id, &thread.key);
+        Ok(())
+    }
+
+    /// Where a thread would move to: an address on the thread's own site.
+    fn page_of_thread(&self, thread: &ThreadRow, url: &str) -> Result<PageOnSite, Error> {
+        let site = self.sites.by_id(&thread.site_id).ok_or(Error::NotFound)?;
+        let page = PageRef::parse(url).map_err(|m| Error::validation("url", m))?;
+        Ok(site.page(&page, None)?)
+    }
+}
+
+/// Gives a thread its new address, unless another thread has it.
+fn remap(
+    c: &Connection,
+    actor: &Actor,
+    id: i64,
+    page: &PageOnSite,
+    at: UnixTime,
+) -> Result<(), Error> {
+    if !moderation::remap_thread(c, id, &page.key, &page.canonical)? {
+        return Err(Error::Conflict(
+            "Another thread already has that address. Move or delete it first.".into(),
+        ));
+    }
+    let entry = Entry::new(actor, Change::Remap, Target::Thread(id), &*page.canonical);
+    Ok(audit::record(c, at, &entry)?)
 }

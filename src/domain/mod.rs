@@ -1,15 +1,22 @@
 //! natter's vocabulary: sites, threads, comments and the rules between them.
 //! Nothing here knows HTTP or SQL.
 
+pub mod audit;
+mod ban;
 pub mod comment;
 pub mod email;
 mod invalid;
 pub mod judge;
+pub mod moderation;
+mod page;
 pub mod pageurl;
 pub mod site;
 
+pub use ban::{Author, BanKind, NewBan};
 pub use comment::{CommentId, NewComment, Status, Validated};
 pub use invalid::Invalid;
+pub use moderation::Decision;
+pub use page::PageOnSite;
 pub use pageurl::{PageRef, ThreadKey};
 pub use site::{ModerationMode, Origin, Site, SiteId, SiteSettings, Webhook};
 

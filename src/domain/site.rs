@@ -226,6 +226,31 @@ pub struct Site {
 }
 
 impl Site {
+    /// The one way a site is made from what a person typed (the admin
+    /// page, natter.toml, `natter site add`, a JSON import): its id and
+    /// origins parsed, its name trimmed, and [`Site::check`] passed.
+    pub fn new(
+        id: &str,
+        name: &str,
+        origins: &[String],
+        settings: SiteSettings,
+    ) -> Result<Site, Invalid> {
+        let id = SiteId::parse(id.trim()).map_err(|m| Invalid::new("id", m))?;
+        let origins = origins
+            .iter()
+            .map(|o| Origin::parse(o))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|m| Invalid::new("origins", m))?;
+        let site = Site {
+            id,
+            name: name.trim().to_string(),
+            origins,
+            settings,
+        };
+        site.check()?;
+        Ok(site)
+    }
+
     pub fn allows_origin(&self, origin: &str) -> bool {
         self.origins.iter().any(|o| o.as_str() == origin)
     }

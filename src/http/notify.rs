@@ -6,6 +6,8 @@ use crate::app::Answer;
 use crate::app::App;
 use crate::error::Error;
 use crate::notify::page::CSP;
+use crate::notify::page::Page;
+use crate::notify::strings::Words;
 use serde_json::json;
 use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
@@ -136,14 +138,14 @@ fn form() -> impl Filter<Extract = (Vec<(String, String)>,), Error = Rejection> 
 /// A page with its strict headers, or a file to download; an error in
 /// a form comes back as a short page that says what to do.
 fn send(answer: Result<Answer, Error>) -> Response {
-    let answer = answer.unwrap_or_else(|e| {
-        let status = super::error::status_and_code(&e).0;
-        crate::app::error_answer(&e, status.as_u16())
-    });
+    let (status, answer) = match answer {
+        Ok(answer) => (StatusCode::OK, answer),
+        Err(e) => (super::error::status_and_code(&e).0, error_page(&e)),
+    };
     let mut res = match answer {
-        Answer::Page { status, html } => {
+        Answer::Page(html) => {
             let mut r = warp::reply::html(html).into_response();
-            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            *r.status_mut() = status;
             let h = r.headers_mut();
             h.insert("content-security-policy", HeaderValue::from_static(CSP));
             h.insert("x-frame-options", HeaderValue::from_static("DENY"));
@@ -166,4 +168,19 @@ fn send(answer: Result<Answer, Error>) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     res
+}
+
+/// A page that says why a form or link did nothing.
+fn error_page(e: &Error) -> Answer {
+    let w = Words::new("en");
+    let text = match e {
+        Error::LinkUsed => w.t("page_link_used", &[]),
+        Error::LinkInvalid | Error::LinkExpired | Error::NotFound => w.t("page_link_bad", &[]),
+        Error::Internal(detail) => {
+            tracing::error!(%detail, "internal error behind a link or form");
+            e.to_string()
+        }
+        _ => e.to_string(),
+    };
+    Answer::Page(Page::new(w, "natter").para(&text).finish())
 }

@@ -3,19 +3,9 @@
 use super::comments::CommentRow;
 use super::threads::ThreadRow;
 use super::{Connection, StoreError};
+use crate::domain::moderation::Search;
 use crate::domain::{CommentId, SiteId, Status, ThreadKey};
 use rusqlite::types::Value;
-
-/// What to look for in the moderation list.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub status: Option<Status>,
-    pub site: Option<SiteId>,
-    /// Words found in the text, author, email or page address.
-    pub q: Option<String>,
-    pub limit: u32,
-    pub offset: u32,
-}
 
 /// A comment with its thread, as the moderation list shows it.
 #[derive(Debug, Clone)]
@@ -28,7 +18,7 @@ const COMMENT_COLUMNS: &str = "c.id, c.thread_id, c.parent_id, c.status, c.name,
      c.ip_hash, c.voter_hash, c.edit_hash, c.edit_until, c.created, c.edited, c.likes, c.dislikes";
 
 /// Comments matching the filter, newest first, and how many match in all.
-pub fn search(conn: &Connection, f: &Filter) -> Result<(Vec<Listed>, u64), StoreError> {
+pub fn search(conn: &Connection, f: &Search) -> Result<(Vec<Listed>, u64), StoreError> {
     let mut clauses = Vec::new();
     let mut params: Vec<Value> = Vec::new();
     if let Some(s) = f.status {

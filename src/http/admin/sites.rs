@@ -1,0 +1,69 @@
+//! Sites, listed and saved, and the audit log.
+
+use crate::app::{AdminSession, App, SiteInput};
+use crate::error::Error;
+use crate::http::{Ctx, first, json_body, json_reply, query_pairs, respond};
+use serde_json::json;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::{Filter as _, Rejection};
+
+/// GET /admin/api/sites
+pub(super) fn list_sites(
+    ctx: &Ctx,
+) -> impl warp::Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("admin" / "api" / "sites")
+        .and(warp::get())
+        .and(ctx.admin())
+        .and(ctx.app())
+        .map(|_s: AdminSession, app: App| {
+            json_reply(StatusCode::OK, &json!({"sites": app.admin_sites()}))
+        })
+}
+
+/// PUT /admin/api/sites/{id}: create or update.
+pub(super) fn save_site(
+    ctx: &Ctx,
+) -> impl warp::Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("admin" / "api" / "sites" / String)
+        .and(warp::put())
+        .and(ctx.admin_change())
+        .and(ctx.app())
+        .and(json_body::<SiteInput>())
+        .then(
+            |id: String, s: AdminSession, app: App, body: SiteInput| async move {
+                if body.id != id {
+                    return respond(Err(Error::validation(
+                        "id",
+                        "The id in the body must match the address.",
+                    )));
+                }
+                respond(
+                    app.save_site(&s, body)
+                        .await
+                        .map(|site| json_reply(StatusCode::OK, &json!({"site": site}))),
+                )
+            },
+        )
+}
+
+/// GET /admin/api/audit?before=
+pub(super) fn audit(
+    ctx: &Ctx,
+) -> impl warp::Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("admin" / "api" / "audit")
+        .and(warp::get())
+        .and(ctx.admin())
+        .and(ctx.app())
+        .and(query_pairs())
+        .then(
+            |_s: AdminSession, app: App, pairs: Vec<(String, String)>| async move {
+                let before = first(&pairs, "before").and_then(|b| b.parse().ok());
+                respond(
+                    app.audit_log(before)
+                        .await
+                        .map(|a| json_reply(StatusCode::OK, &json!({"entries": a}))),
+                )
+            },
+        )
+}

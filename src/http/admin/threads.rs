@@ -1,0 +1,57 @@
+//! Threads, listed and changed.
+
+use crate::app::{AdminSession, App, ThreadChange};
+use crate::domain::SiteId;
+use crate::error::Error;
+use crate::http::{Ctx, first, json_body, json_reply, query_pairs, respond};
+use serde_json::json;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::{Filter as _, Rejection};
+
+/// GET /admin/api/threads?site=&offset=
+pub(super) fn list_threads(
+    ctx: &Ctx,
+) -> impl warp::Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("admin" / "api" / "threads")
+        .and(warp::get())
+        .and(ctx.admin())
+        .and(ctx.app())
+        .and(query_pairs())
+        .then(
+            |_s: AdminSession, app: App, pairs: Vec<(String, String)>| async move {
+                let site = first(&pairs, "site")
+                    .filter(|s| !s.is_empty())
+                    .map(|s| SiteId::parse(&s));
+                let offset = first(&pairs, "offset")
+                    .and_then(|o| o.parse().ok())
+                    .unwrap_or(0);
+                let result = match site {
+                    Some(Err(m)) => Err(Error::validation("site", m)),
+                    Some(Ok(s)) => app.admin_threads(Some(s), offset).await,
+                    None => app.admin_threads(None, offset).await,
+                };
+                respond(result.map(|t| json_reply(StatusCode::OK, &json!({"threads": t}))))
+            },
+        )
+}
+
+/// PATCH /admin/api/threads/{id}
+pub(super) fn update_thread(
+    ctx: &Ctx,
+) -> impl warp::Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("admin" / "api" / "threads" / i64)
+        .and(warp::patch())
+        .and(ctx.admin_change())
+        .and(ctx.app())
+        .and(json_body::<ThreadChange>())
+        .then(
+            |id: i64, s: AdminSession, app: App, body: ThreadChange| async move {
+                respond(
+                    app.update_thread(&s, id, body)
+                        .await
+                        .map(|t| json_reply(StatusCode::OK, &json!({"thread": t}))),
+                )
+            },
+        )
+}
