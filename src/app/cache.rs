@@ -15,25 +15,25 @@ use std::sync::{Arc, Mutex};
 /// A JSON answer, encoded once and kept only compressed: nearly every
 /// browser takes gzip, and the rare client that does not gets it inflated.
 #[derive(Debug)]
-pub struct Answer {
+pub struct Encoded {
     pub etag: String,
     pub gzip: Bytes,
 }
 
-impl Answer {
+impl Encoded {
     /// Encodes a value as JSON.
-    pub fn encode(value: &impl serde::Serialize) -> Answer {
+    pub fn encode(value: &impl serde::Serialize) -> Encoded {
         let json = serde_json::to_vec(value).expect("answers serialise");
         let digest = Sha256::digest(&json);
-        Answer::from_bytes(&json, &crate::keys::hex(&digest[..12]))
+        Encoded::from_bytes(&json, &crate::keys::hex(&digest[..12]))
     }
 
     /// Wraps ready bytes whose content hash is `tag`.
-    pub fn from_bytes(bytes: &[u8], tag: &str) -> Answer {
+    pub fn from_bytes(bytes: &[u8], tag: &str) -> Encoded {
         let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::default());
         gz.write_all(bytes).expect("writing to memory");
         let gzip = gz.finish().expect("writing to memory");
-        Answer {
+        Encoded {
             etag: format!("\"{}\"", &tag[..tag.len().min(24)]),
             gzip: Bytes::from(gzip),
         }
@@ -74,7 +74,7 @@ pub struct PageKey {
 /// A thread's build and the pages cut from it.
 struct ThreadEntry {
     built: Arc<BuiltThread>,
-    pages: HashMap<PageKey, Arc<Answer>>,
+    pages: HashMap<PageKey, Arc<Encoded>>,
     /// Everything this entry holds, its keys included.
     bytes: usize,
 }
@@ -87,7 +87,7 @@ struct Inner {
     /// Threads by site and key: looked up without allocating.
     threads: HashMap<SiteId, HashMap<ThreadKey, ThreadEntry>>,
     /// Answers that any write may change: counts and feeds.
-    shared: HashMap<String, Arc<Answer>>,
+    shared: HashMap<String, Arc<Encoded>>,
     bytes: usize,
     entries: usize,
 }
@@ -163,7 +163,7 @@ impl Cache {
     }
 
     /// A page of a thread, as encoded before.
-    pub fn page(&self, site: &SiteId, key: &ThreadKey, page: &PageKey) -> Option<Arc<Answer>> {
+    pub fn page(&self, site: &SiteId, key: &ThreadKey, page: &PageKey) -> Option<Arc<Encoded>> {
         self.lock()
             .threads
             .get(site)?
@@ -180,7 +180,7 @@ impl Cache {
         key: &ThreadKey,
         built: &Arc<BuiltThread>,
         page: PageKey,
-        answer: Arc<Answer>,
+        answer: Arc<Encoded>,
     ) {
         let mut inner = self.lock();
         let current = inner
@@ -206,12 +206,12 @@ impl Cache {
         }
     }
 
-    pub fn shared(&self, query: &str) -> Option<Arc<Answer>> {
+    pub fn shared(&self, query: &str) -> Option<Arc<Encoded>> {
         self.lock().shared.get(query).cloned()
     }
 
     /// Keeps an answer that any write may change; its key counts too.
-    pub fn put_shared(&self, query: String, generation: u64, answer: Arc<Answer>) {
+    pub fn put_shared(&self, query: String, generation: u64, answer: Arc<Encoded>) {
         let mut inner = self.lock();
         if inner.generation != generation {
             return;
@@ -311,7 +311,7 @@ mod tests {
 
     #[test]
     fn answers_round_trip_and_memory_stays_capped() {
-        let a = Answer::encode(&serde_json::json!({"hello": "world"}));
+        let a = Encoded::encode(&serde_json::json!({"hello": "world"}));
         assert_eq!(&a.plain()[..], br#"{"hello":"world"}"#);
         let cache = Cache::default();
         // Incompressible answers of about 100 KB each: far more than the cap in all.
@@ -319,7 +319,7 @@ mod tests {
             let noise: Vec<u8> = (0..100_000u32)
                 .map(|j| (j.wrapping_mul(2_654_435_761).wrapping_add(i) >> 13) as u8)
                 .collect();
-            let answer = Arc::new(Answer::from_bytes(&noise, &format!("{i:024}")));
+            let answer = Arc::new(Encoded::from_bytes(&noise, &format!("{i:024}")));
             cache.put_shared(format!("q{i}"), cache.generation(), answer);
             within_bounds(&cache);
         }
@@ -333,7 +333,7 @@ mod tests {
     #[test]
     fn long_keys_and_many_small_answers_count() {
         let cache = Cache::default();
-        let tiny = Arc::new(Answer::encode(&0));
+        let tiny = Arc::new(Encoded::encode(&0));
         for i in 0..20_000u32 {
             cache.put_shared(
                 format!("{i}{}", "x".repeat(5000)),
@@ -351,7 +351,7 @@ mod tests {
         let (s, k) = key("t");
         let generation = cache.generation();
         cache.invalidate(&s, &k);
-        cache.put_shared("q".into(), generation, Arc::new(Answer::encode(&1)));
+        cache.put_shared("q".into(), generation, Arc::new(Encoded::encode(&1)));
         assert!(cache.shared("q").is_none());
         let built = Arc::new(BuiltThread::build(
             info(),
@@ -378,9 +378,9 @@ mod tests {
         cache.invalidate(&s, &k);
         let new = Arc::new(BuiltThread::build(info(), &[], 5, &keys));
         cache.put_built(&s, &k, cache.generation(), new.clone());
-        cache.put_page(&s, &k, &old, page, Arc::new(Answer::encode(&1)));
+        cache.put_page(&s, &k, &old, page, Arc::new(Encoded::encode(&1)));
         assert!(cache.page(&s, &k, &page).is_none());
-        cache.put_page(&s, &k, &new, page, Arc::new(Answer::encode(&2)));
+        cache.put_page(&s, &k, &new, page, Arc::new(Encoded::encode(&2)));
         assert!(cache.page(&s, &k, &page).is_some());
         assert_eq!(cache.size().entries, 2);
         cache.invalidate(&s, &k);

@@ -1,6 +1,6 @@
 //! Counts of many pages at once, and what the widget needs to know of a site.
 
-use super::cache::Answer;
+use super::cache::Encoded;
 use super::{App, PageQuery};
 use crate::error::Error;
 use crate::store::{StoreError, threads};
@@ -18,11 +18,11 @@ pub struct SiteConfigView {
     pub require_name: bool,
     pub require_email: bool,
     pub email_notifications: bool,
-    pub limits: Limits,
+    pub limits: FieldLimits,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Limits {
+pub struct FieldLimits {
     pub text_max: u32,
     pub name_max: u32,
     pub email_max: u32,
@@ -36,7 +36,7 @@ impl App {
     /// on no registered site, or a page with no thread, counts 0. The answer
     /// is kept only when every URL is a thread that exists, so made-up
     /// addresses cost a read each and no memory.
-    pub async fn counts(&self, urls: Vec<String>) -> Result<Arc<Answer>, Error> {
+    pub async fn counts(&self, urls: Vec<String>) -> Result<Arc<Encoded>, Error> {
         if urls.is_empty() || urls.len() > MAX_COUNT_URLS {
             return Err(Error::validation(
                 "url",
@@ -79,7 +79,7 @@ impl App {
             .zip(numbers)
             .map(|(u, n)| (u, n.unwrap_or(0).into()))
             .collect();
-        let answer = Arc::new(Answer::encode(&serde_json::json!({ "counts": counts })));
+        let answer = Arc::new(Encoded::encode(&serde_json::json!({ "counts": counts })));
         if all_threads {
             self.cache.put_shared(query, generation, answer.clone());
         }
@@ -99,7 +99,7 @@ impl App {
             require_name: s.require_name,
             require_email: s.require_email,
             email_notifications: self.notifier.email_on(),
-            limits: Limits {
+            limits: FieldLimits {
                 text_max: s.text_max,
                 name_max: s.name_max,
                 email_max: s.email_max,

@@ -1,6 +1,6 @@
 //! Atom feeds (RFC 4287) of a thread's or a site's newest published comments.
 
-use super::cache::Answer;
+use super::cache::Encoded;
 use super::{App, PageQuery};
 use crate::domain::{PageRef, Site, SiteId, ThreadKey, rfc3339};
 use crate::error::Error;
@@ -40,7 +40,7 @@ pub enum FeedOf {
 
 impl App {
     /// `GET /api/feed?url=U` or `GET /api/feed?site=S`.
-    pub async fn feed(&self, of: FeedOf) -> Result<Arc<Answer>, Error> {
+    pub async fn feed(&self, of: FeedOf) -> Result<Arc<Encoded>, Error> {
         let (site, thread_key) = match &of {
             FeedOf::Thread(q) => {
                 let page = self.locate(q)?;
@@ -160,7 +160,7 @@ impl App {
             use sha2::Digest;
             sha2::Sha256::digest(out.as_bytes())
         };
-        let answer = Arc::new(Answer::from_bytes(
+        let answer = Arc::new(Encoded::from_bytes(
             out.as_bytes(),
             &crate::keys::hex(&digest[..12]),
         ));

@@ -2,7 +2,7 @@
 //! link will do, and the button that does it, once.
 
 use super::App;
-use super::pages::{Answer, done_page};
+use super::pages::{LinkAnswer, done_page};
 use crate::domain::{Decision, Site, SiteId, now};
 use crate::error::Error;
 use crate::notify::links::{self, Action, Link, LinkError};
@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 impl App {
     /// `GET /notify?t=…`: what the link will do, with a button to do it.
-    pub async fn link_page(&self, token: &str) -> Result<Answer, Error> {
+    pub async fn link_page(&self, token: &str) -> Result<LinkAnswer, Error> {
         let link = self.check_link(token)?;
         let nonce = link.nonce.clone();
         let used = link.action.single_use()
@@ -56,12 +56,16 @@ impl App {
                     .button(&w.t("page_privacy_erase", &[]), "do", "erase")
             }
         };
-        Ok(Answer::Page(page.finish()))
+        Ok(LinkAnswer::Page(page.finish()))
     }
 
     /// `POST /notify?t=…`: does what the link says. `choice` is the
     /// button's value (`all` ends every subscription of the address).
-    pub async fn follow_link(&self, token: &str, choice: Option<&str>) -> Result<Answer, Error> {
+    pub async fn follow_link(
+        &self,
+        token: &str,
+        choice: Option<&str>,
+    ) -> Result<LinkAnswer, Error> {
         let link = self.check_link(token)?;
         match &link.action {
             Action::Approve(id) => {
@@ -97,7 +101,7 @@ impl App {
     }
 
     /// The page that says a link did its work, in the site's language.
-    fn done(&self, site: SiteId, title: &str, message: &str) -> Result<Answer, Error> {
+    fn done(&self, site: SiteId, title: &str, message: &str) -> Result<LinkAnswer, Error> {
         Ok(done_page(self.words(&site)?, title, message))
     }
 

@@ -3,11 +3,10 @@
 use super::{App, Client};
 use crate::domain::{PageRef, Site, ThreadKey};
 use crate::error::Error;
-use serde::Deserialize;
 use std::sync::Arc;
 
 /// Which page a call is about: `?url=…[&page_id=…]`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct PageQuery {
     pub url: Option<String>,
     pub page_id: Option<String>,
@@ -15,7 +14,7 @@ pub struct PageQuery {
 
 /// A page located on its site.
 #[derive(Debug, Clone)]
-pub struct Page {
+pub struct Located {
     pub site: Arc<Site>,
     pub key: ThreadKey,
     pub canonical: String,
@@ -23,7 +22,7 @@ pub struct Page {
 
 impl App {
     /// Finds the site and thread key of a page URL (or explicit page id).
-    pub fn locate(&self, q: &PageQuery) -> Result<Page, Error> {
+    pub fn locate(&self, q: &PageQuery) -> Result<Located, Error> {
         let raw = q.url.as_deref().ok_or_else(|| {
             Error::validation(
                 "url",
@@ -37,13 +36,10 @@ impl App {
             .ok_or_else(|| Error::UnknownSite {
                 origin: page.origin.clone(),
             })?;
-        let key = match q.page_id.as_deref() {
-            Some(id) => ThreadKey::from_page_id(id).map_err(|m| Error::validation("page_id", m))?,
-            None => page.thread_key(&site.settings.keep_query),
-        };
-        Ok(Page {
-            key,
-            canonical: page.canonical(),
+        let on_site = site.page(&page, q.page_id.as_deref())?;
+        Ok(Located {
+            key: on_site.key,
+            canonical: on_site.canonical,
             site,
         })
     }

@@ -12,7 +12,6 @@ mod link_moderation;
 mod link_subscriptions;
 mod links;
 mod locate;
-pub mod metrics;
 mod moderation;
 mod outbox;
 mod own;
@@ -28,16 +27,16 @@ pub mod view;
 mod votes;
 
 pub use bans::BanOf;
-pub use counts::{Limits, SiteConfigView};
-pub use locate::{Page, PageQuery};
+pub use counts::{FieldLimits, SiteConfigView};
+pub use locate::{Located, PageQuery};
 pub use moderation::{AdminAuthor, AdminComment, CommentList};
 pub use outbox::{OutboxCounts, OutboxItem, OutboxList};
-pub use pages::Answer;
-pub use post::{Notify, PostBody, Posted};
+pub use pages::LinkAnswer;
+pub use post::{Extras, Posted};
 pub use privacy::PRIVACY_EVERY;
 pub use read::ThreadParams;
 pub use session::{AdminSession, hash_blocking};
-pub use sites::{SiteInput, SiteView, Sites};
+pub use sites::{SiteView, Sites};
 pub use threads::{AdminThread, ThreadChange, ThreadWithCount};
 pub use votes::VoteCounts;
 
@@ -68,7 +67,6 @@ pub struct State {
     pub sites: Sites,
     pub cache: cache::Cache,
     pub notifier: crate::notify::Notifier,
-    pub metrics: metrics::Metrics,
     /// The limits on admin sign-in attempts and password checks.
     pub sign_in: signin::SignIn,
     /// The current form token and the second it was made for.
@@ -119,7 +117,6 @@ impl App {
             db,
             keys,
             notifier,
-            metrics: Default::default(),
             sites: registry,
             cache: cache::Cache::default(),
             sign_in: Default::default(),

@@ -47,7 +47,7 @@ pub struct CommentList {
     pub total: u64,
 }
 
-fn comment_view(c: CommentRow, t: &ThreadRow) -> AdminComment {
+fn admin_comment(c: CommentRow, t: &ThreadRow) -> AdminComment {
     AdminComment {
         id: c.id,
         parent: c.parent,
@@ -77,7 +77,7 @@ impl App {
             .await?;
         let comments = rows
             .into_iter()
-            .map(|l| comment_view(l.comment, &l.thread))
+            .map(|l| admin_comment(l.comment, &l.thread))
             .collect();
         Ok(CommentList { comments, total })
     }
@@ -189,6 +189,6 @@ impl App {
             })
             .await?;
         self.cache.invalidate(&thread.site_id, &thread.key);
-        Ok(comment_view(row, &thread))
+        Ok(admin_comment(row, &thread))
     }
 }

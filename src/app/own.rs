@@ -1,11 +1,13 @@
 //! An author changes or takes back their own comment, with the edit key
 //! given when it was posted and within the site's edit window.
 
+use super::post::known_author;
 use super::view::{CommentView, comment_view};
 use super::{App, Client, blocking};
 use crate::domain::comment::validate_text;
 use crate::domain::judge::{Signals, Verdict, judge};
-use crate::domain::{CommentId, ModerationMode, Site, Status, now};
+use crate::domain::moderation::after_edit;
+use crate::domain::{CommentId, Site, Status, now};
 use crate::error::Error;
 use crate::keys::{constant_time_eq, hash_token};
 use crate::store::{StoreError, admins, comments, moderation, threads};
@@ -79,23 +81,16 @@ impl App {
             .db
             .write(move |c| {
                 let before = comments::get(c, id)?;
-                let known_author = s.settings.moderation == ModerationMode::First
-                    && comments::author_known(
-                        c,
-                        &s.id,
-                        comments::Author {
-                            key: before.voter_hash.as_deref(),
-                            email: before.email.as_deref().zip(email_hash.as_deref()),
-                        },
-                    )?;
+                let email = before.email.as_deref().zip(email_hash.as_deref());
                 let signals = Signals {
-                    known_author,
+                    known_author: known_author(c, &s, before.voter_hash.as_deref(), email)?,
                     ..Signals::default()
                 };
                 let held = judge(&html, &s.settings, signals) != Verdict::Publish;
                 comments::update_text(c, id, &text, &html, edited)?;
-                if held && before.status == Status::Published {
-                    moderation::set_status(c, id, Status::Pending)?;
+                let status = after_edit(before.status, held);
+                if status != before.status {
+                    moderation::set_status(c, id, status)?;
                 }
                 let row = comments::get(c, id)?;
                 app.notifier.comment_edited(c, &s, &t, &row, edited)?;

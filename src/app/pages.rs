@@ -6,7 +6,7 @@ use crate::notify::strings::Words;
 
 /// What a link or form answers when it worked.
 #[derive(Debug)]
-pub enum Answer {
+pub enum LinkAnswer {
     /// A page of natter's own HTML.
     Page(String),
     Download {
@@ -16,8 +16,8 @@ pub enum Answer {
 }
 
 /// A page with a title and one message, both in the words given.
-pub(super) fn done_page(w: Words, title: &str, message: &str) -> Answer {
-    Answer::Page(
+pub(super) fn done_page(w: Words, title: &str, message: &str) -> LinkAnswer {
+    LinkAnswer::Page(
         Page::new(w, &w.t(title, &[]))
             .para(&w.t(message, &[]))
             .finish(),

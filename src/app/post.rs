@@ -2,39 +2,29 @@
 //! stored in one write; subscriptions asked for are made in the same one.
 
 use super::view::{CommentView, comment_view};
-use super::{App, Client, PageQuery, blocking};
+use super::{App, Client, Located, PageQuery, blocking};
 use crate::domain::judge::{Signals, judge};
-use crate::domain::{CommentId, ModerationMode, NewComment, Status, now, rfc3339};
+use crate::domain::{ModerationMode, NewComment, Site, Status, UnixTime, Validated, now, rfc3339};
 use crate::error::Error;
 use crate::keys::{FormTiming, new_token};
 use crate::notify::{Subscribed, Wants};
+use crate::render::SafeHtml;
+use crate::store::comments::CommentRow;
+use crate::store::{Connection, StoreError};
 use crate::store::{admins, comments, threads};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// The body of `POST /api/comments`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PostBody {
-    pub text: String,
-    pub parent: Option<CommentId>,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub website: Option<String>,
-    pub title: Option<String>,
-    pub notify: Option<Notify>,
+/// What comes with a new comment besides its fields.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// What the author asked to be emailed about.
+    pub asked: Wants,
+    /// The signed time the form was loaded at.
     pub form_token: Option<String>,
+    /// The widget's anonymous voter id, which also keys the author.
     pub voter: Option<String>,
-    /// The honeypot: a field people never see, so never fill in.
-    pub homepage: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Notify {
-    #[serde(default)]
-    pub replies: bool,
-    #[serde(default)]
-    pub thread: bool,
+    /// The honeypot was filled in: a field people never see.
+    pub honeypot: bool,
 }
 
 /// The answer to a new comment.
@@ -59,6 +49,37 @@ fn no_parent() -> Error {
     )
 }
 
+/// A new comment checked and rendered: all its write needs.
+struct Ready {
+    page: Located,
+    new: Validated,
+    html: SafeHtml,
+    ip_hash: String,
+    voter_hash: Option<String>,
+    email_hash: Option<String>,
+    token_hash: String,
+    edit_until: UnixTime,
+    created: UnixTime,
+    /// What was known before the write (the honeypot, the form's timing).
+    signals: Signals,
+    wants: Option<Wants>,
+}
+
+/// Whether the author has an approved comment on the site, by their
+/// author key or an address they confirmed (DESIGN §14). Only "first"
+/// moderation asks, so other sites pay no lookup.
+pub(super) fn known_author(
+    c: &Connection,
+    site: &Site,
+    key: Option<&str>,
+    email: Option<(&str, &str)>,
+) -> Result<bool, StoreError> {
+    if site.settings.moderation != ModerationMode::First {
+        return Ok(false);
+    }
+    comments::author_known(c, &site.id, comments::Author { key, email })
+}
+
 /// The widget's anonymous voter id, if it sent one (an empty one is none).
 pub(super) fn check_voter(v: &str) -> Result<Option<&str>, Error> {
     if v.len() > 64 || v.chars().any(char::is_control) {
@@ -76,156 +97,129 @@ impl App {
         &self,
         q: &PageQuery,
         client: &Client,
-        body: PostBody,
-    ) -> Result<Posted, Error> {
-        let result = self.post_checked(q, client, body).await;
-        let status = result.as_ref().ok().map(|p| p.comment.status);
-        self.metrics.comment(status);
-        result
-    }
-
-    async fn post_checked(
-        &self,
-        q: &PageQuery,
-        client: &Client,
-        body: PostBody,
+        new: NewComment,
+        extras: Extras,
     ) -> Result<Posted, Error> {
         let page = self.locate(q)?;
         self.check_origin(&page.site, client)?;
         let created = now();
-        let too_fast = self.check_form_timing(body.form_token.as_deref(), created)?;
-        let honeypot = body
-            .homepage
-            .as_deref()
-            .is_some_and(|h| !h.trim().is_empty());
-        let voter = body
-            .voter
-            .as_deref()
-            .map(check_voter)
-            .transpose()?
-            .flatten();
-        let wants = self.check_notify(body.notify.as_ref(), body.email.as_deref())?;
-        let new = NewComment {
-            text: body.text,
-            parent: body.parent,
-            name: body.name,
-            email: body.email,
-            website: body.website,
-            title: body.title,
-        }
-        .validate(&page.site.settings)?;
-        let html = blocking::render(new.text.clone()).await?;
-        let ip_hash = self.keys.ip_hash(&client.ip_key);
-        let voter_hash = voter.map(|v| self.keys.author_key(page.site.id.as_str(), v));
-        let email_hash = new.email.as_deref().map(|e| self.keys.email_hash(e));
+        let signals = Signals {
+            honeypot: extras.honeypot,
+            too_fast: self.check_form_timing(extras.form_token.as_deref(), created)?,
+            known_author: false,
+        };
+        let voter = extras.voter.as_deref().map(check_voter).transpose()?;
+        let wants = self.check_notify(extras.asked, new.email.as_deref())?;
+        let new = new.validate(&page.site.settings)?;
         let (token, token_hash) = new_token();
         let edit_until = created + i64::from(page.site.settings.edit_window_seconds);
-        let site = page.site.clone();
-        let key = page.key.clone();
+        let ready = Ready {
+            html: blocking::render(new.text.clone()).await?,
+            ip_hash: self.keys.ip_hash(&client.ip_key),
+            voter_hash: voter
+                .flatten()
+                .map(|v| self.keys.author_key(page.site.id.as_str(), v)),
+            email_hash: new.email.as_deref().map(|e| self.keys.email_hash(e)),
+            edit_until,
+            new,
+            page: page.clone(),
+            token_hash,
+            created,
+            signals,
+            wants,
+        };
         let app = self.clone();
-        let (row, notify) = self
-            .db
-            .write(move |c| {
-                if admins::is_banned(c, &ip_hash, new.email.as_deref(), created)? {
-                    return Err(Error::Banned);
-                }
-                let thread = threads::find_or_create(
-                    c,
-                    &site.id,
-                    &key,
-                    &page.canonical,
-                    new.title.as_deref(),
-                    created,
-                )?;
-                if thread.locked {
-                    return Err(Error::ThreadLocked);
-                }
-                if let Some(parent) = new.parent {
-                    let p = comments::get(c, parent).map_err(|_| no_parent())?;
-                    if p.thread_id != thread.id || p.status != Status::Published {
-                        return Err(no_parent());
-                    }
-                }
-                if comments::recent_duplicate(c, thread.id, &new.text, created - DUPLICATE_WINDOW)?
-                {
-                    return Err(Error::Duplicate);
-                }
-                // Only "first" moderation asks who the author is.
-                let known_author = site.settings.moderation == ModerationMode::First
-                    && comments::author_known(
-                        c,
-                        &site.id,
-                        comments::Author {
-                            key: voter_hash.as_deref(),
-                            email: new.email.as_deref().zip(email_hash.as_deref()),
-                        },
-                    )?;
-                let verdict = judge(
-                    &html,
-                    &site.settings,
-                    Signals {
-                        honeypot,
-                        too_fast,
-                        known_author,
-                    },
-                );
-                let id = comments::insert(
-                    c,
-                    &comments::Insert {
-                        thread_id: thread.id,
-                        parent: new.parent,
-                        status: verdict.status(),
-                        name: new.name.as_deref(),
-                        email: new.email.as_deref(),
-                        website: new.website.as_deref(),
-                        text: &new.text,
-                        html: &html,
-                        ip_hash: &ip_hash,
-                        voter_hash: voter_hash.as_deref(),
-                        edit_hash: &token_hash,
-                        edit_until,
-                        created,
-                    },
-                )?;
-                let row = comments::get(c, id)?;
-                app.notifier
-                    .comment_created(c, &site, &thread, &row, created)?;
-                let notify = match (&row.email, wants) {
-                    (Some(email), Some(wants)) if row.status != Status::Spam => {
-                        let by = voter_hash.as_deref();
-                        Some(
-                            app.notifier
-                                .subscribe(c, &site, &thread, email, by, id, wants, created)?,
-                        )
-                    }
-                    _ => None,
-                };
-                Ok((row, notify))
-            })
-            .await?;
+        let (row, notify) = self.db.write(move |c| app.store_new(c, &ready)).await?;
         self.notifier.wake();
         if row.status == Status::Published {
             self.cache.invalidate(&page.site.id, &page.key);
         }
         tracing::debug!(comment = %row.id, site = %page.site.id, status = row.status.as_str(), "comment posted");
         Ok(Posted {
+            edit_until: rfc3339(edit_until),
             comment: comment_view(&row, &self.keys),
             edit_token: token,
-            edit_until: rfc3339(edit_until),
             notify,
         })
     }
 
+    /// Stores a checked comment in the write transaction: refused when its
+    /// client is banned, its thread locked, its parent gone or its text a
+    /// repeat; judged; then readers, webhooks and subscriptions are queued.
+    fn store_new(
+        &self,
+        c: &Connection,
+        r: &Ready,
+    ) -> Result<(CommentRow, Option<Subscribed>), Error> {
+        let (site, new) = (&r.page.site, &r.new);
+        if admins::is_banned(c, &r.ip_hash, new.email.as_deref(), r.created)? {
+            return Err(Error::Banned);
+        }
+        let title = new.title.as_deref();
+        let thread = threads::find_or_create(
+            c,
+            &site.id,
+            &r.page.key,
+            &r.page.canonical,
+            title,
+            r.created,
+        )?;
+        if thread.locked {
+            return Err(Error::ThreadLocked);
+        }
+        if let Some(parent) = new.parent {
+            let p = comments::get(c, parent).map_err(|_| no_parent())?;
+            if p.thread_id != thread.id || p.status != Status::Published {
+                return Err(no_parent());
+            }
+        }
+        if comments::recent_duplicate(c, thread.id, &new.text, r.created - DUPLICATE_WINDOW)? {
+            return Err(Error::Duplicate);
+        }
+        let email = new.email.as_deref().zip(r.email_hash.as_deref());
+        let signals = Signals {
+            known_author: known_author(c, site, r.voter_hash.as_deref(), email)?,
+            ..r.signals
+        };
+        let verdict = judge(&r.html, &site.settings, signals);
+        let id = comments::insert(
+            c,
+            &comments::Insert {
+                thread_id: thread.id,
+                parent: new.parent,
+                status: verdict.status(),
+                name: new.name.as_deref(),
+                email: new.email.as_deref(),
+                website: new.website.as_deref(),
+                text: &new.text,
+                html: &r.html,
+                ip_hash: &r.ip_hash,
+                voter_hash: r.voter_hash.as_deref(),
+                edit_hash: &r.token_hash,
+                edit_until: r.edit_until,
+                created: r.created,
+            },
+        )?;
+        let row = comments::get(c, id)?;
+        self.notifier
+            .comment_created(c, site, &thread, &row, r.created)?;
+        let notify = match (&row.email, r.wants) {
+            (Some(email), Some(wants)) if row.status != Status::Spam => {
+                let by = r.voter_hash.as_deref();
+                let n = &self.notifier;
+                Some(n.subscribe(c, site, &thread, email, by, id, wants, r.created)?)
+            }
+            _ => None,
+        };
+        Ok((row, notify))
+    }
+
     /// What a comment's author asked to follow, if anything; asking needs
     /// an email address and a server that sends email.
-    fn check_notify(
-        &self,
-        notify: Option<&Notify>,
-        email: Option<&str>,
-    ) -> Result<Option<Wants>, Error> {
-        let Some(n) = notify.filter(|n| n.replies || n.thread) else {
+    fn check_notify(&self, asked: Wants, email: Option<&str>) -> Result<Option<Wants>, Error> {
+        if !(asked.replies || asked.thread) {
             return Ok(None);
-        };
+        }
         if !self.notifier.email_on() {
             return Err(Error::validation(
                 "notify",
@@ -238,10 +232,7 @@ impl App {
                 "Give your email address to get notifications, or untick the boxes.",
             ));
         }
-        Ok(Some(Wants {
-            replies: n.replies,
-            thread: n.thread,
-        }))
+        Ok(Some(asked))
     }
 
     /// Whether the form was sent too soon after it was loaded; a missing or

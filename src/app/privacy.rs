@@ -1,7 +1,7 @@
 //! Readers take out or erase what they wrote (DESIGN §8): a form asks for
 //! a link by email, and the link downloads or erases the comments.
 
-use super::pages::{Answer, done_page};
+use super::pages::{LinkAnswer, done_page};
 use super::{App, audit};
 use crate::domain::audit::{Actor, Change, Entry, Target};
 use crate::domain::{SiteId, now, rfc3339};
@@ -16,7 +16,7 @@ pub const PRIVACY_EVERY: i64 = 10 * 60;
 
 impl App {
     /// Every comment written with `email` on the site, as JSON.
-    pub(super) async fn export_own(&self, site: &SiteId, email: &str) -> Result<Answer, Error> {
+    pub(super) async fn export_own(&self, site: &SiteId, email: &str) -> Result<LinkAnswer, Error> {
         let (s, e) = (site.clone(), email.to_string());
         let rows = self
             .db
@@ -54,7 +54,7 @@ impl App {
             "comments": comments,
         }))
         .map_err(|e| Error::Internal(e.to_string()))?;
-        Ok(Answer::Download {
+        Ok(LinkAnswer::Download {
             filename: format!("comments-{site}.json"),
             json,
         })
@@ -67,7 +67,7 @@ impl App {
         site: &SiteId,
         email: &str,
         nonce: &str,
-    ) -> Result<Answer, Error> {
+    ) -> Result<LinkAnswer, Error> {
         let s = self.site(site)?;
         let (app, e, nonce) = (self.clone(), email.to_string(), nonce.to_string());
         let hash = self.keys.email_hash(email);
@@ -111,7 +111,7 @@ impl App {
         let site = self.site(site)?;
         let w = Words::new(&site.settings.language);
         let count = erased.len().to_string();
-        Ok(Answer::Page(
+        Ok(LinkAnswer::Page(
             Page::new(w, &w.t("page_privacy_title", &[]))
                 .para(&w.t("page_privacy_erased", &[("count", &count)]))
                 .finish(),
@@ -119,7 +119,7 @@ impl App {
     }
 
     /// `GET /privacy?site=ID`: the form that asks for a privacy link.
-    pub fn privacy_form(&self, site: &str) -> Result<Answer, Error> {
+    pub fn privacy_form(&self, site: &str) -> Result<LinkAnswer, Error> {
         let site = SiteId::parse(site)
             .ok()
             .and_then(|id| self.sites.by_id(&id))
@@ -127,7 +127,7 @@ impl App {
                 Error::validation("site", "Add the site's id as ?site=ID to the address.")
             })?;
         let w = Words::new(&site.settings.language);
-        Ok(Answer::Page(
+        Ok(LinkAnswer::Page(
             Page::new(
                 w,
                 &format!("{} · {}", w.t("page_privacy_title", &[]), site.name),
@@ -147,7 +147,7 @@ impl App {
         site: &str,
         email: &str,
         action: &str,
-    ) -> Result<Answer, Error> {
+    ) -> Result<LinkAnswer, Error> {
         let site = SiteId::parse(site)
             .ok()
             .and_then(|id| self.sites.by_id(&id))

@@ -1,17 +1,16 @@
 //! Reading a thread (DESIGN §3, §4): a page of its comments, built once
 //! per version and cut into pages from the cache, and a text's preview.
 
-use super::cache::{Answer, PageKey};
+use super::cache::{Encoded, PageKey};
 use super::view::{BuiltThread, Sort, ThreadAnswer, ThreadInfo};
 use super::{App, PageQuery, blocking};
 use crate::domain::comment::validate_text;
 use crate::domain::now;
 use crate::error::Error;
 use crate::store::{comments, threads};
-use serde::Deserialize;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct ThreadParams {
     pub sort: Option<String>,
     pub limit: Option<u32>,
@@ -26,7 +25,7 @@ impl App {
     /// `GET /api/comments`: a page of the thread. The thread is built once
     /// per version and each page cut from that build; both are cached under
     /// the normalised request, and only for threads that exist.
-    pub async fn thread(&self, q: &PageQuery, p: &ThreadParams) -> Result<Arc<Answer>, Error> {
+    pub async fn thread(&self, q: &PageQuery, p: &ThreadParams) -> Result<Arc<Encoded>, Error> {
         let page = self.locate(q)?;
         let sort = Sort::parse(p.sort.as_deref()).map_err(|m| Error::validation("sort", m))?;
         let limit = p.limit.unwrap_or(DEFAULT_PAGE);
@@ -56,7 +55,7 @@ impl App {
             return Ok(hit);
         }
         let Some(built) = self.built_thread(&page).await? else {
-            return Ok(Arc::new(Answer::encode(&ThreadAnswer {
+            return Ok(Arc::new(Encoded::encode(&ThreadAnswer {
                 thread: ThreadInfo {
                     key: page.key.to_string(),
                     url: None,
@@ -80,7 +79,7 @@ impl App {
         if let Some(hit) = self.cache.page(&page.site.id, &page.key, &key) {
             return Ok(hit);
         }
-        let answer = Arc::new(Answer::encode(&built.page(sort, offset, limit)));
+        let answer = Arc::new(Encoded::encode(&built.page(sort, offset, limit)));
         self.cache
             .put_page(&page.site.id, &page.key, &built, key, answer.clone());
         Ok(answer)
@@ -88,7 +87,7 @@ impl App {
 
     /// The thread's public comments as built for paging, from the cache or
     /// built now (off the async workers); `None` when the page has no thread.
-    async fn built_thread(&self, page: &super::Page) -> Result<Option<Arc<BuiltThread>>, Error> {
+    async fn built_thread(&self, page: &super::Located) -> Result<Option<Arc<BuiltThread>>, Error> {
         if let Some(hit) = self.cache.built(&page.site.id, &page.key) {
             return Ok(Some(hit));
         }

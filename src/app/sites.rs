@@ -7,7 +7,7 @@ use crate::domain::audit::{Actor, Change, Entry, Target};
 use crate::domain::{Origin, Site, SiteId, SiteSettings, now};
 use crate::error::Error;
 use crate::store::{self, StoreError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::sync::{Arc, RwLock};
 
 /// The registered sites, reloaded from the database now and then so that
@@ -52,17 +52,6 @@ pub struct SiteView {
     pub settings: SiteSettings,
 }
 
-/// A site as the admin page sends it.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SiteInput {
-    pub id: String,
-    pub name: String,
-    pub origins: Vec<String>,
-    #[serde(default)]
-    pub settings: SiteSettings,
-}
-
 fn site_view(s: &Site) -> SiteView {
     SiteView {
         id: s.id.to_string(),
@@ -78,8 +67,7 @@ impl App {
     }
 
     /// Creates or updates a site from the admin page.
-    pub async fn save_site(&self, s: &AdminSession, input: SiteInput) -> Result<SiteView, Error> {
-        let site = Site::new(&input.id, &input.name, &input.origins, input.settings)?;
+    pub async fn save_site(&self, s: &AdminSession, site: Site) -> Result<SiteView, Error> {
         self.save_site_as(s.actor(), site.clone()).await?;
         Ok(site_view(&site))
     }

@@ -8,7 +8,7 @@ use crate::domain::{PageOnSite, PageRef, SiteId, UnixTime, now};
 use crate::error::Error;
 use crate::store::threads::ThreadRow;
 use crate::store::{Connection, moderation, threads};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 #[derive(Debug, Serialize)]
 pub struct AdminThread {
@@ -28,8 +28,7 @@ pub struct ThreadWithCount {
 }
 
 /// Changes to a thread; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct ThreadChange {
     pub title: Option<String>,
     pub locked: Option<bool>,

@@ -1,11 +1,11 @@
 //! What the public API shows of threads and comments. Never an email, an IP
 //! hash or a token.
 
+use crate::domain::tree::{Node, Tree};
 use crate::domain::{CommentId, Status, rfc3339};
 use crate::keys::Keys;
 use crate::store::comments::CommentRow;
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AuthorView {
@@ -162,68 +162,20 @@ impl BuiltThread {
         max_depth: u8,
         keys: &Keys,
     ) -> BuiltThread {
-        let max_depth = u32::from(max_depth.max(1));
-        let index: HashMap<CommentId, usize> =
-            rows.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-        let parent: Vec<Option<usize>> = rows
+        let nodes: Vec<Node> = rows
             .iter()
-            .map(|r| r.parent.and_then(|p| index.get(&p).copied()))
+            .map(|r| Node {
+                id: r.id,
+                parent: r.parent,
+                deleted: r.status == Status::Deleted,
+            })
             .collect();
-
-        // Visible: not deleted, or above something visible. Each walk up
-        // stops at the first comment already lifted, so this is linear.
-        let mut visible: Vec<bool> = rows.iter().map(|r| r.status != Status::Deleted).collect();
-        let mut lifted = vec![false; rows.len()];
-        for i in 0..rows.len() {
-            if rows[i].status == Status::Deleted {
-                continue;
-            }
-            let mut up = parent[i];
-            while let Some(p) = up {
-                if lifted[p] {
-                    break;
-                }
-                lifted[p] = true;
-                visible[p] = true;
-                up = parent[p];
-            }
-        }
-
-        let mut children: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
-        let mut roots = Vec::new();
-        for i in (0..rows.len()).filter(|&i| visible[i]) {
-            match parent[i] {
-                Some(p) => children[p].push(i),
-                None => roots.push(i),
-            }
-        }
-
-        // Depth from the top, and for comments deeper than the display
-        // depth the ancestor at that depth, walking down with a queue.
-        // Comments in a cycle of parents hang from no root and are not shown.
-        let mut depth = vec![0u32; rows.len()];
-        let mut anchor: Vec<Option<usize>> = vec![None; rows.len()];
-        let mut queue: std::collections::VecDeque<usize> = roots.iter().copied().collect();
-        for &r in &roots {
-            depth[r] = 1;
-        }
-        while let Some(i) = queue.pop_front() {
-            for &k in &children[i] {
-                depth[k] = depth[i] + 1;
-                anchor[k] = if depth[i] == max_depth {
-                    Some(i)
-                } else {
-                    anchor[i]
-                };
-                queue.push_back(k);
-            }
-        }
-
+        let tree = Tree::shape(&nodes, max_depth);
         // Number the shown comments in conversation order (oldest first).
         let mut slot: Vec<Option<u32>> = vec![None; rows.len()];
         let mut views = Vec::new();
         let mut bytes = 0;
-        for i in (0..rows.len()).filter(|&i| depth[i] > 0) {
+        for i in (0..rows.len()).filter(|&i| tree.shown(i)) {
             slot[i] = Some(views.len() as u32);
             let view = comment_view(&rows[i], keys);
             bytes += view_bytes(&view);
@@ -232,16 +184,14 @@ impl BuiltThread {
         let mut shown: Vec<Vec<u32>> = vec![Vec::new(); views.len()];
         for i in 0..rows.len() {
             let Some(me) = slot[i] else { continue };
-            let holder = match (depth[i] > max_depth, anchor[i], parent[i]) {
-                (true, Some(a), _) => a,
-                (false, _, Some(p)) => p,
-                _ => continue,
+            let Some(holder) = tree.holder(i) else {
+                continue;
             };
             if let Some(h) = slot[holder] {
                 shown[h as usize].push(me);
             }
         }
-        let oldest: Vec<u32> = roots.iter().filter_map(|&r| slot[r]).collect();
+        let oldest: Vec<u32> = tree.roots.iter().filter_map(|&r| slot[r]).collect();
         let mut best = oldest.clone();
         best.sort_by_key(|&v| {
             let v = &views[v as usize];

@@ -11,6 +11,7 @@ pub mod moderation;
 mod page;
 pub mod pageurl;
 pub mod site;
+pub mod tree;
 
 pub use ban::{Author, BanKind, NewBan};
 pub use comment::{CommentId, NewComment, Status, Validated};

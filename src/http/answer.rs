@@ -1,7 +1,7 @@
 //! Serving cached answers: ETag and `If-None-Match` (304), gzip when the
 //! client takes it.
 
-use crate::app::cache::Answer;
+use crate::app::cache::Encoded;
 use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
 
@@ -45,7 +45,7 @@ fn etag_matches(if_none_match: Option<&str>, etag: &str) -> bool {
 
 /// The answer as a response, with `cache_control` and `content_type`.
 pub fn send(
-    answer: &Answer,
+    answer: &Encoded,
     n: &Negotiation,
     content_type: &'static str,
     cache_control: &'static str,

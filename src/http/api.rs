@@ -1,7 +1,7 @@
 //! The smaller routes of the public API, and the health check.
 
 use super::answer::{self, Negotiation};
-use super::limits::Kind;
+use super::limits::Bucket;
 use super::{Ctx, json_body, json_reply, query_pairs, respond};
 use crate::app::feed::FeedOf;
 use crate::app::{App, Client, PageQuery};
@@ -43,7 +43,7 @@ struct PreviewAnswer {
 fn preview(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("api" / "preview")
         .and(warp::post())
-        .and(ctx.limited(Kind::Read))
+        .and(ctx.limited(Bucket::Read))
         .and(ctx.app())
         .and(json_body::<PreviewBody>())
         .then(|_c: Client, app: App, body: PreviewBody| async move {
@@ -59,7 +59,7 @@ fn preview(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> +
 fn counts_get(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("api" / "counts")
         .and(warp::get())
-        .and(ctx.limited(Kind::Read))
+        .and(ctx.limited(Bucket::Read))
         .and(ctx.app())
         .and(query_pairs())
         .and(answer::negotiation())
@@ -89,7 +89,7 @@ struct CountsBody {
 fn counts_post(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("api" / "counts")
         .and(warp::post())
-        .and(ctx.limited(Kind::Read))
+        .and(ctx.limited(Bucket::Read))
         .and(ctx.app())
         .and(answer::negotiation())
         .and(json_body::<CountsBody>())
@@ -108,7 +108,7 @@ fn counts_post(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejectio
 fn config(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("api" / "config")
         .and(warp::get())
-        .and(ctx.limited(Kind::Read))
+        .and(ctx.limited(Bucket::Read))
         .and(ctx.app())
         .and(query_pairs())
         .map(|_c: Client, app: App, pairs: Vec<(String, String)>| {
@@ -153,7 +153,7 @@ fn avatar(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + 
 fn feed(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("api" / "feed")
         .and(warp::get())
-        .and(ctx.limited(Kind::Read))
+        .and(ctx.limited(Bucket::Read))
         .and(ctx.app())
         .and(query_pairs())
         .and(answer::negotiation())

@@ -3,7 +3,7 @@
 //! ETag and, when the browser takes it, gzip (compressed once, then kept).
 
 use super::answer::{self, Negotiation};
-use crate::app::cache::Answer;
+use crate::app::cache::Encoded;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 use warp::http::{HeaderValue, header};
@@ -21,7 +21,7 @@ const ADMIN_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'
                          connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Encoded files, by path; filled on first request.
-static ENCODED: LazyLock<Mutex<HashMap<String, Arc<Answer>>>> = LazyLock::new(Default::default);
+static ENCODED: LazyLock<Mutex<HashMap<String, Arc<Encoded>>>> = LazyLock::new(Default::default);
 
 /// The demo page at `/` shares natter's origin with the admin page, so it
 /// runs only natter's own files too (its scripts are files, not inline).
@@ -75,7 +75,7 @@ pub fn routes() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone
         })
 }
 
-fn load(path: &str) -> Option<(Arc<Answer>, &'static str)> {
+fn load(path: &str) -> Option<(Arc<Encoded>, &'static str)> {
     let file = Files::get(path)?;
     let mime = match path.rsplit('.').next() {
         Some("js" | "mjs") => "text/javascript; charset=utf-8",
@@ -89,7 +89,7 @@ fn load(path: &str) -> Option<(Arc<Answer>, &'static str)> {
     let mut encoded = ENCODED.lock().unwrap_or_else(|p| p.into_inner());
     let answer = encoded
         .entry(format!("{path}:{key}"))
-        .or_insert_with(|| Arc::new(Answer::from_bytes(&file.data, &key)))
+        .or_insert_with(|| Arc::new(Encoded::from_bytes(&file.data, &key)))
         .clone();
     Some((answer, mime))
 }

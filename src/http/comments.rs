@@ -1,10 +1,11 @@
 //! The comment routes of the public API.
 
 use super::answer::{self, Negotiation};
-use super::limits::Kind;
+use super::limits::Bucket;
 use super::{Ctx, first, json_body, json_reply, page_query, query_pairs, respond};
-use crate::app::{App, Client, PostBody, ThreadParams};
-use crate::domain::CommentId;
+use crate::app::{App, Client, Extras, ThreadParams};
+use crate::domain::{CommentId, NewComment};
+use crate::notify::Wants;
 use serde::{Deserialize, Serialize};
 use warp::http::StatusCode;
 use warp::reply::Response;
@@ -33,7 +34,7 @@ fn bearer() -> impl Filter<Extract = (Option<String>,), Error = Rejection> + Clo
 fn list(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("api" / "comments")
         .and(warp::get())
-        .and(ctx.limited(Kind::Read))
+        .and(ctx.limited(Bucket::Read))
         .and(ctx.app())
         .and(query_pairs())
         .and(answer::negotiation())
@@ -59,27 +60,81 @@ fn list(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
         )
 }
 
+/// The body of `POST /api/comments`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PostBody {
+    text: String,
+    parent: Option<CommentId>,
+    name: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+    title: Option<String>,
+    notify: Option<NotifyBody>,
+    form_token: Option<String>,
+    voter: Option<String>,
+    /// The honeypot: a field people never see, so never fill in.
+    homepage: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotifyBody {
+    #[serde(default)]
+    replies: bool,
+    #[serde(default)]
+    thread: bool,
+}
+
+impl PostBody {
+    /// The comment's fields, and what came with them.
+    fn into_parts(self) -> (NewComment, Extras) {
+        let asked = self.notify.map_or(Wants::default(), |n| Wants {
+            replies: n.replies,
+            thread: n.thread,
+        });
+        let extras = Extras {
+            asked,
+            form_token: self.form_token,
+            voter: self.voter,
+            honeypot: self.homepage.is_some_and(|h| !h.trim().is_empty()),
+        };
+        let new = NewComment {
+            text: self.text,
+            parent: self.parent,
+            name: self.name,
+            email: self.email,
+            website: self.website,
+            title: self.title,
+        };
+        (new, extras)
+    }
+}
+
 /// POST /api/comments?url=U[&page_id=K]
 fn post(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    let metrics = ctx.metrics.clone();
     warp::path!("api" / "comments")
         .and(warp::post())
-        .and(ctx.limited(Kind::Post))
+        .and(ctx.limited(Bucket::Post))
         .and(ctx.app())
         .and(query_pairs())
         .and(json_body::<PostBody>())
         .then(
-            |client: Client, app: App, pairs: Vec<(String, String)>, body: PostBody| async move {
-                respond(
-                    app.post(&page_query(&pairs), &client, body)
-                        .await
-                        .map(|posted| {
-                            let status = match posted.comment.status {
-                                crate::domain::Status::Published => StatusCode::CREATED,
-                                _ => StatusCode::ACCEPTED,
-                            };
-                            json_reply(status, &posted)
-                        }),
-                )
+            move |client: Client, app: App, pairs: Vec<(String, String)>, body: PostBody| {
+                let metrics = metrics.clone();
+                async move {
+                    let (new, extras) = body.into_parts();
+                    let posted = app.post(&page_query(&pairs), &client, new, extras).await;
+                    metrics.comment(posted.as_ref().ok().map(|p| p.comment.status));
+                    respond(posted.map(|posted| {
+                        let status = match posted.comment.status {
+                            crate::domain::Status::Published => StatusCode::CREATED,
+                            _ => StatusCode::ACCEPTED,
+                        };
+                        json_reply(status, &posted)
+                    }))
+                }
             },
         )
 }
@@ -99,7 +154,7 @@ struct Edited {
 fn edit(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("api" / "comments" / i64)
         .and(warp::patch())
-        .and(ctx.limited(Kind::Vote))
+        .and(ctx.limited(Bucket::Vote))
         .and(ctx.app())
         .and(bearer())
         .and(json_body::<EditBody>())
@@ -125,7 +180,7 @@ fn edit(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
 fn delete(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("api" / "comments" / i64)
         .and(warp::delete())
-        .and(ctx.limited(Kind::Vote))
+        .and(ctx.limited(Bucket::Vote))
         .and(ctx.app())
         .and(bearer())
         .then(
@@ -150,7 +205,7 @@ struct VoteBody {
 fn vote(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("api" / "comments" / i64 / "vote")
         .and(warp::post())
-        .and(ctx.limited(Kind::Vote))
+        .and(ctx.limited(Bucket::Vote))
         .and(ctx.app())
         .and(json_body::<VoteBody>())
         .then(

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 /// What a limit applies to.
 #[derive(Debug, Clone, Copy)]
-pub enum Kind {
+pub enum Bucket {
     /// New comments: a burst of 3, then one per 20 seconds.
     Post,
     /// Votes: 10 a minute.
@@ -33,7 +33,7 @@ fn retry_after_seconds(wait: Duration) -> u64 {
 
 /// The limiters, or none when limits are off.
 #[derive(Clone)]
-pub struct Limits {
+pub struct RateLimits {
     inner: Option<Arc<[Limiter; 5]>>,
 }
 
@@ -41,8 +41,8 @@ fn nz(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).expect("limits are positive")
 }
 
-impl Limits {
-    pub fn new(enabled: bool) -> Limits {
+impl RateLimits {
+    pub fn new(enabled: bool) -> RateLimits {
         let make = |q: Quota| Arc::new(RateLimiter::keyed(q));
         let inner = enabled.then(|| {
             Arc::new([
@@ -57,12 +57,12 @@ impl Limits {
                 make(Quota::per_minute(nz(1)).allow_burst(nz(5))),
             ])
         });
-        Limits { inner }
+        RateLimits { inner }
     }
 
     /// Counts one request of `kind` from `client` (its limiting key), or
     /// says how long to wait.
-    pub fn check(&self, kind: Kind, client: ClientAddr) -> Result<(), Error> {
+    pub fn check(&self, kind: Bucket, client: ClientAddr) -> Result<(), Error> {
         let Some(limiters) = &self.inner else {
             return Ok(());
         };
@@ -106,21 +106,21 @@ mod tests {
 
     #[test]
     fn posts_burst_then_wait() {
-        let limits = Limits::new(true);
+        let limits = RateLimits::new(true);
         let ip = ClientAddr::Ip("192.0.2.1".parse().unwrap());
         for _ in 0..3 {
-            limits.check(Kind::Post, ip).unwrap();
+            limits.check(Bucket::Post, ip).unwrap();
         }
-        match limits.check(Kind::Post, ip) {
+        match limits.check(Bucket::Post, ip) {
             Err(Error::RateLimited { retry_after }) => assert!((1..=20).contains(&retry_after)),
             other => panic!("expected a limit, got {other:?}"),
         }
         // Another client is not affected.
         limits
-            .check(Kind::Post, ClientAddr::Ip("192.0.2.2".parse().unwrap()))
+            .check(Bucket::Post, ClientAddr::Ip("192.0.2.2".parse().unwrap()))
             .unwrap();
         assert_eq!(limits.len(), 2);
-        assert!(Limits::new(false).check(Kind::Post, ip).is_ok());
+        assert!(RateLimits::new(false).check(Bucket::Post, ip).is_ok());
     }
 
     #[test]
@@ -133,19 +133,19 @@ mod tests {
 
     #[test]
     fn unknown_clients_share_one_limit() {
-        let limits = Limits::new(true);
+        let limits = RateLimits::new(true);
         for _ in 0..3 {
-            limits.check(Kind::Post, ClientAddr::Unknown).unwrap();
+            limits.check(Bucket::Post, ClientAddr::Unknown).unwrap();
         }
-        assert!(limits.check(Kind::Post, ClientAddr::Unknown).is_err());
+        assert!(limits.check(Bucket::Post, ClientAddr::Unknown).is_err());
     }
 
     #[test]
     fn pruning_forgets_clients_whose_limits_refilled() {
-        let limits = Limits::new(true);
+        let limits = RateLimits::new(true);
         for i in 0..50u8 {
             limits
-                .check(Kind::Read, IpAddr::from([192, 0, 2, i]).into())
+                .check(Bucket::Read, IpAddr::from([192, 0, 2, i]).into())
                 .unwrap();
         }
         assert_eq!(limits.len(), 50);

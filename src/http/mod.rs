@@ -29,16 +29,23 @@ pub const MAX_BODY: u64 = 64 * 1024;
 #[derive(Clone)]
 pub struct Ctx {
     pub app: App,
-    pub limits: limits::Limits,
+    pub limits: limits::RateLimits,
     /// Whose `X-Forwarded-For` is believed.
     pub trust: Arc<client::Trust>,
+    /// The counters `/metrics` shows.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl Ctx {
     pub fn new(app: App) -> Ctx {
-        let limits = limits::Limits::new(app.config.rate_limit);
+        let limits = limits::RateLimits::new(app.config.rate_limit);
         let trust = Arc::new(client::Trust::new(app.config.trusted_proxies.clone()));
-        Ctx { app, limits, trust }
+        Ctx {
+            app,
+            limits,
+            trust,
+            metrics: Default::default(),
+        }
     }
 
     pub(crate) fn app(&self) -> impl Filter<Extract = (App,), Error = Infallible> + Clone + use<> {
@@ -49,13 +56,13 @@ impl Ctx {
     /// The client, after counting the request against the `kind` limit.
     fn limited(
         &self,
-        kind: limits::Kind,
+        kind: limits::Bucket,
     ) -> impl Filter<Extract = (Client,), Error = Rejection> + Clone + use<> {
         let limits = self.limits.clone();
-        let app = self.app.clone();
+        let metrics = self.metrics.clone();
         client::client(self.trust.clone()).and_then(move |c: Client, key| {
             let checked = limits.check(kind, key).map(|()| c).map_err(|e| {
-                app.metrics.rate_limited();
+                metrics.rate_limited();
                 warp::reject::custom(e)
             });
             async move { checked }
@@ -83,9 +90,9 @@ pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallib
         .unify()
         .recover(error::recover)
         .unify();
-    let app = ctx.app.clone();
+    let metrics = ctx.metrics.clone();
     cors::wrap(&ctx, all).with(warp::log::custom(move |info| {
-        app.metrics.request(
+        metrics.request(
             info.method().as_str(),
             info.path(),
             info.status().as_u16(),

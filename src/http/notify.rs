@@ -2,8 +2,8 @@
 
 use super::{Ctx, first, json_reply, query_pairs, respond};
 use crate::app::AdminSession;
-use crate::app::Answer;
 use crate::app::App;
+use crate::app::LinkAnswer;
 use crate::error::Error;
 use crate::notify::page::CSP;
 use crate::notify::page::Page;
@@ -79,7 +79,7 @@ fn privacy_request(
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("privacy")
         .and(warp::post())
-        .and(ctx.limited(super::limits::Kind::Privacy))
+        .and(ctx.limited(super::limits::Bucket::Privacy))
         .and(ctx.app())
         .and(form())
         .then(
@@ -137,13 +137,13 @@ fn form() -> impl Filter<Extract = (Vec<(String, String)>,), Error = Rejection> 
 
 /// A page with its strict headers, or a file to download; an error in
 /// a form comes back as a short page that says what to do.
-fn send(answer: Result<Answer, Error>) -> Response {
+fn send(answer: Result<LinkAnswer, Error>) -> Response {
     let (status, answer) = match answer {
         Ok(answer) => (StatusCode::OK, answer),
         Err(e) => (super::error::status_and_code(&e).0, error_page(&e)),
     };
     let mut res = match answer {
-        Answer::Page(html) => {
+        LinkAnswer::Page(html) => {
             let mut r = warp::reply::html(html).into_response();
             *r.status_mut() = status;
             let h = r.headers_mut();
@@ -151,7 +151,7 @@ fn send(answer: Result<Answer, Error>) -> Response {
             h.insert("x-frame-options", HeaderValue::from_static("DENY"));
             r
         }
-        Answer::Download { filename, json } => {
+        LinkAnswer::Download { filename, json } => {
             let mut r = warp::reply::with_header(json, header::CONTENT_TYPE, "application/json")
                 .into_response();
             if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
@@ -171,7 +171,7 @@ fn send(answer: Result<Answer, Error>) -> Response {
 }
 
 /// A page that says why a form or link did nothing.
-fn error_page(e: &Error) -> Answer {
+fn error_page(e: &Error) -> LinkAnswer {
     let w = Words::new("en");
     let text = match e {
         Error::LinkUsed => w.t("page_link_used", &[]),
@@ -182,5 +182,5 @@ fn error_page(e: &Error) -> Answer {
         }
         _ => e.to_string(),
     };
-    Answer::Page(Page::new(w, "natter").para(&text).finish())
+    LinkAnswer::Page(Page::new(w, "natter").para(&text).finish())
 }

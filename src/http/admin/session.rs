@@ -2,7 +2,7 @@
 
 use super::COOKIE;
 use crate::app::{AdminSession, App};
-use crate::http::limits::Kind;
+use crate::http::limits::Bucket;
 use crate::http::{Ctx, json_body, json_reply, respond};
 use serde::Deserialize;
 use serde_json::json;
@@ -38,7 +38,7 @@ pub(super) fn login(
 ) -> impl warp::Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("admin" / "api" / "login")
         .and(warp::post())
-        .and(ctx.limited(Kind::Login))
+        .and(ctx.limited(Bucket::Login))
         .and(ctx.app())
         .and(json_body::<LoginBody>())
         .then(|_c, app: App, body: LoginBody| async move {

@@ -1,12 +1,25 @@
 //! Sites, listed and saved, and the audit log.
 
-use crate::app::{AdminSession, App, SiteInput};
+use crate::app::{AdminSession, App};
+use crate::domain::{Site, SiteSettings};
 use crate::error::Error;
 use crate::http::{Ctx, first, json_body, json_reply, query_pairs, respond};
+use serde::Deserialize;
 use serde_json::json;
 use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter as _, Rejection};
+
+/// A site as the admin page sends it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteInput {
+    id: String,
+    name: String,
+    origins: Vec<String>,
+    #[serde(default)]
+    settings: SiteSettings,
+}
 
 /// GET /admin/api/sites
 pub(super) fn list_sites(
@@ -38,8 +51,12 @@ pub(super) fn save_site(
                         "The id in the body must match the address.",
                     )));
                 }
+                let site = match Site::new(&body.id, &body.name, &body.origins, body.settings) {
+                    Ok(site) => site,
+                    Err(e) => return respond(Err(e.into())),
+                };
                 respond(
-                    app.save_site(&s, body)
+                    app.save_site(&s, site)
                         .await
                         .map(|site| json_reply(StatusCode::OK, &json!({"site": site}))),
                 )

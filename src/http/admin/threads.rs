@@ -4,10 +4,31 @@ use crate::app::{AdminSession, App, ThreadChange};
 use crate::domain::SiteId;
 use crate::error::Error;
 use crate::http::{Ctx, first, json_body, json_reply, query_pairs, respond};
+use serde::Deserialize;
 use serde_json::json;
 use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter as _, Rejection};
+
+/// The body of a thread's change; absent fields stay as they are.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThreadBody {
+    title: Option<String>,
+    locked: Option<bool>,
+    /// Moves the thread to the page at this URL.
+    url: Option<String>,
+}
+
+impl From<ThreadBody> for ThreadChange {
+    fn from(b: ThreadBody) -> ThreadChange {
+        ThreadChange {
+            title: b.title,
+            locked: b.locked,
+            url: b.url,
+        }
+    }
+}
 
 /// GET /admin/api/threads?site=&offset=
 pub(super) fn list_threads(
@@ -44,11 +65,11 @@ pub(super) fn update_thread(
         .and(warp::patch())
         .and(ctx.admin_change())
         .and(ctx.app())
-        .and(json_body::<ThreadChange>())
+        .and(json_body::<ThreadBody>())
         .then(
-            |id: i64, s: AdminSession, app: App, body: ThreadChange| async move {
+            |id: i64, s: AdminSession, app: App, body: ThreadBody| async move {
                 respond(
-                    app.update_thread(&s, id, body)
+                    app.update_thread(&s, id, body.into())
                         .await
                         .map(|t| json_reply(StatusCode::OK, &json!({"thread": t}))),
                 )

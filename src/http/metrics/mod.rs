@@ -2,6 +2,10 @@
 //! `[metrics] allow`. A client behind a trusted proxy is judged by its own
 //! address, so a public proxy does not expose the numbers.
 
+mod counters;
+
+pub use counters::Metrics;
+
 use super::Ctx;
 use super::client::{self, ClientAddr};
 use crate::app::App;
@@ -12,6 +16,7 @@ use warp::{Filter, Rejection, Reply};
 /// GET /metrics
 pub fn route(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     let config = ctx.app.config.clone();
+    let metrics = ctx.metrics.clone();
     warp::path!("metrics")
         .and(warp::get())
         .and(client::addr(ctx.trust.clone()))
@@ -28,21 +33,27 @@ pub fn route(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection>
         })
         .untuple_one()
         .and(ctx.app())
-        .then(|app: App| async move {
-            match app.outbox_counts().await {
-                Ok(outbox) => {
-                    let mut r = app.metrics.render(outbox, app.cache.size()).into_response();
-                    r.headers_mut().insert(
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-                    );
-                    r
-                }
-                Err(e) => {
-                    let mut r = super::error::error_response(&e);
-                    *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-                    r
-                }
-            }
+        .then(move |app: App| {
+            let metrics = metrics.clone();
+            async move { answer(&app, &metrics).await }
         })
+}
+
+/// The counters, with the outbox and the cache as they are now.
+async fn answer(app: &App, metrics: &Metrics) -> Response {
+    match app.outbox_counts().await {
+        Ok(outbox) => {
+            let mut r = metrics.render(outbox, app.cache.size()).into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+            );
+            r
+        }
+        Err(e) => {
+            let mut r = super::error::error_response(&e);
+            *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            r
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! and status, latency by route, comments by outcome, rate-limited
 //! requests. Plain atomics, so counting costs a request almost nothing.
 
-use super::cache::CacheSize;
+use crate::app::cache::CacheSize;
 use crate::domain::Status;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
