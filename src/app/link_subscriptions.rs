@@ -2,21 +2,28 @@
 //! address, stop one thread's emails, or stop them all.
 
 use super::App;
-use crate::domain::{SiteId, now};
+use crate::domain::{Site, SiteId, now};
 use crate::error::Error;
 use crate::notify::page::Page;
 use crate::notify::page_name;
 use crate::notify::strings::Words;
 use crate::store::{StoreError, subscriptions, threads};
+use std::sync::Arc;
 
 impl App {
-    pub(super) async fn confirm_page(&self, id: i64) -> Result<Page, Error> {
+    /// The site of a subscriber, and the words of its language.
+    async fn subscriber_site(&self, id: i64) -> Result<(Arc<Site>, Words), Error> {
         let sub = self
             .db
             .read(move |c| subscriptions::get_subscriber(c, id))
             .await?;
         let site = self.site(&sub.site_id)?;
         let w = Words::new(&site.settings.language);
+        Ok((site, w))
+    }
+
+    pub(super) async fn confirm_page(&self, id: i64) -> Result<Page, Error> {
+        let (site, w) = self.subscriber_site(id).await?;
         Ok(Page::new(w, &w.t("page_confirm_title", &[]))
             .para(&w.t("confirm_asked", &[("site", &site.name)]))
             .button(&w.t("confirm_button", &[]), "do", "confirm"))
@@ -80,12 +87,7 @@ impl App {
     }
 
     pub(super) async fn unsubscribe_all_page(&self, id: i64) -> Result<Page, Error> {
-        let sub = self
-            .db
-            .read(move |c| subscriptions::get_subscriber(c, id))
-            .await?;
-        let site = self.site(&sub.site_id)?;
-        let w = Words::new(&site.settings.language);
+        let (site, w) = self.subscriber_site(id).await?;
         Ok(Page::new(w, &w.t("page_unsub_title", &[])).button(
             &w.t("page_unsub_all", &[("site", &site.name)]),
             "do",

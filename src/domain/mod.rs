@@ -8,6 +8,7 @@ pub mod email;
 mod invalid;
 pub mod judge;
 pub mod moderation;
+mod origin;
 mod page;
 pub mod pageurl;
 pub mod site;
