@@ -3,7 +3,7 @@
 //! thread are spread over the file, so each is staged as it is read and the
 //! threads are stored one at a time afterwards: memory holds one thread.
 
-use super::xml::{Phase, walk};
+use super::xml::{Element, Phase, walk};
 use super::{ImportError, Incoming, Ip, Sink, Staging, Summary, parse_time};
 use crate::domain::Status;
 use crate::render::{plain_text, render_legacy_html};
@@ -55,78 +55,93 @@ impl Flag {
     }
 }
 
+/// What the walk over the file has read so far: the threads, and the
+/// thread or post open now.
+#[derive(Default)]
+struct Reading {
+    threads: HashMap<String, Thread>,
+    thread: Option<(String, Thread)>,
+    post: Option<Post>,
+    saw_root: bool,
+}
+
+/// Reads a Disqus export into the sink, staging posts until the file is
+/// read, then storing the threads one at a time.
 pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> {
     let staging = Staging::new(sink.conn)?;
-    let mut threads: HashMap<String, Thread> = HashMap::new();
-    let mut thread: Option<(String, Thread)> = None;
-    let mut post: Option<Post> = None;
-    let mut saw_root = false;
-    walk(path, |stack, phase| {
+    let mut reading = Reading::default();
+    walk(path, |stack, phase| match phase {
+        Phase::Start => {
+            reading.start(stack);
+            Ok(())
+        }
+        Phase::End => reading.end(stack, &staging),
+    })?;
+    if !reading.saw_root {
+        return Err(ImportError::Invalid(
+            "this is not a Disqus export: it has no <disqus> root".into(),
+        ));
+    }
+    store_threads(sink, &staging, &reading.threads)?;
+    staging.finish()?;
+    Ok(std::mem::take(&mut sink.summary))
+}
+
+impl Reading {
+    fn start(&mut self, stack: &[Element]) {
         let el = stack.last().expect("an open element");
-        let depth = stack.len();
-        let parent = depth.checked_sub(2).map(|i| stack[i].name.as_str());
-        match (phase, el.name.as_str(), depth) {
-            (Phase::Start, "disqus", 1) => saw_root = true,
-            (Phase::Start, "thread", 2) => {
-                thread = Some((
-                    el.attr("dsq:id").unwrap_or_default().to_string(),
-                    Thread::default(),
-                ));
-            }
-            (Phase::End, "thread", 2) => {
-                if let Some((id, t)) = thread.take() {
-                    threads.insert(id, t);
-                }
-            }
-            (Phase::Start, "post", 2) => {
-                post = Some(Post {
-                    id: el.attr("dsq:id").unwrap_or_default().trim().to_string(),
+        let parent = stack.len().checked_sub(2).map(|i| stack[i].name.as_str());
+        let id = || el.attr("dsq:id").unwrap_or_default();
+        match (el.name.as_str(), stack.len()) {
+            ("disqus", 1) => self.saw_root = true,
+            ("thread", 2) => self.thread = Some((id().to_string(), Thread::default())),
+            ("post", 2) => {
+                self.post = Some(Post {
+                    id: id().trim().to_string(),
                     line: el.line,
                     ..Default::default()
                 });
             }
-            (Phase::End, "post", 2) => {
-                if let Some(p) = post.take() {
-                    staging.put(&p.thread, &p)?;
+            ("thread", 3) if parent == Some("post") => {
+                if let Some(p) = self.post.as_mut() {
+                    p.thread = id().to_string();
                 }
             }
-            (Phase::End, name, 3) if parent == Some("thread") => {
-                if let Some((_, t)) = thread.as_mut() {
-                    match name {
-                        "link" => t.link = el.text.trim().to_string(),
-                        "title" => t.title = el.text.trim().to_string(),
-                        "isClosed" => t.closed = Flag::parse(&el.text),
-                        "isDeleted" => t.deleted = Flag::parse(&el.text),
-                        _ => {}
-                    }
-                }
-            }
-            (Phase::Start, "thread", 3) if parent == Some("post") => {
-                if let Some(p) = post.as_mut() {
-                    p.thread = el.attr("dsq:id").unwrap_or_default().to_string();
-                }
-            }
-            (Phase::Start, "parent", 3) if parent == Some("post") => {
-                if let Some(p) = post.as_mut() {
+            ("parent", 3) if parent == Some("post") => {
+                if let Some(p) = self.post.as_mut() {
                     p.parent = el.attr("dsq:id").map(str::to_string);
                 }
             }
-            (Phase::End, name, 3) if parent == Some("post") => {
-                if let Some(p) = post.as_mut() {
-                    let text = el.text.clone();
-                    match name {
-                        "id" => p.own_id = text.trim().to_string(),
-                        "message" => p.message = text,
-                        "createdAt" => p.created = text,
-                        "isDeleted" => p.deleted = Flag::parse(&text),
-                        "isSpam" => p.spam = Flag::parse(&text),
-                        "ipAddress" => p.ip = text,
-                        _ => {}
-                    }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, stack: &[Element], staging: &Staging<'_>) -> Result<(), ImportError> {
+        let el = stack.last().expect("an open element");
+        let parent = stack.len().checked_sub(2).map(|i| stack[i].name.as_str());
+        match (el.name.as_str(), stack.len()) {
+            ("thread", 2) => {
+                if let Some((id, t)) = self.thread.take() {
+                    self.threads.insert(id, t);
                 }
             }
-            (Phase::End, name, 4) if parent == Some("author") && stack[1].name == "post" => {
-                if let Some(p) = post.as_mut() {
+            ("post", 2) => {
+                if let Some(p) = self.post.take() {
+                    staging.put(&p.thread, &p)?;
+                }
+            }
+            (name, 3) if parent == Some("thread") => {
+                if let Some((_, t)) = self.thread.as_mut() {
+                    t.field(name, &el.text);
+                }
+            }
+            (name, 3) if parent == Some("post") => {
+                if let Some(p) = self.post.as_mut() {
+                    p.field(name, &el.text);
+                }
+            }
+            (name, 4) if parent == Some("author") && stack[1].name == "post" => {
+                if let Some(p) = self.post.as_mut() {
                     match name {
                         "name" => p.name = el.text.clone(),
                         "email" => p.email = el.text.clone(),
@@ -137,12 +152,41 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
             _ => {}
         }
         Ok(())
-    })?;
-    if !saw_root {
-        return Err(ImportError::Invalid(
-            "this is not a Disqus export: it has no <disqus> root".into(),
-        ));
     }
+}
+
+impl Thread {
+    fn field(&mut self, name: &str, text: &str) {
+        match name {
+            "link" => self.link = text.trim().to_string(),
+            "title" => self.title = text.trim().to_string(),
+            "isClosed" => self.closed = Flag::parse(text),
+            "isDeleted" => self.deleted = Flag::parse(text),
+            _ => {}
+        }
+    }
+}
+
+impl Post {
+    fn field(&mut self, name: &str, text: &str) {
+        match name {
+            "id" => self.own_id = text.trim().to_string(),
+            "message" => self.message = text.to_string(),
+            "createdAt" => self.created = text.to_string(),
+            "isDeleted" => self.deleted = Flag::parse(text),
+            "isSpam" => self.spam = Flag::parse(text),
+            "ipAddress" => self.ip = text.to_string(),
+            _ => {}
+        }
+    }
+}
+
+/// Stores the staged threads, in the order the file first named them.
+fn store_threads(
+    sink: &mut Sink<'_>,
+    staging: &Staging<'_>,
+    threads: &HashMap<String, Thread>,
+) -> Result<(), ImportError> {
     for thread_id in staging.threads()? {
         let list: Vec<Post> = staging.take(&thread_id)?;
         let Some(t) = threads.get(&thread_id).filter(|t| !t.link.is_empty()) else {
@@ -170,8 +214,7 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
         }
         sink.comments(thread, &thread_id, incoming)?;
     }
-    staging.finish()?;
-    Ok(std::mem::take(&mut sink.summary))
+    Ok(())
 }
 
 /// A thread's posts as natter stores them. A post without an id is still

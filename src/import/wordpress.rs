@@ -38,6 +38,7 @@ struct Comment {
     line: u64,
 }
 
+/// Reads a WordPress export into the sink, one post at a time.
 pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> {
     let mut item: Option<Item> = None;
     let mut comment: Option<Comment> = None;
@@ -75,31 +76,9 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
                     field(c, el);
                 }
             }
-            (Phase::End, "title") if parent == Some("item") => {
+            (Phase::End, name) if parent == Some("item") => {
                 if let Some(i) = item.as_mut() {
-                    i.title = Some(el.text.trim().to_string());
-                }
-            }
-            (Phase::End, "wp:post_id") if parent == Some("item") => {
-                if let Some(i) = item.as_mut() {
-                    i.post_id = Some(el.text.trim().to_string()).filter(|p| !p.is_empty());
-                }
-            }
-            (Phase::End, name @ ("wp:status" | "wp:post_password" | "wp:comment_status"))
-                if parent == Some("item") =>
-            {
-                if let Some(i) = item.as_mut() {
-                    let value = el.text.trim().to_string();
-                    match name {
-                        "wp:status" => i.status = value,
-                        "wp:post_password" => i.password = value,
-                        _ => i.comment_status = value,
-                    }
-                }
-            }
-            (Phase::End, "link") if parent == Some("item") => {
-                if let Some(i) = item.as_mut() {
-                    i.link = Some(el.text.trim().to_string());
+                    i.field(name, el.text.trim());
                 }
             }
             _ => {}
@@ -111,21 +90,35 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
             "this is not a WordPress export: it has no <channel>".into(),
         ));
     }
-    match version.as_deref() {
-        Some("1.1" | "1.2") => {}
-        Some(v) => sink
-            .summary
-            .notes
-            .push(format!("WXR version {v} was read as WXR 1.2")),
-        None => sink
-            .summary
-            .notes
-            .push("the file names no WXR version; it was read as WXR 1.2".into()),
+    if let Some(note) = version_note(version.as_deref()) {
+        sink.summary.notes.push(note);
     }
     Ok(std::mem::take(&mut sink.summary))
 }
 
+/// What the summary says of a WXR version other than 1.1 and 1.2.
+fn version_note(version: Option<&str>) -> Option<String> {
+    match version {
+        Some("1.1" | "1.2") => None,
+        Some(v) => Some(format!("WXR version {v} was read as WXR 1.2")),
+        None => Some("the file names no WXR version; it was read as WXR 1.2".into()),
+    }
+}
+
 impl Item {
+    /// Keeps one of the item's own elements (title, link, post id, status…).
+    fn field(&mut self, name: &str, value: &str) {
+        match name {
+            "title" => self.title = Some(value.to_string()),
+            "link" => self.link = Some(value.to_string()),
+            "wp:post_id" => self.post_id = Some(value.to_string()).filter(|p| !p.is_empty()),
+            "wp:status" => self.status = value.to_string(),
+            "wp:post_password" => self.password = value.to_string(),
+            "wp:comment_status" => self.comment_status = value.to_string(),
+            _ => {}
+        }
+    }
+
     /// Whether readers could see the post. A file without post statuses
     /// (hand-made) is read as all published; attachments `inherit` their
     /// post's status.

@@ -84,29 +84,11 @@ pub fn walk(
                 f(&stack, Phase::End)?;
                 stack.pop();
             }
-            Event::Text(t) => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.xml10_content());
-                }
-            }
-            Event::CData(t) => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.xml10_content());
-                }
-            }
+            Event::Text(t) => push_text(&mut stack, &t.xml10_content()),
+            Event::CData(t) => push_text(&mut stack, &t.xml10_content()),
             Event::GeneralRef(r) => {
-                let resolved = match r
-                    .resolve_char_ref()
-                    .map_err(|e| malformed(&reader, e.to_string()))?
-                {
-                    Some(c) => c.to_string(),
-                    None => quick_xml::escape::resolve_predefined_entity(&r)
-                        .map(str::to_string)
-                        .ok_or_else(|| malformed(&reader, format!("unknown entity &{};", &*r)))?,
-                };
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&resolved);
-                }
+                let resolved = entity(&r).map_err(|m| malformed(&reader, m))?;
+                push_text(&mut stack, &resolved);
             }
             Event::Eof => {
                 if let Some(open) = stack.last() {
@@ -119,6 +101,23 @@ pub fn walk(
             }
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
+    }
+}
+
+/// Adds text to the element it is directly inside.
+fn push_text(stack: &mut [Element], text: &str) {
+    if let Some(top) = stack.last_mut() {
+        top.text.push_str(text);
+    }
+}
+
+/// What a character or predefined entity reference stands for.
+fn entity(r: &quick_xml::events::BytesRef<'_>) -> Result<String, String> {
+    match r.resolve_char_ref().map_err(|e| e.to_string())? {
+        Some(c) => Ok(c.to_string()),
+        None => quick_xml::escape::resolve_predefined_entity(r)
+            .map(str::to_string)
+            .ok_or_else(|| format!("unknown entity &{};", &**r)),
     }
 }
 
