@@ -125,3 +125,26 @@ fn a_query_parameter_for_a_configured_site_is_kept_in_natter_toml() {
         "{err}"
     );
 }
+
+#[test]
+fn site_add_refuses_what_the_admin_page_refuses() {
+    let dir = TempDir::new("cli-sites-checked");
+    // The admin page allows edits for at most seven days, and wants a name.
+    for (flags, said) in [
+        (
+            &["--edit-window", "30d"][..],
+            "settings.edit_window_seconds",
+        ),
+        (&["--name", " "][..], "a name of 1 to 200 characters"),
+    ] {
+        let mut args = vec!["site", "add", "blog", "--origin", ORIGIN];
+        args.extend_from_slice(flags);
+        let o = natter(&dir, &args);
+        assert!(!o.status.success(), "{flags:?} was accepted");
+        let err = text(&o.stderr);
+        assert!(err.contains(said), "{err}");
+    }
+    let o = natter(&dir, &["site", "list"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!text(&o.stdout).contains("blog"), "{}", text(&o.stdout));
+}

@@ -1,12 +1,15 @@
 //! What natter does, between the doors (HTTP, the command line) and the
 //! store: each use case is one `App` method, one feature per file.
 
+mod admins;
 mod audit;
 pub mod avatar;
 mod bans;
 mod blocking;
+pub mod bulk;
 pub mod cache;
 mod counts;
+pub mod export;
 pub mod feed;
 mod link_moderation;
 mod link_subscriptions;
@@ -26,6 +29,7 @@ mod threads;
 pub mod view;
 mod votes;
 
+pub use admins::{Moderator, check_username};
 pub use bans::BanOf;
 pub use counts::{FieldLimits, SiteConfigView};
 pub use locate::{Located, PageQuery};
@@ -122,6 +126,18 @@ impl App {
             sign_in: Default::default(),
             form_token: Default::default(),
         })))
+    }
+
+    /// The same as [`App::open`], for one command of the command line: it
+    /// sends no email, so links are made on the configured public address,
+    /// or else on the listen address.
+    pub fn for_command(config: Config) -> Result<App, StoreError> {
+        let base = match &config.public_url {
+            Some(url) => url.clone(),
+            None => url::Url::parse(&format!("http://{}/", config.listen))
+                .expect("an address makes a URL"),
+        };
+        App::open(config, base)
     }
 
     /// Checks the database, for `/healthz`. After writes failed for a

@@ -3,6 +3,7 @@
 
 use super::session::AdminSession;
 use super::{App, audit, blocking};
+use crate::config::Cidr;
 use crate::domain::audit::{Actor, Change, Entry, Target};
 use crate::domain::{Origin, Site, SiteId, SiteSettings, now};
 use crate::error::Error;
@@ -75,21 +76,11 @@ impl App {
     /// Saves a site checked by [`Site::new`], once its webhooks are checked
     /// to go where the operator allows, and writes who did it to the log.
     pub async fn save_site_as(&self, actor: Actor, site: Site) -> Result<(), Error> {
-        let hooks: Vec<String> = site
-            .settings
-            .webhooks
-            .iter()
-            .map(|w| w.url.clone())
-            .collect();
-        let allow = self.config.webhook_allow_private.clone();
+        let (checked, allow) = (site.clone(), self.config.webhook_allow_private.clone());
         // Resolving a webhook's host name blocks.
-        blocking::run(move || {
-            hooks
-                .iter()
-                .try_for_each(|url| crate::notify::target::check_url(url, &allow))
-        })
-        .await?
-        .map_err(|m| Error::validation("settings.webhooks", m))?;
+        blocking::run(move || check_webhooks(&checked, &allow))
+            .await?
+            .map_err(|m| Error::validation("settings.webhooks", m))?;
         self.db
             .write(move |c| {
                 store::sites::upsert(c, &site)?;
@@ -128,5 +119,30 @@ impl App {
             .write(move |c| store::sites::upsert(c, &site))
             .await?;
         self.reload_sites().await
+    }
+}
+
+/// Whether each webhook of a site goes where the operator allows
+/// (`notify::target`); resolving a host name blocks.
+pub(super) fn check_webhooks(site: &Site, allow: &[Cidr]) -> Result<(), String> {
+    site.settings
+        .webhooks
+        .iter()
+        .try_for_each(|w| crate::notify::target::check_url(&w.url, allow))
+}
+
+impl App {
+    /// Removes a site with its threads and comments (the command line's
+    /// `natter site remove`); [`Error::NotFound`] for an unknown id.
+    pub async fn remove_site(&self, id: SiteId) -> Result<(), Error> {
+        self.db.write(move |c| store::sites::remove(c, &id)).await?;
+        Ok(self.reload_sites().await?)
+    }
+
+    /// Tells every running natter that the command line changed the
+    /// database: they reload their sites and empty their caches within
+    /// five seconds ([`App::pick_up_changes`]).
+    pub async fn announce_change(&self) -> Result<(), Error> {
+        Ok(self.db.write(store::mark_changed).await?)
     }
 }

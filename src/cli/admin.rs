@@ -1,9 +1,9 @@
 //! `natter admin add|passwd|list|remove`: the moderators who sign in to the
 //! admin page. Passwords are read from standard input, never from flags.
 
-use super::{Common, db_err, open_db};
-use crate::error::StartupError;
-use crate::store::{self, Db, admins};
+use super::{Common, refused, with_app};
+use crate::app::{App, check_username};
+use crate::error::{Error, StartupError};
 use clap::Subcommand;
 
 #[derive(Subcommand)]
@@ -43,52 +43,39 @@ pub(super) fn run(action: AdminAction) -> Result<(), StartupError> {
     }
 }
 
-fn hash(password: &str) -> Result<String, StartupError> {
-    crate::keys::hash_password(password).map_err(StartupError::Usage)
-}
-
 fn add(common: &Common, username: &str) -> Result<(), StartupError> {
-    let username = username.trim().to_string();
-    if username.is_empty()
-        || username.chars().count() > 64
-        || username.chars().any(char::is_whitespace)
-    {
-        return Err(StartupError::Usage(
-            "a username has 1 to 64 characters and no spaces".into(),
-        ));
-    }
-    let password_hash = hash(&read_password()?)?;
-    let db = open_db(common)?;
+    let username = check_username(username).map_err(|e| StartupError::Usage(e.to_string()))?;
+    let password = read_password()?;
+    let taken = format!(
+        "there is already an admin {username:?}; use `natter admin passwd {username}` to change the password"
+    );
     let name = username.clone();
-    let added = db
-        .write_blocking(move |c| admins::insert(c, &name, &password_hash, crate::domain::now()))
-        .map_err(db_err(&db));
-    db.close();
-    if !added? {
-        return Err(StartupError::Usage(format!(
-            "there is already an admin {username:?}; use `natter admin passwd {username}` to change the password"
-        )));
-    }
+    with_app(common, |app| async move {
+        match app.add_moderator(&name, password).await {
+            Err(Error::Conflict(_)) => Err(StartupError::Usage(taken)),
+            other => other.map_err(|e| refused(&app, e)),
+        }
+    })?;
     println!("admin {username} added");
     Ok(())
 }
 
 fn passwd(common: &Common, username: &str) -> Result<(), StartupError> {
-    let password_hash = hash(&read_password()?)?;
-    let db = open_db(common)?;
+    let password = read_password()?;
     let name = username.to_string();
-    let result = db.write_blocking(move |c| admins::set_password(c, &name, &password_hash));
-    db.close();
-    admin_result(&db, username, result)?;
+    with_app(common, |app| async move {
+        let result = app.set_moderator_password(&name, password).await;
+        known(&app, &name, result)
+    })?;
     println!("password of {username} changed; their sessions have ended");
     Ok(())
 }
 
 fn list(common: &Common) -> Result<(), StartupError> {
-    let db = open_db(common)?;
-    let list = db.write_blocking(admins::list).map_err(db_err(&db));
-    db.close();
-    for a in list? {
+    let list = with_app(common, |app| async move {
+        app.moderators().await.map_err(|e| refused(&app, e))
+    })?;
+    for a in list {
         println!(
             "{}\tsince {}",
             a.username,
@@ -99,11 +86,11 @@ fn list(common: &Common) -> Result<(), StartupError> {
 }
 
 fn remove(common: &Common, username: &str) -> Result<(), StartupError> {
-    let db = open_db(common)?;
     let name = username.to_string();
-    let result = db.write_blocking(move |c| admins::remove(c, &name));
-    db.close();
-    admin_result(&db, username, result)?;
+    with_app(common, |app| async move {
+        let result = app.remove_moderator(&name).await;
+        known(&app, &name, result)
+    })?;
     println!("admin {username} removed");
     Ok(())
 }
@@ -130,16 +117,11 @@ fn read_password() -> Result<String, StartupError> {
 }
 
 /// A change to one admin: an unknown name is the operator's mistake, not the database's.
-fn admin_result(
-    db: &Db,
-    username: &str,
-    result: Result<(), store::StoreError>,
-) -> Result<(), StartupError> {
+fn known(app: &App, username: &str, result: Result<(), Error>) -> Result<(), StartupError> {
     match result {
-        Ok(()) => Ok(()),
-        Err(store::StoreError::NotFound) => Err(StartupError::Usage(format!(
+        Err(Error::NotFound) => Err(StartupError::Usage(format!(
             "there is no admin {username:?}; `natter admin list` shows them"
         ))),
-        Err(e) => Err(db_err(db)(e)),
+        other => other.map_err(|e| refused(app, e)),
     }
 }

@@ -30,7 +30,7 @@ pub(super) fn run(args: BackupArgs) -> Result<(), StartupError> {
             config.database.display()
         )));
     }
-    crate::store::backup(&config.database, file).map_err(|e| StartupError::Database {
+    crate::app::export::backup(&config, file).map_err(|e| StartupError::Database {
         path: config.database.display().to_string(),
         message: e.to_string(),
     })?;

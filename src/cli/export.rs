@@ -1,7 +1,7 @@
 //! `natter export`: every thread and comment of one site, or of all, as
 //! natter's JSON, which `natter import json` reads back without loss.
 
-use super::{Common, db_err, open_db, site_id};
+use super::{Common, refused, site_id, with_app};
 use crate::error::StartupError;
 use clap::Args;
 use std::path::PathBuf;
@@ -21,13 +21,10 @@ pub(super) struct ExportArgs {
 /// Writes the export to the file named, or to standard output.
 pub(super) fn run(args: ExportArgs) -> Result<(), StartupError> {
     let site = site_id(args.site.as_deref())?;
-    let db = open_db(&args.common)?;
     let asked = site.clone();
-    let result = db
-        .write_blocking(move |c| crate::import::json::export(c, site.as_ref()))
-        .map_err(db_err(&db));
-    db.close();
-    let export = result?;
+    let export = with_app(&args.common, |app| async move {
+        app.export(site).await.map_err(|e| refused(&app, e))
+    })?;
     if let Some(id) = asked
         && export.sites.is_empty()
     {

@@ -1,11 +1,12 @@
 //! `natter import FORMAT FILE`: comments from WordPress, Disqus, Isso or a
 //! natter export, all or nothing, with a summary of what happened.
 
-use super::{Common, load, open_configured, site_id};
+use super::{Common, load, open_app, site_id};
+use crate::app::bulk::ImportError;
 use crate::config::Config;
 use crate::domain::SiteId;
 use crate::error::StartupError;
-use crate::import::{Format, ImportError, Options};
+use crate::import::{Format, Options};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -47,18 +48,11 @@ pub(super) fn run(args: ImportArgs) -> Result<(), StartupError> {
     };
     let config = load(&args.common, None, Vec::new())?;
     check_configured(&config, site.as_ref(), &options)?;
-    let db = open_configured(&config)?;
+    let app = open_app(config)?;
     let started = std::time::Instant::now();
     let file = &args.file;
-    let result = crate::import::run(
-        &db,
-        format,
-        file,
-        site.as_ref(),
-        &options,
-        &config.webhook_allow_private,
-    );
-    db.close();
+    let result = crate::import::run(&app, format, file, site.as_ref(), &options);
+    app.db.close();
     let (summary, dry) = match result {
         Ok(s) => (s, false),
         Err(ImportError::DryRun(s)) => (*s, true),

@@ -12,9 +12,9 @@ mod serve;
 mod site;
 mod threads;
 
+use crate::app::App;
 use crate::config::{self, Config, Overrides};
-use crate::error::StartupError;
-use crate::store::{self, Db};
+use crate::error::{Error, StartupError};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -117,21 +117,51 @@ fn load(
     Config::load(common.config.as_deref(), &config::process_env(), &flags)
 }
 
-fn open_db(common: &Common) -> Result<Db, StartupError> {
-    open_configured(&load(common, None, Vec::new())?)
-}
-
-fn open_configured(config: &Config) -> Result<Db, StartupError> {
-    crate::app::open_database(config).map_err(|e| StartupError::Database {
-        path: config.database.display().to_string(),
+/// Opens natter for one command: the configured database, with the
+/// configured sites registered in it.
+fn open_app(config: Config) -> Result<App, StartupError> {
+    let path = config.database.display().to_string();
+    App::for_command(config).map_err(|e| StartupError::Database {
+        path,
         message: e.to_string(),
     })
 }
 
-fn db_err(db: &Db) -> impl Fn(store::StoreError) -> StartupError + '_ {
-    move |e| StartupError::Database {
-        path: db.path().display().to_string(),
-        message: e.to_string(),
+/// Runs one use case of `app` to its end, then closes the database.
+fn run_app<T, Fut>(app: App, f: impl FnOnce(App) -> Fut) -> Result<T, StartupError>
+where
+    Fut: Future<Output = Result<T, StartupError>>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| StartupError::Usage(format!("cannot start the runtime: {e}")))?;
+    let result = runtime.block_on(f(app.clone()));
+    app.db.close();
+    result
+}
+
+/// [`run_app`] on the database the command's options name.
+fn with_app<T, Fut>(common: &Common, f: impl FnOnce(App) -> Fut) -> Result<T, StartupError>
+where
+    Fut: Future<Output = Result<T, StartupError>>,
+{
+    run_app(open_app(load(common, None, Vec::new())?)?, f)
+}
+
+/// A use case's refusal as the operator reads it: what to change, or
+/// what the database said.
+fn refused(app: &App, e: Error) -> StartupError {
+    let database = |message: String| StartupError::Database {
+        path: app.db.path().display().to_string(),
+        message,
+    };
+    match e {
+        Error::Internal(m) => database(m),
+        Error::DiskFull(m) => database(format!("disk full: {m}")),
+        Error::DatabaseLocked(m) => database(format!("database locked: {m}")),
+        Error::NotFound => database("not found".into()),
+        other => StartupError::Usage(other.to_string()),
     }
 }
 

@@ -1,11 +1,11 @@
 //! `natter site add|list|remove`: the sites of the database. A running
 //! natter picks changes up within five seconds.
 
-use super::{Common, db_err, open_db};
+use super::{Common, refused, with_app};
+use crate::domain::audit::Actor;
 use crate::domain::site::parse_duration;
 use crate::domain::{ModerationMode, Origin, Site, SiteId, SiteSettings};
-use crate::error::StartupError;
-use crate::store;
+use crate::error::{Error, StartupError};
 use clap::{Args, Subcommand};
 
 #[derive(Subcommand)]
@@ -63,7 +63,7 @@ pub(super) fn run(action: SiteAction) -> Result<(), StartupError> {
 }
 
 impl AddArgs {
-    /// The site the flags describe.
+    /// The site the flags describe, checked as the admin page checks one.
     fn site(self) -> Result<Site, StartupError> {
         let settings = SiteSettings {
             moderation: ModerationMode::parse(&self.moderation).map_err(StartupError::Usage)?,
@@ -73,20 +73,9 @@ impl AddArgs {
             moderator_emails: self.moderator_emails,
             ..SiteSettings::default()
         };
-        settings
-            .check_notifications()
-            .map_err(|e| StartupError::Usage(e.message))?;
-        Ok(Site {
-            id: SiteId::parse(&self.id).map_err(StartupError::Usage)?,
-            name: self.name.unwrap_or_else(|| self.id.clone()),
-            origins: self
-                .origins
-                .iter()
-                .map(|o| Origin::parse(o))
-                .collect::<Result<_, _>>()
-                .map_err(StartupError::Usage)?,
-            settings,
-        })
+        let name = self.name.unwrap_or_else(|| self.id.clone());
+        Site::new(&self.id, &name, &self.origins, settings)
+            .map_err(|e| StartupError::Usage(e.message))
     }
 }
 
@@ -94,24 +83,20 @@ fn add(args: AddArgs) -> Result<(), StartupError> {
     let common = args.common.clone();
     let id = args.id.clone();
     let site = args.site()?;
-    let db = open_db(&common)?;
-    let result = db
-        .write_blocking(move |c| {
-            store::sites::upsert(c, &site)?;
-            store::mark_changed(c)
-        })
-        .map_err(db_err(&db));
-    db.close();
-    result?;
+    with_app(&common, |app| async move {
+        let saved = async {
+            app.save_site_as(Actor::CommandLine, site).await?;
+            app.announce_change().await
+        };
+        saved.await.map_err(|e| refused(&app, e))
+    })?;
     println!("site {id} saved; a running natter picks it up within 5 seconds");
     Ok(())
 }
 
 fn list(common: &Common) -> Result<(), StartupError> {
-    let db = open_db(common)?;
-    let sites = db.write_blocking(store::sites::list).map_err(db_err(&db));
-    db.close();
-    for s in sites? {
+    let sites = with_app(common, |app| async move { Ok(app.sites.all()) })?;
+    for s in sites.iter() {
         let origins: Vec<&str> = s.origins.iter().map(Origin::as_str).collect();
         println!(
             "{}\t{}\t{}\tmoderation={}",
@@ -126,21 +111,18 @@ fn list(common: &Common) -> Result<(), StartupError> {
 
 fn remove(common: &Common, id: &str) -> Result<(), StartupError> {
     let id = SiteId::parse(id).map_err(StartupError::Usage)?;
-    let db = open_db(common)?;
     let shown = id.to_string();
-    let result = db
-        .write_blocking(move |c| {
-            store::sites::remove(c, &id)?;
-            store::mark_changed(c)
+    let unknown = format!("there is no site {shown}; `natter site list` shows the sites");
+    with_app(common, |app| async move {
+        let removed = async {
+            app.remove_site(id).await?;
+            app.announce_change().await
+        };
+        removed.await.map_err(|e| match e {
+            Error::NotFound => StartupError::Usage(unknown),
+            e => refused(&app, e),
         })
-        .map_err(db_err(&db));
-    db.close();
-    match result {
-        Err(StartupError::Database { message, .. }) if message == "not found" => {
-            Err(StartupError::Usage(format!(
-                "there is no site {shown}; `natter site list` shows the sites"
-            )))
-        }
-        other => other.map(|()| println!("site {shown} removed")),
-    }
+    })?;
+    println!("site {shown} removed");
+    Ok(())
 }

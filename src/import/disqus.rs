@@ -3,8 +3,9 @@
 //! thread are spread over the file, so each is staged as it is read and the
 //! threads are stored one at a time afterwards: memory holds one thread.
 
+use super::parse_time;
 use super::xml::{Element, Phase, walk};
-use super::{ImportError, Incoming, Ip, Sink, Staging, Summary, parse_time};
+use crate::app::bulk::{ImportError, Incoming, Ip, Sink, Staging, Summary};
 use crate::domain::Status;
 use crate::render::{plain_text, render_legacy_html};
 use serde::{Deserialize, Serialize};
@@ -68,7 +69,7 @@ struct Reading {
 /// Reads a Disqus export into the sink, staging posts until the file is
 /// read, then storing the threads one at a time.
 pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> {
-    let staging = Staging::new(sink.conn)?;
+    let staging = sink.staging()?;
     let mut reading = Reading::default();
     walk(path, |stack, phase| match phase {
         Phase::Start => {

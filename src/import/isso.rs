@@ -6,10 +6,10 @@
 //! and shows it as Markdown with hard wraps (a single newline is a line
 //! break), which [`render_hard_wrap`] reproduces.
 
-use super::{ImportError, Incoming, Ip, Sink, Summary, parse_time};
+use super::parse_time;
+use crate::app::bulk::{ImportError, Incoming, Ip, IssoComment, Sink, Summary, each_isso_thread};
 use crate::domain::{Status, UnixTime};
 use crate::render::{decode_entities, render_hard_wrap, render_legacy_html};
-use crate::store::isso::{IssoComment, IssoDb};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Unexpected, Visitor};
 use std::fmt;
@@ -18,14 +18,7 @@ use std::path::Path;
 
 /// Imports an Isso database, one thread at a time.
 pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> {
-    let unreadable = |e: crate::store::StoreError| {
-        ImportError::Invalid(format!(
-            "{} is not an Isso database that natter can read ({e})",
-            path.display()
-        ))
-    };
-    let db = IssoDb::open(path).map_err(unreadable)?;
-    db.each_thread(unreadable, |thread, comments| {
+    let without_thread = each_isso_thread(path, |thread, comments| {
         let list: Vec<Incoming> = comments
             .into_iter()
             .filter_map(|c| incoming(sink, c))
@@ -34,7 +27,7 @@ pub fn import(sink: &mut Sink<'_>, path: &Path) -> Result<Summary, ImportError> 
         let id = sink.thread(&key, &url, thread.title.as_deref())?;
         sink.comments(id, &thread.uri, list)
     })?;
-    for _ in 0..db.comments_without_thread().map_err(unreadable)? {
+    for _ in 0..without_thread {
         sink.summary.skip("of a thread that is not in the database");
     }
     Ok(std::mem::take(&mut sink.summary))

@@ -2,116 +2,12 @@
 //! it back without loss (threads, comments with their status, authors,
 //! emails, IP hashes, times and vote counts).
 
-use super::{ImportError, Incoming, Ip, Sink, Staging, Summary};
-use crate::config::Cidr;
-use crate::domain::{
-    CommentId, Origin, PageRef, Site, SiteId, SiteSettings, Status, ThreadKey, rfc3339,
-};
-use crate::keys::Keys;
+use crate::app::bulk::{Bulk, ImportError, Incoming, Ip, Sink, Staging, Summary};
+use crate::app::export::{ExportComment, ExportThread, VERSION};
+use crate::domain::{CommentId, PageRef, Site, SiteId, SiteSettings, Status, ThreadKey};
 use crate::render::{SafeHtml, render};
-use crate::store::{Connection, StoreError, comments, moderation, sites, threads};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
 use std::path::Path;
-
-/// The version of the format this natter writes.
-const VERSION: u32 = 1;
-
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Export {
-    pub natter_export: u32,
-    pub exported: String,
-    pub sites: Vec<ExportSite>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExportSite {
-    pub id: String,
-    pub name: String,
-    pub origins: Vec<String>,
-    pub settings: SiteSettings,
-    pub threads: Vec<ExportThread>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExportThread {
-    pub key: String,
-    pub url: Option<String>,
-    pub title: Option<String>,
-    pub locked: bool,
-    pub comments: Vec<ExportComment>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExportComment {
-    pub id: i64,
-    pub parent: Option<i64>,
-    pub status: Status,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub website: Option<String>,
-    pub ip_hash: Option<String>,
-    pub text: String,
-    pub html: String,
-    pub created: String,
-    pub edited: Option<String>,
-    pub likes: i64,
-    pub dislikes: i64,
-}
-
-/// Everything of one site, or of all sites.
-pub fn export(conn: &Connection, site: Option<&SiteId>) -> Result<Export, StoreError> {
-    let mut out = Vec::new();
-    for s in sites::list(conn)? {
-        if site.is_some_and(|id| *id != s.id) {
-            continue;
-        }
-        let mut threads_out = Vec::new();
-        for t in threads::all_of_site(conn, &s.id)? {
-            let comments = comments::all_in_thread(conn, t.id)?
-                .into_iter()
-                .map(|c| ExportComment {
-                    id: c.id.0,
-                    parent: c.parent.map(|p| p.0),
-                    status: c.status,
-                    name: c.name,
-                    email: c.email,
-                    website: c.website,
-                    ip_hash: c.ip_hash,
-                    text: c.text,
-                    html: c.html.into_string(),
-                    created: rfc3339(c.created),
-                    edited: c.edited.map(rfc3339),
-                    likes: c.likes,
-                    dislikes: c.dislikes,
-                })
-                .collect();
-            threads_out.push(ExportThread {
-                key: t.key.to_string(),
-                url: t.url,
-                title: t.title,
-                locked: t.locked,
-                comments,
-            });
-        }
-        out.push(ExportSite {
-            id: s.id.to_string(),
-            name: s.name,
-            origins: s.origins.iter().map(|o| o.to_string()).collect(),
-            settings: s.settings,
-            threads: threads_out,
-        });
-    }
-    Ok(Export {
-        natter_export: VERSION,
-        exported: rfc3339(crate::domain::now()),
-        sites: out,
-    })
-}
 
 /// Reads a natter export into the database. A site it creates passes the
 /// same checks as one saved on the admin page, and each thread's address
@@ -119,16 +15,13 @@ pub fn export(conn: &Connection, site: Option<&SiteId>) -> Result<Export, StoreE
 /// the entry. The file is read as a stream: each thread is staged as soon
 /// as it is read, so memory holds one thread, not the file.
 pub fn import(
-    conn: &Connection,
-    keys: &Keys,
+    bulk: &mut Bulk<'_>,
     path: &Path,
     only: Option<&SiteId>,
-    known: &[Site],
-    webhook_allow: &[Cidr],
 ) -> Result<Summary, ImportError> {
     let file = std::fs::File::open(path)
         .map_err(|e| ImportError::Io(format!("cannot read {}: {e}", path.display())))?;
-    let staging = Staging::new(conn)?;
+    let staging = bulk.staging()?;
     let mut reader = serde_json::Deserializer::from_reader(std::io::BufReader::new(file));
     let mut heads = Vec::new();
     let version = FileSeed {
@@ -172,18 +65,18 @@ pub fn import(
     let staged = staging.threads()?;
     let mut total = Summary::default();
     for (at, id) in chosen {
-        let site = match known.iter().find(|s| s.id == id) {
+        let site = match bulk.sites().iter().find(|s| s.id == id) {
             Some(s) => s.clone(),
             None => {
-                let site = site_from_file(&heads[at], &id, webhook_allow)?;
-                sites::upsert(conn, &site)?;
+                let site = site_from_file(bulk, &heads[at], &id)?;
+                bulk.add_site(site.clone())?;
                 total
                     .notes
                     .push(format!("site {id} was created from the file"));
                 site
             }
         };
-        let mut sink = Sink::new(conn, &site, keys, "json");
+        let mut sink = bulk.sink(&site, "json");
         let prefix = format!("{at}:");
         for name in staged.iter().filter(|n| n.starts_with(&prefix)) {
             for t in staging.take::<ExportThread>(name)? {
@@ -206,7 +99,7 @@ fn import_thread(sink: &mut Sink<'_>, id: &SiteId, t: &ExportThread) -> Result<(
     let url = t.url.clone().unwrap_or_default();
     let thread = sink.thread(&key, &url, t.title.as_deref())?;
     if t.locked {
-        moderation::set_thread_locked(sink.conn, thread, true)?;
+        sink.lock(thread)?;
     }
     let incoming = t
         .comments
@@ -396,27 +289,16 @@ impl<'de> Visitor<'de> for ThreadsSeed<'_, '_> {
 }
 
 /// A site the file creates, checked as the admin page checks one.
-fn site_from_file(
-    file_site: &SiteHead,
-    id: &SiteId,
-    webhook_allow: &[Cidr],
-) -> Result<Site, ImportError> {
+fn site_from_file(bulk: &Bulk<'_>, file_site: &SiteHead, id: &SiteId) -> Result<Site, ImportError> {
     let bad = |m: String| ImportError::Invalid(format!("site {id} in the file: {m}"));
-    let site = Site {
-        id: id.clone(),
-        name: file_site.name.trim().to_string(),
-        origins: file_site
-            .origins
-            .iter()
-            .map(|o| Origin::parse(o))
-            .collect::<Result<_, _>>()
-            .map_err(bad)?,
-        settings: file_site.settings.clone(),
-    };
-    site.check().map_err(|e| bad(e.message))?;
-    for hook in &site.settings.webhooks {
-        crate::notify::target::check_url(&hook.url, webhook_allow).map_err(bad)?;
-    }
+    let site = Site::new(
+        id.as_str(),
+        &file_site.name,
+        &file_site.origins,
+        file_site.settings.clone(),
+    )
+    .map_err(|e| bad(e.message))?;
+    bulk.check_webhooks(&site).map_err(bad)?;
     Ok(site)
 }
 

@@ -1,75 +1,21 @@
-//! Moving discussions in and out (DESIGN §7): WordPress, Disqus, Isso and
-//! natter's own JSON. Every import runs in one transaction: a bad file
-//! leaves nothing behind, and each comment remembers its source id so that
-//! importing the same file again adds nothing twice.
+//! Moving discussions in (DESIGN §7): WordPress, Disqus, Isso and natter's
+//! own JSON. The parsers here only read their formats into
+//! [`Incoming`](crate::app::bulk::Incoming) comments and hand them to the
+//! sink of [`App::bulk`](crate::app::App::bulk), which stores them in one
+//! transaction: a bad file leaves nothing behind, and each comment
+//! remembers its source id so that importing the same file again adds
+//! nothing twice.
 
 pub mod disqus;
 pub mod isso;
 pub mod json;
-mod pages;
 mod run;
-mod sink;
-mod staging;
-mod summary;
 pub mod wordpress;
 mod xml;
 
 pub use run::{Format, Options, run};
-pub use sink::Sink;
-pub use staging::Staging;
-pub use summary::{Skipped, Summary};
 
-use crate::domain::{Status, UnixTime};
-use crate::render::SafeHtml;
-use crate::store::StoreError;
-use thiserror::Error;
-
-/// Why an import stopped; nothing of it was kept.
-#[derive(Debug, Error)]
-pub enum ImportError {
-    #[error("{0}")]
-    Io(String),
-    #[error("line {line}: {reason}")]
-    Malformed { line: u64, reason: String },
-    #[error("{0}")]
-    Invalid(String),
-    #[error("database: {0}")]
-    Store(#[from] StoreError),
-    /// Not an error: a dry run rolls back on purpose.
-    #[error("dry run")]
-    DryRun(Box<Summary>),
-}
-
-/// A client address as the source gives it.
-#[derive(Debug, Clone)]
-pub enum Ip {
-    /// An address in the clear: natter stores only its keyed hash.
-    Raw(String),
-    /// Already natter's keyed hash (from a natter export).
-    Hashed(String),
-}
-
-/// A comment read from a source, before it is stored.
-#[derive(Debug, Clone)]
-pub struct Incoming {
-    /// The comment's id in the source, unique within the file.
-    pub id: String,
-    pub parent: Option<String>,
-    pub status: Status,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub website: Option<String>,
-    pub ip: Option<Ip>,
-    pub text: String,
-    pub html: SafeHtml,
-    pub created: UnixTime,
-    pub edited: Option<UnixTime>,
-    pub likes: i64,
-    pub dislikes: i64,
-    /// The id to keep, when natter's own export is read into a database
-    /// where it is free.
-    pub preferred_id: Option<i64>,
-}
+use crate::domain::UnixTime;
 
 /// Reads the peak memory of this process (Linux), for the summary.
 pub fn peak_memory_kib() -> Option<u64> {

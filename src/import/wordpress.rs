@@ -1,8 +1,9 @@
 //! WordPress eXtended RSS (WXR 1.1 and 1.2), read as a stream: each `<item>`
 //! with comments becomes a thread, keyed by its `<link>`.
 
+use super::parse_time;
 use super::xml::{Element, Phase, walk};
-use super::{ImportError, Incoming, Ip, Sink, Summary, parse_time};
+use crate::app::bulk::{ImportError, Incoming, Ip, Sink, Summary};
 use crate::domain::{PageRef, Status};
 use crate::render::{decode_entities, plain_text, render_wordpress};
 use std::path::Path;

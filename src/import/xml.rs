@@ -2,7 +2,7 @@
 //! attributes are handed over when it ends, so files of any size are read
 //! in constant memory.
 
-use super::ImportError;
+use crate::app::bulk::ImportError;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::fs::File;

@@ -10,6 +10,7 @@ pub mod moderation;
 pub mod outbox;
 mod pool;
 pub mod sites;
+pub mod staging;
 pub mod subscriptions;
 pub mod threads;
 pub mod votes;
@@ -120,15 +121,6 @@ impl WriteFailure for crate::error::Error {
         match self {
             crate::error::Error::DiskFull(_) => Some(Trouble::DiskFull),
             crate::error::Error::DatabaseLocked(_) => Some(Trouble::Locked),
-            _ => None,
-        }
-    }
-}
-
-impl WriteFailure for crate::import::ImportError {
-    fn trouble(&self) -> Option<Trouble> {
-        match self {
-            crate::import::ImportError::Store(e) => e.trouble(),
             _ => None,
         }
     }

@@ -2,17 +2,17 @@
 //! finds or makes each thread, stores a thread's comments parents first,
 //! and knows a comment it stored before by its import key.
 
-use super::{ImportError, Incoming, Ip, Summary};
+use super::{ImportError, Incoming, Ip, Staging, Summary};
 use crate::domain::{CommentId, Site, ThreadKey, now};
 use crate::keys::Keys;
-use crate::store::{Connection, comments, threads};
+use crate::store::{Connection, comments, moderation, threads};
 use std::collections::{HashMap, HashSet};
 
 /// Writes what the parsers read, inside the import's transaction.
 pub struct Sink<'a> {
-    pub conn: &'a Connection,
+    conn: &'a Connection,
     pub site: &'a Site,
-    pub keys: &'a Keys,
+    keys: &'a Keys,
     /// Names the source in each comment's import key (`wordpress`, …).
     pub source: &'static str,
     pub summary: Summary,
@@ -27,7 +27,12 @@ pub struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(conn: &'a Connection, site: &'a Site, keys: &'a Keys, source: &'static str) -> Self {
+    pub(super) fn new(
+        conn: &'a Connection,
+        site: &'a Site,
+        keys: &'a Keys,
+        source: &'static str,
+    ) -> Self {
         Sink {
             conn,
             site,
@@ -71,10 +76,21 @@ impl<'a> Sink<'a> {
     /// made it (a thread already here keeps what its moderators chose).
     pub fn lock_if_new(&mut self, thread_id: i64) -> Result<(), ImportError> {
         if self.made.contains(&thread_id) {
-            crate::store::moderation::set_thread_locked(self.conn, thread_id, true)?;
+            self.lock(thread_id)?;
             self.summary.threads_locked += 1;
         }
         Ok(())
+    }
+
+    /// Locks a thread, whoever made it (natter's own export says which
+    /// threads its moderators locked).
+    pub fn lock(&mut self, thread_id: i64) -> Result<(), ImportError> {
+        Ok(moderation::set_thread_locked(self.conn, thread_id, true)?)
+    }
+
+    /// The staging table of this import's transaction, empty.
+    pub fn staging(&self) -> Result<Staging<'a>, ImportError> {
+        Staging::new(self.conn)
     }
 
     /// Stores one thread's comments, parents before replies, whatever the
