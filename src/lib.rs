@@ -5,7 +5,6 @@
 pub mod app;
 pub mod cli;
 pub mod config;
-mod demo;
 pub mod domain;
 pub mod error;
 pub mod http;
@@ -157,7 +156,8 @@ async fn register_demo_site(app: &App, addr: SocketAddr) -> Result<(), store::St
     tracing::info!(origins = ?origins, "no site configured: serving the demo site");
     app.add_site(site).await?;
     if first_time {
-        demo::add_sample_conversation(app, id, &format!("http://{addr}/")).await?;
+        app.add_sample_conversation(id, &format!("http://{addr}/"))
+            .await?;
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ mod blocking;
 pub mod bulk;
 pub mod cache;
 mod counts;
+mod demo;
 pub mod export;
 pub mod feed;
 mod link_moderation;

@@ -4,7 +4,7 @@
 //! time. The comments are ordinary ones, each name marked "Sample:"; a
 //! moderator deletes them like any other, and they do not come back.
 
-use crate::app::App;
+use super::App;
 use crate::domain::{PageRef, SiteId, Status, now};
 use crate::render::render;
 use crate::store::{StoreError, comments, threads};
@@ -57,46 +57,48 @@ const SAMPLE: &[Sample] = &[
     },
 ];
 
-/// Writes [`SAMPLE`] as published comments on the thread of `page` (the
-/// demo page's address) of site `site`, an hour apart, the last one now.
-pub(crate) async fn add_sample_conversation(
-    app: &App,
-    site: SiteId,
-    page: &str,
-) -> Result<(), StoreError> {
-    let page = PageRef::parse(page).map_err(StoreError::Corrupt)?;
-    let key = page.thread_key(&[]);
-    let url = page.canonical();
-    let end = now();
-    app.db
-        .write(move |c| {
-            let start = end - 3600 * (SAMPLE.len() as i64 - 1);
-            let thread = threads::find_or_create(c, &site, &key, &url, Some(TITLE), start)?;
-            let mut ids = Vec::with_capacity(SAMPLE.len());
-            for (i, s) in SAMPLE.iter().enumerate() {
-                let id = comments::insert_imported(
-                    c,
-                    &comments::Imported {
-                        thread_id: thread.id,
-                        parent: s.reply_to.map(|r| ids[r]),
-                        status: Status::Published,
-                        name: Some(s.name),
-                        email: None,
-                        website: None,
-                        text: s.text,
-                        html: &render(s.text),
-                        ip_hash: None,
-                        created: start + 3600 * i as i64,
-                        edited: None,
-                        likes: 0,
-                        dislikes: 0,
-                        import_key: &format!("demo-sample-{i}"),
-                        preferred_id: None,
-                    },
-                )?;
-                ids.push(id);
-            }
-            Ok(())
-        })
-        .await
+impl App {
+    /// Writes [`SAMPLE`] as published comments on the thread of `page` (the
+    /// demo page's address) of site `site`, an hour apart, the last one now.
+    pub async fn add_sample_conversation(
+        &self,
+        site: SiteId,
+        page: &str,
+    ) -> Result<(), StoreError> {
+        let page = PageRef::parse(page).map_err(StoreError::Corrupt)?;
+        let key = page.thread_key(&[]);
+        let url = page.canonical();
+        let end = now();
+        self.db
+            .write(move |c| {
+                let start = end - 3600 * (SAMPLE.len() as i64 - 1);
+                let thread = threads::find_or_create(c, &site, &key, &url, Some(TITLE), start)?;
+                let mut ids = Vec::with_capacity(SAMPLE.len());
+                for (i, s) in SAMPLE.iter().enumerate() {
+                    let id = comments::insert_imported(
+                        c,
+                        &comments::Imported {
+                            thread_id: thread.id,
+                            parent: s.reply_to.map(|r| ids[r]),
+                            status: Status::Published,
+                            name: Some(s.name),
+                            email: None,
+                            website: None,
+                            text: s.text,
+                            html: &render(s.text),
+                            ip_hash: None,
+                            created: start + 3600 * i as i64,
+                            edited: None,
+                            likes: 0,
+                            dislikes: 0,
+                            import_key: &format!("demo-sample-{i}"),
+                            preferred_id: None,
+                        },
+                    )?;
+                    ids.push(id);
+                }
+                Ok(())
+            })
+            .await
+    }
 }
