@@ -4,7 +4,7 @@ use crate::config::{self, Config, Overrides};
 use crate::domain::site::parse_duration;
 use crate::domain::{ModerationMode, Origin, Site, SiteId, SiteSettings};
 use crate::error::StartupError;
-use crate::store::{self, Db};
+use crate::store::{self, Db, admins, audit, threads};
 use clap::{Args, Parser, Subcommand};
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -363,7 +363,7 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
             let result = db
                 .write_blocking(move |c| {
                     store::sites::upsert(c, &site)?;
-                    store::mark_changed(c)
+                    store::settings::mark_changed(c)
                 })
                 .map_err(db_err(&db));
             db.close();
@@ -394,7 +394,7 @@ fn site(action: SiteAction) -> Result<(), StartupError> {
             let result = db
                 .write_blocking(move |c| {
                     store::sites::remove(c, &id)?;
-                    store::mark_changed(c)
+                    store::settings::mark_changed(c)
                 })
                 .map_err(db_err(&db));
             db.close();
@@ -473,7 +473,6 @@ fn admin_result(
 }
 
 fn admin(action: AdminAction) -> Result<(), StartupError> {
-    use crate::store::admins;
     let hash = |p: &str| crate::keys::hash_password(p).map_err(StartupError::Usage);
     match action {
         AdminAction::Add { common, username } => {
@@ -646,7 +645,6 @@ fn export(
 
 fn remap(common: &Common, old: &str, new: &str) -> Result<(), StartupError> {
     use crate::domain::PageRef;
-    use crate::store::{admins, moderation, threads};
     let old_page = PageRef::parse(old).map_err(StartupError::Usage)?;
     let new_page = PageRef::parse(new).map_err(StartupError::Usage)?;
     let db = open_db(common)?;
@@ -674,10 +672,10 @@ fn remap(common: &Common, old: &str, new: &str) -> Result<(), StartupError> {
             return Ok(Err(format!("there is no thread at {old_s}")));
         };
         let new_key = new_page.thread_key(&site.settings.keep_query);
-        if !moderation::remap_thread(c, thread.id, &new_key, &new_page.canonical())? {
+        if !threads::remap(c, thread.id, &new_key, &new_page.canonical())? {
             return Ok(Err(format!("there is already a thread at {new_s}")));
         }
-        admins::audit(
+        audit::record(
             c,
             crate::domain::now(),
             "command line",
@@ -685,7 +683,7 @@ fn remap(common: &Common, old: &str, new: &str) -> Result<(), StartupError> {
             &format!("thread {}", thread.id),
             &new_s,
         )?;
-        store::mark_changed(c)?;
+        store::settings::mark_changed(c)?;
         Ok::<_, store::StoreError>(Ok(format!(
             "moved the thread of {old_s} to {new_s}; a running natter shows it within 5 seconds"
         )))

@@ -7,7 +7,7 @@
 use crate::app::App;
 use crate::domain::{PageRef, SiteId, Status, now};
 use crate::render::render;
-use crate::store::{StoreError, comments, threads};
+use crate::store::{StoreError, comments_import, threads};
 
 /// The demo post's title, as its page gives it.
 const TITLE: &str = "Why co-production matters";
@@ -74,9 +74,9 @@ pub(crate) async fn add_sample_conversation(
             let thread = threads::find_or_create(c, &site, &key, &url, Some(TITLE), start)?;
             let mut ids = Vec::with_capacity(SAMPLE.len());
             for (i, s) in SAMPLE.iter().enumerate() {
-                let id = comments::insert_imported(
+                let id = comments_import::insert_imported(
                     c,
-                    &comments::Imported {
+                    &comments_import::Imported {
                         thread_id: thread.id,
                         parent: s.reply_to.map(|r| ids[r]),
                         status: Status::Published,

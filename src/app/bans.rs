@@ -6,8 +6,7 @@ use super::{App, audit};
 use crate::domain::audit::{Change, Entry, Target};
 use crate::domain::{Author, BanKind, CommentId, NewBan, now};
 use crate::error::Error;
-use crate::store::admins::{self, BanRow};
-use crate::store::{StoreError, comments};
+use crate::store::{StoreError, bans, bans::BanRow, comments};
 
 /// Whom a ban is of.
 #[derive(Debug, Clone)]
@@ -20,7 +19,7 @@ pub enum BanOf {
 
 impl App {
     pub async fn bans(&self) -> Result<Vec<BanRow>, Error> {
-        Ok(self.db.read(|c| admins::list_bans(c, now())).await?)
+        Ok(self.db.read(|c| bans::list(c, now())).await?)
     }
 
     /// Bans an IP hash or an email, given directly or as a comment's
@@ -53,7 +52,7 @@ impl App {
         let id = self
             .db
             .write(move |c| {
-                let id = admins::add_ban(
+                let id = bans::add(
                     c,
                     ban.kind.as_str(),
                     &ban.value,
@@ -75,7 +74,7 @@ impl App {
         let actor = s.actor();
         self.db
             .write(move |c| {
-                admins::remove_ban(c, id)?;
+                bans::remove(c, id)?;
                 let entry = Entry::new(&actor, Change::Unban, Target::Ban(id), "");
                 audit::record(c, now(), &entry)
             })

@@ -4,7 +4,7 @@ use super::cache::Encoded;
 use super::{App, PageQuery};
 use crate::domain::{PageRef, Site, SiteId, ThreadKey, rfc3339};
 use crate::error::Error;
-use crate::store::{comments, threads};
+use crate::store::{comments_search, threads};
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -72,7 +72,7 @@ impl App {
                     },
                     None => None,
                 };
-                let rows = comments::newest_published(
+                let rows = comments_search::newest_published(
                     c,
                     &site_id,
                     thread.as_ref().map(|t| t.id),

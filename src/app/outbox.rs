@@ -7,8 +7,7 @@ use super::{App, audit};
 use crate::domain::audit::{Change, Entry, Target};
 use crate::domain::{now, rfc3339};
 use crate::error::Error;
-use crate::store::outbox::{self, State};
-use crate::store::{StoreError, subscriptions};
+use crate::store::{StoreError, outbox, outbox::State, privacy_asked, used_links};
 use serde::Serialize;
 
 /// How long sent items stay in the outbox, for the admin page.
@@ -108,8 +107,8 @@ impl App {
         self.db
             .write(move |c| {
                 outbox::prune_sent(c, at - KEEP_SENT)?;
-                subscriptions::prune_privacy(c, at - PRIVACY_EVERY)?;
-                subscriptions::prune_links(c, at - KEEP_USED_LINKS)
+                privacy_asked::prune(c, at - PRIVACY_EVERY)?;
+                used_links::prune(c, at - KEEP_USED_LINKS)
             })
             .await?;
         Ok(())

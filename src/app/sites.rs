@@ -113,7 +113,7 @@ impl App {
     pub async fn pick_up_changes(&self, last: Option<String>) -> Result<String, StoreError> {
         let (sites, counter) = self
             .db
-            .read(|c| Ok((store::sites::list(c)?, store::changed_counter(c)?)))
+            .read(|c| Ok((store::sites::list(c)?, store::settings::changed_counter(c)?)))
             .await?;
         self.sites.replace(sites);
         if last.is_some_and(|l| l != counter) {

@@ -9,7 +9,7 @@
 use super::{ImportError, Incoming, Ip, Sink, Summary, parse_time};
 use crate::domain::{Status, UnixTime};
 use crate::render::{decode_entities, render_hard_wrap, render_legacy_html};
-use crate::store::isso::{IssoComment, IssoDb};
+use crate::store::{isso::IssoComment, isso::IssoDb};
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Unexpected, Visitor};
 use std::fmt;

@@ -9,7 +9,7 @@ use crate::domain::{
 };
 use crate::keys::Keys;
 use crate::render::{SafeHtml, render};
-use crate::store::{Connection, StoreError, comments, moderation, sites, threads};
+use crate::store::{Conn, StoreError, comments, sites, threads};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -64,7 +64,7 @@ pub struct ExportComment {
 }
 
 /// Everything of one site, or of all sites.
-pub fn export(conn: &Connection, site: Option<&SiteId>) -> Result<Export, StoreError> {
+pub fn export(conn: &Conn, site: Option<&SiteId>) -> Result<Export, StoreError> {
     let mut out = Vec::new();
     for s in sites::list(conn)? {
         if site.is_some_and(|id| *id != s.id) {
@@ -119,7 +119,7 @@ pub fn export(conn: &Connection, site: Option<&SiteId>) -> Result<Export, StoreE
 /// the entry. The file is read as a stream: each thread is staged as soon
 /// as it is read, so memory holds one thread, not the file.
 pub fn import(
-    conn: &Connection,
+    conn: &Conn,
     keys: &Keys,
     path: &Path,
     only: Option<&SiteId>,
@@ -206,7 +206,7 @@ fn import_thread(sink: &mut Sink<'_>, id: &SiteId, t: &ExportThread) -> Result<(
     let url = t.url.clone().unwrap_or_default();
     let thread = sink.thread(&key, &url, t.title.as_deref())?;
     if t.locked {
-        moderation::set_thread_locked(sink.conn, thread, true)?;
+        threads::set_locked(sink.conn, thread, true)?;
     }
     let incoming = t
         .comments

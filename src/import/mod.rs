@@ -12,7 +12,9 @@ mod xml;
 use crate::domain::{CommentId, PageRef, Site, Status, ThreadKey, UnixTime, now};
 use crate::keys::Keys;
 use crate::render::SafeHtml;
-use crate::store::{Connection, StoreError, comments, threads};
+use crate::store::{
+    Conn, StoreError, Trouble, WriteFailure, comments, comments_import, import_staged, threads,
+};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use thiserror::Error;
 
@@ -30,6 +32,15 @@ pub enum ImportError {
     /// Not an error: a dry run rolls back on purpose.
     #[error("dry run")]
     DryRun(Box<Summary>),
+}
+
+impl WriteFailure for ImportError {
+    fn trouble(&self) -> Option<Trouble> {
+        match self {
+            ImportError::Store(e) => e.trouble(),
+            _ => None,
+        }
+    }
 }
 
 /// What an import did, for the person running it.
@@ -204,7 +215,7 @@ pub struct Incoming {
 
 /// Writes what the parsers read, inside the import's transaction.
 pub struct Sink<'a> {
-    pub conn: &'a Connection,
+    pub conn: &'a Conn,
     pub site: &'a Site,
     pub keys: &'a Keys,
     /// Names the source in each comment's import key (`wordpress`, …).
@@ -221,7 +232,7 @@ pub struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(conn: &'a Connection, site: &'a Site, keys: &'a Keys, source: &'static str) -> Self {
+    pub fn new(conn: &'a Conn, site: &'a Site, keys: &'a Keys, source: &'static str) -> Self {
         Sink {
             conn,
             site,
@@ -363,7 +374,7 @@ impl<'a> Sink<'a> {
     /// made it (a thread already here keeps what its moderators chose).
     pub fn lock_if_new(&mut self, thread_id: i64) -> Result<(), ImportError> {
         if self.made.contains(&thread_id) {
-            crate::store::moderation::set_thread_locked(self.conn, thread_id, true)?;
+            crate::store::threads::set_locked(self.conn, thread_id, true)?;
             self.summary.threads_locked += 1;
         }
         Ok(())
@@ -472,9 +483,9 @@ impl<'a> Sink<'a> {
         // Imports before threads were part of the key named the comment
         // alone: such a comment is this one only if it is in this thread.
         let earlier_key = format!("{}:{}:{}", self.site.id, self.source, c.id);
-        let found = match comments::by_import_key(self.conn, &import_key)? {
+        let found = match comments_import::by_import_key(self.conn, &import_key)? {
             Some(found) => Some(found),
-            None => comments::by_import_key(self.conn, &earlier_key)?
+            None => comments_import::by_import_key(self.conn, &earlier_key)?
                 .filter(|(_, thread)| *thread == thread_id),
         };
         if let Some((existing, _)) = found {
@@ -492,9 +503,9 @@ impl<'a> Sink<'a> {
             .map(str::trim)
             .filter(|w| w.starts_with("http://") || w.starts_with("https://"));
         let name = c.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        let id = comments::insert_imported(
+        let id = comments_import::insert_imported(
             self.conn,
-            &comments::Imported {
+            &comments_import::Imported {
                 thread_id,
                 parent,
                 status: c.status,
@@ -537,37 +548,24 @@ impl<'a> Sink<'a> {
 /// natter's JSON), kept in a temporary table of the import's transaction
 /// until the file is read, so that memory holds one thread, not the file.
 pub struct Staging<'a> {
-    conn: &'a Connection,
+    conn: &'a Conn,
 }
 
 impl<'a> Staging<'a> {
-    pub fn new(conn: &'a Connection) -> Result<Self, StoreError> {
-        conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS import_staged (
-                 seq INTEGER PRIMARY KEY, thread TEXT NOT NULL, body TEXT NOT NULL);
-             CREATE INDEX IF NOT EXISTS temp.import_staged_thread ON import_staged (thread, seq);
-             DELETE FROM import_staged;",
-        )?;
+    pub fn new(conn: &'a Conn) -> Result<Self, StoreError> {
+        import_staged::begin(conn)?;
         Ok(Staging { conn })
     }
 
     pub fn put<T: serde::Serialize>(&self, thread: &str, entry: &T) -> Result<(), ImportError> {
         let body = serde_json::to_string(entry)
             .map_err(|e| ImportError::Invalid(format!("cannot stage an entry: {e}")))?;
-        self.conn
-            .prepare_cached("INSERT INTO import_staged (thread, body) VALUES (?1, ?2)")
-            .and_then(|mut s| s.execute([thread, &body]))
-            .map_err(StoreError::from)?;
-        Ok(())
+        Ok(import_staged::put(self.conn, thread, &body)?)
     }
 
     /// The threads staged, in the order the file first named them.
     pub fn threads(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT thread FROM import_staged GROUP BY thread ORDER BY min(seq)")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        import_staged::threads(self.conn)
     }
 
     /// A thread's entries, in file order.
@@ -575,16 +573,8 @@ impl<'a> Staging<'a> {
         &self,
         thread: &str,
     ) -> Result<Vec<T>, ImportError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT body FROM import_staged WHERE thread = ?1 ORDER BY seq")
-            .map_err(StoreError::from)?;
-        let bodies = stmt
-            .query_map([thread], |r| r.get::<_, String>(0))
-            .map_err(StoreError::from)?;
         let mut out = Vec::new();
-        for body in bodies {
-            let body = body.map_err(StoreError::from)?;
+        for body in import_staged::bodies(self.conn, thread)? {
             out.push(serde_json::from_str(&body).map_err(|e| {
                 ImportError::Invalid(format!("cannot read a staged entry back: {e}"))
             })?);
@@ -593,8 +583,7 @@ impl<'a> Staging<'a> {
     }
 
     pub fn finish(self) -> Result<(), StoreError> {
-        self.conn.execute_batch("DROP TABLE temp.import_staged")?;
-        Ok(())
+        import_staged::finish(self.conn)
     }
 }
 
@@ -665,7 +654,7 @@ pub fn run(
     let webhook_allow = webhook_allow.to_vec();
     let options = options.clone();
     db.write_blocking(move |conn| {
-        let secret = crate::store::init_setting(conn, "secret", &Keys::generate_secret())?;
+        let secret = crate::store::settings::init(conn, "secret", &Keys::generate_secret())?;
         let keys = Keys::new(secret.into_bytes());
         let mut sites = crate::store::sites::list(conn)?;
         let mut notes = Vec::new();
@@ -730,7 +719,7 @@ pub fn run(
         if options.dry_run {
             return Err(ImportError::DryRun(Box::new(summary)));
         }
-        crate::store::mark_changed(conn)?;
+        crate::store::settings::mark_changed(conn)?;
         Ok(summary)
     })
 }

@@ -11,11 +11,10 @@ pub mod worker;
 
 use crate::domain::{CommentId, Site, Status, UnixTime, rfc3339};
 use crate::keys::Keys;
-use crate::store::comments::CommentRow;
-use crate::store::outbox::{self, Kind};
-use crate::store::subscriptions;
-use crate::store::threads::ThreadRow;
-use crate::store::{Connection, StoreError};
+use crate::store::{
+    Conn, StoreError, comments, comments::CommentRow, outbox, outbox::Kind, subscriber_keys,
+    subscribers, subscriptions, threads::ThreadRow,
+};
 use email::{Body, Email};
 use links::Action;
 use strings::Words;
@@ -105,7 +104,7 @@ impl Notifier {
     /// and readers too if it is published.
     pub fn comment_created(
         &self,
-        c: &Connection,
+        c: &Conn,
         site: &Site,
         thread: &ThreadRow,
         row: &CommentRow,
@@ -125,7 +124,7 @@ impl Notifier {
     /// when the change left it held for them (DESIGN §14).
     pub fn comment_edited(
         &self,
-        c: &Connection,
+        c: &Conn,
         site: &Site,
         thread: &ThreadRow,
         row: &CommentRow,
@@ -141,7 +140,7 @@ impl Notifier {
     /// Queues the moderators' email about a new or (`edited`) changed comment.
     fn tell_moderators(
         &self,
-        c: &Connection,
+        c: &Conn,
         site: &Site,
         thread: &ThreadRow,
         row: &CommentRow,
@@ -159,13 +158,13 @@ impl Notifier {
     /// comment hear of it once, whatever happens to it later.
     pub fn comment_published(
         &self,
-        c: &Connection,
+        c: &Conn,
         site: &Site,
         thread: &ThreadRow,
         row: &CommentRow,
         now: UnixTime,
     ) -> Result<(), StoreError> {
-        if !subscriptions::announce(c, row.id, now)? {
+        if !comments::announce(c, row.id, now)? {
             return Ok(());
         }
         self.webhooks(c, site, thread, row, "comment.published", now)?;
@@ -186,7 +185,7 @@ impl Notifier {
 
     pub fn comment_deleted(
         &self,
-        c: &Connection,
+        c: &Conn,
         site: &Site,
         thread: &ThreadRow,
         row: &CommentRow,
@@ -204,7 +203,7 @@ impl Notifier {
     #[allow(clippy::too_many_arguments)]
     pub fn subscribe(
         &self,
-        c: &Connection,
+        c: &Conn,
         site: &Site,
         thread: &ThreadRow,
         email: &str,
@@ -214,9 +213,9 @@ impl Notifier {
         now: UnixTime,
     ) -> Result<Subscribed, StoreError> {
         let hash = self.keys.email_hash(email);
-        let sub = subscriptions::subscriber(c, &site.id, email, &hash, now)?;
+        let sub = subscribers::upsert(c, &site.id, email, &hash, now)?;
         let owner = match by {
-            Some(key) => subscriptions::owns(c, &site.id, &hash, key)?,
+            Some(key) => subscriber_keys::owns(c, &site.id, &hash, key)?,
             None => false,
         };
         if wants.thread {
@@ -245,7 +244,7 @@ impl Notifier {
                 Some(unsubscribe),
             );
             self.queue_email(c, site, "confirm", email, &mail, now)?;
-            subscriptions::set_asked(c, sub.id, now, by)?;
+            subscribers::set_asked(c, sub.id, now, by)?;
         }
         Ok(Subscribed::Confirm)
     }
@@ -253,7 +252,7 @@ impl Notifier {
     /// The email with a link to export or erase one's comments.
     pub fn privacy_email(
         &self,
-        c: &Connection,
+        c: &Conn,
         site: &Site,
         email: &str,
         erase: bool,
@@ -367,7 +366,7 @@ impl Notifier {
 
     fn queue_email(
         &self,
-        c: &Connection,
+        c: &Conn,
         site: &Site,
         topic: &str,
         to: &str,
@@ -392,7 +391,7 @@ impl Notifier {
 
     fn webhooks(
         &self,
-        c: &Connection,
+        c: &Conn,
         site: &Site,
         thread: &ThreadRow,
         row: &CommentRow,

@@ -8,7 +8,7 @@ use crate::app::App;
 use crate::config::{Outbox, Smtp, SmtpTls};
 use crate::domain::{UnixTime, now};
 use crate::keys::Keys;
-use crate::store::outbox::{self, Item, Kind};
+use crate::store::{outbox, outbox::Item, outbox::Kind};
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
