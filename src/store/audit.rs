@@ -4,7 +4,7 @@ use super::{Conn, StoreError};
 use crate::domain::UnixTime;
 
 /// One line of the audit log.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct AuditRow {
     pub id: i64,
     pub at: UnixTime,

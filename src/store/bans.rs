@@ -5,7 +5,7 @@ use super::{Conn, StoreError};
 use crate::domain::UnixTime;
 
 /// A ban of an IP hash or an email address.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct BanRow {
     pub id: i64,
     pub kind: String,

@@ -1,5 +1,6 @@
 //! Bans, listed, added and lifted.
 
+use super::answers::{BanAnswer, answers};
 use crate::app::{AdminSession, App, BanOf};
 use crate::domain::{BanKind, CommentId};
 use crate::error::Error;
@@ -32,11 +33,10 @@ pub(super) fn list_bans(
         .and(ctx.admin())
         .and(ctx.app())
         .then(|_s: AdminSession, app: App| async move {
-            respond(
-                app.bans()
-                    .await
-                    .map(|b| json_reply(StatusCode::OK, &json!({"bans": b}))),
-            )
+            respond(app.bans().await.map(|b| {
+                let bans: Vec<BanAnswer> = answers(b);
+                json_reply(StatusCode::OK, &json!({ "bans": bans }))
+            }))
         })
 }
 
