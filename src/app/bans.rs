@@ -4,7 +4,7 @@
 use super::session::AdminSession;
 use super::{App, audit};
 use crate::domain::audit::{Change, Entry, Target};
-use crate::domain::{Author, BanKind, CommentId, NewBan, now};
+use crate::domain::{Author, BanId, BanKind, CommentId, NewBan, now};
 use crate::error::Error;
 use crate::store::{StoreError, bans, bans::BanRow, comments};
 
@@ -31,7 +31,7 @@ impl App {
         of: Option<BanOf>,
         reason: &str,
         days: Option<u32>,
-    ) -> Result<i64, Error> {
+    ) -> Result<BanId, Error> {
         let row = match &of {
             Some(BanOf::AuthorOf(id)) => {
                 let id = *id;
@@ -70,7 +70,7 @@ impl App {
         Ok(id)
     }
 
-    pub async fn unban(&self, s: &AdminSession, id: i64) -> Result<(), Error> {
+    pub async fn unban(&self, s: &AdminSession, id: BanId) -> Result<(), Error> {
         let actor = s.actor();
         self.db
             .write(move |c| {

@@ -8,7 +8,7 @@ use super::threads::{AdminThread, thread_view};
 use super::{App, blocking};
 use crate::domain::audit::{Actor, Change, Entry, Target};
 use crate::domain::moderation::Search;
-use crate::domain::{CommentId, Decision, SiteSettings, Status, UnixTime, now, rfc3339};
+use crate::domain::{CommentId, Decision, SiteSettings, Status, ThreadId, UnixTime, now, rfc3339};
 use crate::error::Error;
 use crate::store::{
     Conn, StoreError, comments, comments::CommentRow, comments_search, threads, threads::ThreadRow,
@@ -116,7 +116,7 @@ impl App {
                 {
                     return Err(Error::LinkUsed);
                 }
-                let mut touched: BTreeMap<i64, ThreadRow> = BTreeMap::new();
+                let mut touched: BTreeMap<ThreadId, ThreadRow> = BTreeMap::new();
                 let mut changed = 0;
                 for id in ids {
                     let mut row = comments::get(c, id)?;

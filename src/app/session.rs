@@ -3,7 +3,7 @@
 
 use super::{App, audit, blocking};
 use crate::domain::audit::{Actor, Change, Entry, Target};
-use crate::domain::now;
+use crate::domain::{AdminId, now};
 use crate::error::Error;
 use crate::keys::{self, hash_token};
 use crate::store::{admins, sessions};
@@ -15,7 +15,7 @@ const SESSION_SECONDS: i64 = 12 * 3600;
 /// A signed-in moderator.
 #[derive(Debug, Clone)]
 pub struct AdminSession {
-    pub admin_id: i64,
+    pub admin_id: AdminId,
     pub username: String,
     pub token_hash: String,
     pub csrf: String,

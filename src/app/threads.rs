@@ -4,14 +4,14 @@
 use super::session::AdminSession;
 use super::{App, PageQuery, audit};
 use crate::domain::audit::{Actor, Change, Entry, Target};
-use crate::domain::{PageOnSite, PageRef, SiteId, UnixTime, now};
+use crate::domain::{PageOnSite, PageRef, SiteId, ThreadId, UnixTime, now};
 use crate::error::Error;
 use crate::store::{Conn, threads, threads::ThreadRow};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
 pub struct AdminThread {
-    pub id: i64,
+    pub id: ThreadId,
     pub site: String,
     pub key: String,
     pub url: Option<String>,
@@ -69,7 +69,7 @@ impl App {
     pub async fn update_thread(
         &self,
         s: &AdminSession,
-        id: i64,
+        id: ThreadId,
         change: ThreadChange,
     ) -> Result<AdminThread, Error> {
         let thread = self.db.read(move |c| threads::get(c, id)).await?;
@@ -135,7 +135,13 @@ impl App {
 }
 
 /// Gives a thread its new address, unless another thread has it.
-fn remap(c: &Conn, actor: &Actor, id: i64, page: &PageOnSite, at: UnixTime) -> Result<(), Error> {
+fn remap(
+    c: &Conn,
+    actor: &Actor,
+    id: ThreadId,
+    page: &PageOnSite,
+    at: UnixTime,
+) -> Result<(), Error> {
     if !threads::remap(c, id, &page.key, &page.canonical)? {
         return Err(Error::Conflict(
             "Another thread already has that address. Move or delete it first.".into(),

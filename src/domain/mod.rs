@@ -5,6 +5,7 @@ pub mod audit;
 mod ban;
 pub mod comment;
 pub mod email;
+mod ids;
 mod invalid;
 pub mod judge;
 pub mod moderation;
@@ -16,6 +17,7 @@ pub mod tree;
 
 pub use ban::{Author, BanKind, NewBan};
 pub use comment::{CommentId, NewComment, Status, Validated};
+pub use ids::{AdminId, BanId, OutboxId, ThreadId};
 pub use invalid::Invalid;
 pub use moderation::Decision;
 pub use page::PageOnSite;

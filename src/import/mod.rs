@@ -9,7 +9,7 @@ pub mod json;
 pub mod wordpress;
 mod xml;
 
-use crate::domain::{CommentId, PageRef, Site, Status, ThreadKey, UnixTime, now};
+use crate::domain::{CommentId, PageRef, Site, Status, ThreadId, ThreadKey, UnixTime, now};
 use crate::keys::Keys;
 use crate::render::SafeHtml;
 use crate::store::{
@@ -226,7 +226,7 @@ pub struct Sink<'a> {
     /// [`Sink::comments`], which empties it.
     pub skipped_ids: HashSet<String>,
     /// Threads this import made (only those take the source's lock).
-    made: HashSet<i64>,
+    made: HashSet<ThreadId>,
     /// Each thread key seen, with the first page address that gave it.
     keyed: HashMap<ThreadKey, String>,
 }
@@ -349,7 +349,7 @@ impl<'a> Sink<'a> {
         key: &ThreadKey,
         url: &str,
         title: Option<&str>,
-    ) -> Result<i64, ImportError> {
+    ) -> Result<ThreadId, ImportError> {
         if let Some(t) = threads::find(self.conn, &self.site.id, key)? {
             if !self.made.contains(&t.id) {
                 self.summary.threads_existing += 1;
@@ -372,7 +372,7 @@ impl<'a> Sink<'a> {
 
     /// Locks a thread the source closed to new comments, if this import
     /// made it (a thread already here keeps what its moderators chose).
-    pub fn lock_if_new(&mut self, thread_id: i64) -> Result<(), ImportError> {
+    pub fn lock_if_new(&mut self, thread_id: ThreadId) -> Result<(), ImportError> {
         if self.made.contains(&thread_id) {
             crate::store::threads::set_locked(self.conn, thread_id, true)?;
             self.summary.threads_locked += 1;
@@ -392,7 +392,7 @@ impl<'a> Sink<'a> {
     /// source id together, since sources number comments per thread.
     pub fn comments(
         &mut self,
-        thread_id: i64,
+        thread_id: ThreadId,
         source_thread: &str,
         incoming: Vec<Incoming>,
     ) -> Result<(), ImportError> {
@@ -471,7 +471,7 @@ impl<'a> Sink<'a> {
     fn store(
         &mut self,
         c: &Incoming,
-        thread_id: i64,
+        thread_id: ThreadId,
         source_thread: &str,
         parent: Option<CommentId>,
     ) -> Result<(CommentId, bool), ImportError> {
@@ -533,7 +533,7 @@ impl<'a> Sink<'a> {
     fn same_comment_here(
         &self,
         c: &Incoming,
-        thread_id: i64,
+        thread_id: ThreadId,
     ) -> Result<Option<CommentId>, ImportError> {
         let Some(id) = c.preferred_id.map(CommentId) else {
             return Ok(None);

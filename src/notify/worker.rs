@@ -174,14 +174,14 @@ impl Sender {
         };
         let write = match result {
             Ok(()) => {
-                tracing::debug!(id, topic = %item.topic, "delivered");
+                tracing::debug!(id = %id, topic = %item.topic, "delivered");
                 self.app
                     .db
                     .write(move |c| outbox::mark_sent(c, id, at))
                     .await
             }
             Err(f) => {
-                tracing::warn!(id, topic = %item.topic, error = %f.message, dead = next.is_none(), "delivery failed");
+                tracing::warn!(id = %id, topic = %item.topic, error = %f.message, dead = next.is_none(), "delivery failed");
                 self.app
                     .db
                     .write(move |c| outbox::mark_failed(c, id, &f.message, next, at))
@@ -189,7 +189,7 @@ impl Sender {
             }
         };
         if let Err(e) = write {
-            tracing::error!(id, error = %e, "the outbox could not be updated");
+            tracing::error!(id = %id, error = %e, "the outbox could not be updated");
         }
     }
 

@@ -1,13 +1,13 @@
 //! Admins table: the moderator accounts.
 
 use super::{Conn, StoreError};
-use crate::domain::UnixTime;
+use crate::domain::{AdminId, UnixTime};
 use rusqlite::OptionalExtension;
 
 /// A moderator account.
 #[derive(Debug, Clone)]
 pub struct AdminRow {
-    pub id: i64,
+    pub id: AdminId,
     pub username: String,
     pub password_hash: String,
     pub created: UnixTime,

@@ -2,12 +2,12 @@
 //! posting, for good or until it expires.
 
 use super::{Conn, StoreError};
-use crate::domain::UnixTime;
+use crate::domain::{BanId, UnixTime};
 
 /// A ban of an IP hash or an email address.
 #[derive(Debug, Clone)]
 pub struct BanRow {
-    pub id: i64,
+    pub id: BanId,
     pub kind: String,
     pub value: String,
     pub reason: String,
@@ -39,14 +39,14 @@ pub fn add(
     now: UnixTime,
     expires: Option<UnixTime>,
     by: &str,
-) -> Result<i64, StoreError> {
+) -> Result<BanId, StoreError> {
     conn.0
         .prepare_cached(
             "INSERT INTO bans (kind, value, reason, created, expires, created_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute(rusqlite::params![kind, value, reason, now, expires, by])?;
-    Ok(conn.0.last_insert_rowid())
+    Ok(BanId(conn.0.last_insert_rowid()))
 }
 
 /// The bans in force at `now`, newest first.
@@ -60,7 +60,7 @@ pub fn list(conn: &Conn, now: UnixTime) -> Result<Vec<BanRow>, StoreError> {
 }
 
 /// Lifts a ban.
-pub fn remove(conn: &Conn, id: i64) -> Result<(), StoreError> {
+pub fn remove(conn: &Conn, id: BanId) -> Result<(), StoreError> {
     let n = conn
         .0
         .prepare_cached("DELETE FROM bans WHERE id = ?1")?

@@ -3,7 +3,7 @@
 //! across threads in `comments_search.rs`, imports in `comments_import.rs`.
 
 use super::{Conn, StoreError};
-use crate::domain::{CommentId, SiteId, Status, UnixTime};
+use crate::domain::{CommentId, SiteId, Status, ThreadId, UnixTime};
 use crate::render::SafeHtml;
 use rusqlite::OptionalExtension;
 
@@ -11,7 +11,7 @@ use rusqlite::OptionalExtension;
 #[derive(Debug, Clone)]
 pub struct CommentRow {
     pub id: CommentId,
-    pub thread_id: i64,
+    pub thread_id: ThreadId,
     pub parent: Option<CommentId>,
     pub status: Status,
     pub name: Option<String>,
@@ -93,7 +93,7 @@ pub(super) fn text_hash(text: &str) -> i64 {
 /// What a new comment stores.
 #[derive(Debug, Clone)]
 pub struct Insert<'a> {
-    pub thread_id: i64,
+    pub thread_id: ThreadId,
     pub parent: Option<CommentId>,
     pub status: Status,
     pub name: Option<&'a str>,
@@ -152,7 +152,7 @@ pub fn find(conn: &Conn, id: CommentId) -> Result<Option<CommentRow>, StoreError
 /// The comments the public may see a trace of: published and deleted ones,
 /// oldest first. Whether a deleted one shows as a tombstone is decided by
 /// the thread's shape.
-pub fn public_in_thread(conn: &Conn, thread_id: i64) -> Result<Vec<CommentRow>, StoreError> {
+pub fn public_in_thread(conn: &Conn, thread_id: ThreadId) -> Result<Vec<CommentRow>, StoreError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM comments c
          WHERE c.thread_id = ?1 AND c.status IN ('published', 'deleted') ORDER BY c.created, c.id"
@@ -161,7 +161,7 @@ pub fn public_in_thread(conn: &Conn, thread_id: i64) -> Result<Vec<CommentRow>, 
 }
 
 /// Every comment of a thread, whatever its status, oldest first (for export).
-pub fn all_in_thread(conn: &Conn, thread_id: i64) -> Result<Vec<CommentRow>, StoreError> {
+pub fn all_in_thread(conn: &Conn, thread_id: ThreadId) -> Result<Vec<CommentRow>, StoreError> {
     let sql =
         format!("SELECT {COLUMNS} FROM comments c WHERE c.thread_id = ?1 ORDER BY c.created, c.id");
     all(conn, &sql, [thread_id])

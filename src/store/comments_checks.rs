@@ -3,7 +3,7 @@
 
 use super::comments::text_hash;
 use super::{Conn, StoreError};
-use crate::domain::{SiteId, UnixTime};
+use crate::domain::{SiteId, ThreadId, UnixTime};
 
 /// What may tell natter who is posting (DESIGN §5): only what an impostor
 /// cannot supply. A typed email alone is never enough.
@@ -64,7 +64,7 @@ pub(super) const DUPLICATE: &str =
 /// Whether the same text was posted in the thread since `since`.
 pub fn recent_duplicate(
     conn: &Conn,
-    thread_id: i64,
+    thread_id: ThreadId,
     text: &str,
     since: UnixTime,
 ) -> Result<bool, StoreError> {

@@ -3,12 +3,12 @@
 
 use super::comments::text_hash;
 use super::{Conn, StoreError};
-use crate::domain::{CommentId, Status, UnixTime};
+use crate::domain::{CommentId, Status, ThreadId, UnixTime};
 use crate::render::SafeHtml;
 use rusqlite::OptionalExtension;
 
 /// The natter id and thread of an imported comment, by its import key.
-pub fn by_import_key(conn: &Conn, key: &str) -> Result<Option<(CommentId, i64)>, StoreError> {
+pub fn by_import_key(conn: &Conn, key: &str) -> Result<Option<(CommentId, ThreadId)>, StoreError> {
     Ok(conn
         .0
         .prepare_cached("SELECT id, thread_id FROM comments WHERE import_key = ?1")?
@@ -19,7 +19,7 @@ pub fn by_import_key(conn: &Conn, key: &str) -> Result<Option<(CommentId, i64)>,
 /// What an imported comment stores: no edit token (nobody holds one).
 #[derive(Debug, Clone)]
 pub struct Imported<'a> {
-    pub thread_id: i64,
+    pub thread_id: ThreadId,
     pub parent: Option<CommentId>,
     pub status: Status,
     pub name: Option<&'a str>,

@@ -4,8 +4,8 @@
 use super::comments::{self, CommentRow};
 use super::threads::{self, ThreadRow};
 use super::{Conn, StoreError};
-use crate::domain::SiteId;
 use crate::domain::moderation::Search;
+use crate::domain::{SiteId, ThreadId};
 use rusqlite::types::Value;
 
 /// A comment with its thread, as the moderation list shows it.
@@ -90,7 +90,7 @@ pub struct FeedRow {
 pub fn newest_published(
     conn: &Conn,
     site: &SiteId,
-    thread_id: Option<i64>,
+    thread_id: Option<ThreadId>,
     limit: u32,
 ) -> Result<Vec<FeedRow>, StoreError> {
     let sql = format!(

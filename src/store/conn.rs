@@ -2,6 +2,8 @@
 //! ways one is opened. Only `store/` sees what is inside it.
 
 use super::StoreError;
+use crate::domain::{AdminId, BanId, CommentId, OutboxId, ThreadId};
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
@@ -63,3 +65,23 @@ pub fn ping(conn: &Conn) -> Result<(), StoreError> {
         .query_row("SELECT count(*) FROM sites", [], |_| Ok(()))?;
     Ok(())
 }
+
+/// Lets the id newtypes be query parameters and column values as the
+/// integers they are.
+macro_rules! sql_id {
+    ($($id:ident),*) => {$(
+        impl ToSql for $id {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                self.0.to_sql()
+            }
+        }
+
+        impl FromSql for $id {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                i64::column_result(value).map($id)
+            }
+        }
+    )*};
+}
+
+sql_id!(CommentId, ThreadId, AdminId, BanId, OutboxId);

@@ -1,7 +1,7 @@
 //! The outbox: emails and webhook calls waiting to be delivered.
 
 use super::{Conn, StoreError};
-use crate::domain::UnixTime;
+use crate::domain::{OutboxId, UnixTime};
 use rusqlite::OptionalExtension;
 
 /// What goes out: an email, or a webhook call.
@@ -70,7 +70,7 @@ pub struct New<'a> {
 /// A stored item.
 #[derive(Debug, Clone)]
 pub struct Item {
-    pub id: i64,
+    pub id: OutboxId,
     pub kind: Kind,
     pub site_id: Option<String>,
     pub topic: String,
@@ -108,7 +108,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     })
 }
 
-pub fn enqueue(conn: &Conn, item: &New<'_>) -> Result<i64, StoreError> {
+pub fn enqueue(conn: &Conn, item: &New<'_>) -> Result<OutboxId, StoreError> {
     conn.0
         .prepare_cached(
             "INSERT INTO outbox (kind, site_id, topic, recipient, payload, next_try, created)
@@ -122,7 +122,7 @@ pub fn enqueue(conn: &Conn, item: &New<'_>) -> Result<i64, StoreError> {
             item.payload,
             item.now
         ])?;
-    Ok(conn.0.last_insert_rowid())
+    Ok(OutboxId(conn.0.last_insert_rowid()))
 }
 
 /// Pending items whose time has come, oldest first.
@@ -144,7 +144,7 @@ pub fn next_due(conn: &Conn) -> Result<Option<UnixTime>, StoreError> {
 }
 
 /// Records a delivery; an item already sent stays as it was.
-pub fn mark_sent(conn: &Conn, id: i64, now: UnixTime) -> Result<(), StoreError> {
+pub fn mark_sent(conn: &Conn, id: OutboxId, now: UnixTime) -> Result<(), StoreError> {
     conn.0.prepare_cached(
         "UPDATE outbox SET state = 'sent', attempts = attempts + 1, done = ?2, last_error = NULL
          WHERE id = ?1 AND state = 'pending'",
@@ -157,7 +157,7 @@ pub fn mark_sent(conn: &Conn, id: i64, now: UnixTime) -> Result<(), StoreError> 
 /// `None`, it is dead.
 pub fn mark_failed(
     conn: &Conn,
-    id: i64,
+    id: OutboxId,
     error: &str,
     next_try: Option<UnixTime>,
     now: UnixTime,
@@ -204,7 +204,7 @@ pub fn counts(conn: &Conn) -> Result<[u64; 3], StoreError> {
 }
 
 /// Puts a dead item back in the queue, to be tried at once.
-pub fn retry(conn: &Conn, id: i64, now: UnixTime) -> Result<(), StoreError> {
+pub fn retry(conn: &Conn, id: OutboxId, now: UnixTime) -> Result<(), StoreError> {
     let n = conn
         .0
         .prepare_cached(
@@ -218,7 +218,7 @@ pub fn retry(conn: &Conn, id: i64, now: UnixTime) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub fn get(conn: &Conn, id: i64) -> Result<Item, StoreError> {
+pub fn get(conn: &Conn, id: OutboxId) -> Result<Item, StoreError> {
     conn.0
         .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"))?
         .query_row([id], from_row)

@@ -2,14 +2,14 @@
 
 use super::admins::{self, AdminRow};
 use super::{Conn, StoreError};
-use crate::domain::UnixTime;
+use crate::domain::{AdminId, UnixTime};
 use rusqlite::OptionalExtension;
 
 /// Starts a session (and forgets every one that has expired).
 pub fn create(
     conn: &Conn,
     token_hash: &str,
-    admin_id: i64,
+    admin_id: AdminId,
     now: UnixTime,
     expires: UnixTime,
 ) -> Result<(), StoreError> {
@@ -46,7 +46,7 @@ pub fn end(conn: &Conn, token_hash: &str) -> Result<(), StoreError> {
 }
 
 /// Ends every session of an admin.
-pub fn end_all(conn: &Conn, admin_id: i64) -> Result<(), StoreError> {
+pub fn end_all(conn: &Conn, admin_id: AdminId) -> Result<(), StoreError> {
     conn.0
         .prepare_cached("DELETE FROM sessions WHERE admin_id = ?1")?
         .execute([admin_id])?;

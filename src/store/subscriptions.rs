@@ -2,7 +2,7 @@
 //! replies to one comment, and whether its owner confirmed it.
 
 use super::{Conn, StoreError};
-use crate::domain::{CommentId, UnixTime};
+use crate::domain::{CommentId, ThreadId, UnixTime};
 use rusqlite::OptionalExtension;
 
 /// Follows a thread (`comment` None) or the replies to one comment; at once
@@ -11,7 +11,7 @@ use rusqlite::OptionalExtension;
 pub fn follow(
     conn: &Conn,
     subscriber: i64,
-    thread: i64,
+    thread: ThreadId,
     comment: Option<CommentId>,
     confirmed: bool,
     now: UnixTime,
@@ -38,7 +38,7 @@ pub fn follow(
 pub struct Subscription {
     pub id: i64,
     pub subscriber_id: i64,
-    pub thread_id: i64,
+    pub thread_id: ThreadId,
     /// The comment whose replies are followed; None for the whole thread.
     pub comment: Option<CommentId>,
 }
@@ -110,7 +110,7 @@ pub struct Recipient {
 /// subscription wins over a thread one.
 pub fn recipients(
     conn: &Conn,
-    thread: i64,
+    thread: ThreadId,
     parent: Option<CommentId>,
 ) -> Result<Vec<Recipient>, StoreError> {
     let mut stmt = conn.0.prepare_cached(

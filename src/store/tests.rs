@@ -4,7 +4,7 @@ use super::comments::{Insert, insert, text_hash};
 use super::comments_checks::{DUPLICATE, recent_duplicate};
 use super::outbox::{Kind, New, counts, enqueue, get, mark_failed, mark_sent, prune_sent};
 use super::{Conn, StoreError};
-use crate::domain::Status;
+use crate::domain::{Status, ThreadId};
 
 /// The duplicate check reads the rows with the same text, not every
 /// row of the last minutes: SQLite plans it on the hash index.
@@ -40,7 +40,7 @@ fn the_same_text_is_found_and_another_is_not() {
     .unwrap();
     let html = crate::render::render("same words");
     let new = |text| Insert {
-        thread_id: 1,
+        thread_id: ThreadId(1),
         parent: None,
         status: Status::Published,
         name: None,
@@ -55,16 +55,16 @@ fn the_same_text_is_found_and_another_is_not() {
         created: 100,
     };
     insert(&c, &new("same words")).unwrap();
-    assert!(recent_duplicate(&c, 1, "same words", 50).unwrap());
-    assert!(!recent_duplicate(&c, 1, "same words", 101).unwrap());
-    assert!(!recent_duplicate(&c, 1, "other words", 50).unwrap());
+    assert!(recent_duplicate(&c, ThreadId(1), "same words", 50).unwrap());
+    assert!(!recent_duplicate(&c, ThreadId(1), "same words", 101).unwrap());
+    assert!(!recent_duplicate(&c, ThreadId(1), "other words", 50).unwrap());
     // A row from before the hash column is still compared.
     c.0.execute_batch(
         "INSERT INTO comments (thread_id, status, text, html, created)
          VALUES (1, 'published', 'old words', '', 100)",
     )
     .unwrap();
-    assert!(recent_duplicate(&c, 1, "old words", 50).unwrap());
+    assert!(recent_duplicate(&c, ThreadId(1), "old words", 50).unwrap());
 }
 
 #[test]

@@ -1,13 +1,13 @@
 //! Threads table: one per commented page of a site.
 
 use super::{Conn, StoreError};
-use crate::domain::{SiteId, ThreadKey, UnixTime};
+use crate::domain::{SiteId, ThreadId, ThreadKey, UnixTime};
 use rusqlite::OptionalExtension;
 
 /// A stored thread.
 #[derive(Debug, Clone)]
 pub struct ThreadRow {
-    pub id: i64,
+    pub id: ThreadId,
     pub site_id: SiteId,
     pub key: ThreadKey,
     pub url: Option<String>,
@@ -38,7 +38,7 @@ pub(super) fn from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Thr
 }
 
 /// A thread by id.
-pub fn get(conn: &Conn, id: i64) -> Result<ThreadRow, StoreError> {
+pub fn get(conn: &Conn, id: ThreadId) -> Result<ThreadRow, StoreError> {
     conn.0
         .prepare_cached(&format!("SELECT {COLUMNS} FROM threads t WHERE t.id = ?1"))?
         .query_row([id], |r| from_row(r, 0))
@@ -122,7 +122,7 @@ pub fn with_counts(
 }
 
 /// Sets or clears a thread's title.
-pub fn set_title(conn: &Conn, id: i64, title: Option<&str>) -> Result<(), StoreError> {
+pub fn set_title(conn: &Conn, id: ThreadId, title: Option<&str>) -> Result<(), StoreError> {
     conn.0
         .prepare_cached("UPDATE threads SET title = ?2 WHERE id = ?1")?
         .execute((id, title))?;
@@ -130,7 +130,7 @@ pub fn set_title(conn: &Conn, id: i64, title: Option<&str>) -> Result<(), StoreE
 }
 
 /// Locks a thread against new comments, or opens it again.
-pub fn set_locked(conn: &Conn, id: i64, locked: bool) -> Result<(), StoreError> {
+pub fn set_locked(conn: &Conn, id: ThreadId, locked: bool) -> Result<(), StoreError> {
     conn.0
         .prepare_cached("UPDATE threads SET locked = ?2 WHERE id = ?1")?
         .execute((id, locked))?;
@@ -138,7 +138,7 @@ pub fn set_locked(conn: &Conn, id: i64, locked: bool) -> Result<(), StoreError> 
 }
 
 /// Moves a thread to a new key and URL; `false` if another thread has that key.
-pub fn remap(conn: &Conn, id: i64, key: &ThreadKey, url: &str) -> Result<bool, StoreError> {
+pub fn remap(conn: &Conn, id: ThreadId, key: &ThreadKey, url: &str) -> Result<bool, StoreError> {
     let taken: bool = conn
         .0
         .prepare_cached(

@@ -2,14 +2,14 @@
 //! built from what `App` returns, with times in RFC 3339 like every other
 //! answer. Store rows are never serialised.
 
-use crate::domain::rfc3339;
+use crate::domain::{BanId, rfc3339};
 use crate::store::{audit::AuditRow, bans::BanRow};
 use serde::Serialize;
 
 /// One ban, as `GET /admin/api/bans` lists it.
 #[derive(Debug, Serialize)]
 pub struct BanAnswer {
-    pub id: i64,
+    pub id: BanId,
     /// `ip` or `email`.
     pub kind: String,
     pub value: String,
@@ -71,7 +71,7 @@ mod tests {
     fn times_are_rfc3339_and_a_ban_without_end_has_none() {
         let at = 1_700_000_000;
         let ban = BanAnswer::from(BanRow {
-            id: 1,
+            id: BanId(1),
             kind: "ip".into(),
             value: "hash".into(),
             reason: String::new(),

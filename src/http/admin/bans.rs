@@ -2,7 +2,7 @@
 
 use super::answers::{BanAnswer, answers};
 use crate::app::{AdminSession, App, BanOf};
-use crate::domain::{BanKind, CommentId};
+use crate::domain::{BanId, BanKind, CommentId};
 use crate::error::Error;
 use crate::http::{Ctx, json_body, json_reply, respond};
 use serde::Deserialize;
@@ -77,7 +77,7 @@ pub(super) fn remove_ban(
         .and(ctx.app())
         .then(|id: i64, s: AdminSession, app: App| async move {
             respond(
-                app.unban(&s, id)
+                app.unban(&s, BanId(id))
                     .await
                     .map(|()| StatusCode::NO_CONTENT.into_response()),
             )
