@@ -84,8 +84,5 @@ pub fn remove(conn: &Conn, username: &str) -> Result<(), StoreError> {
         .0
         .prepare_cached("DELETE FROM admins WHERE username = ?1")?
         .execute([username])?;
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    super::found(n)
 }

@@ -65,10 +65,7 @@ pub fn remove(conn: &Conn, id: BanId) -> Result<(), StoreError> {
         .0
         .prepare_cached("DELETE FROM bans WHERE id = ?1")?
         .execute([id])?;
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    super::found(n)
 }
 
 /// Whether an IP hash or an (lower-cased) email is banned now.

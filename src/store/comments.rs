@@ -203,7 +203,7 @@ pub fn update_text(
             edited,
             text_hash(text)
         ])?;
-    found(n)
+    super::found(n)
 }
 
 /// Deletes a comment's content and personal data, keeping the row so that
@@ -224,7 +224,7 @@ pub fn set_status(conn: &Conn, id: CommentId, status: Status) -> Result<(), Stor
         .0
         .prepare_cached("UPDATE comments SET status = ?2 WHERE id = ?1")?
         .execute((id.0, status.as_str()))?;
-    found(n)
+    super::found(n)
 }
 
 /// Notes that readers were told about a comment; false when they already were.
@@ -255,12 +255,4 @@ pub fn add_votes(
         .0
         .prepare_cached("SELECT likes, dislikes FROM comments WHERE id = ?1")?
         .query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?)))?)
-}
-
-/// An update that changed no row is of a comment that does not exist.
-fn found(changed: usize) -> Result<(), StoreError> {
-    if changed == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
 }

@@ -2,8 +2,8 @@
 //! ways one is opened. Only `store/` sees what is inside it.
 
 use super::StoreError;
-use crate::domain::{AdminId, BanId, CommentId, OutboxId, ThreadId};
-use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use crate::domain::{AdminId, BanId, CommentId, OutboxId, SiteId, ThreadId};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
@@ -85,3 +85,10 @@ macro_rules! sql_id {
 }
 
 sql_id!(CommentId, ThreadId, AdminId, BanId, OutboxId);
+
+/// A stored site id is read back through the same check as a new one.
+impl FromSql for SiteId {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        SiteId::parse(value.as_str()?).map_err(|e| FromSqlError::Other(e.into()))
+    }
+}

@@ -149,6 +149,14 @@ impl WriteFailure for crate::error::Error {
     }
 }
 
+/// A write that changed no row was of a row that does not exist.
+fn found(changed: usize) -> Result<(), StoreError> {
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 /// The database: a writer and a pool of readers over one SQLite file.
 #[derive(Clone)]
 pub struct Db {

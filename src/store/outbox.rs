@@ -212,10 +212,7 @@ pub fn retry(conn: &Conn, id: OutboxId, now: UnixTime) -> Result<(), StoreError>
              WHERE id = ?1 AND state = 'dead'",
         )?
         .execute(rusqlite::params![id, now])?;
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    super::found(n)
 }
 
 pub fn get(conn: &Conn, id: OutboxId) -> Result<Item, StoreError> {

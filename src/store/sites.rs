@@ -65,8 +65,5 @@ pub fn remove(conn: &Conn, id: &SiteId) -> Result<(), StoreError> {
         .0
         .prepare_cached("DELETE FROM sites WHERE id = ?1")?
         .execute([id.as_str()])?;
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    super::found(n)
 }

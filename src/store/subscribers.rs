@@ -22,12 +22,9 @@ const COLUMNS: &str = "id, site_id, email, email_hash, confirmed, asked";
 
 /// The one mapping of a subscriber row.
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscriber> {
-    let site: String = r.get(1)?;
     Ok(Subscriber {
         id: r.get(0)?,
-        site_id: SiteId::parse(&site).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, e.into())
-        })?,
+        site_id: r.get(1)?,
         email: r.get(2)?,
         email_hash: r.get(3)?,
         confirmed: r.get(4)?,
@@ -95,9 +92,7 @@ pub fn confirm(conn: &Conn, id: i64, now: UnixTime) -> Result<(), StoreError> {
         .0
         .prepare_cached("UPDATE subscribers SET confirmed = coalesce(confirmed, ?2) WHERE id = ?1")?
         .execute((id, now))?;
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
+    super::found(n)?;
     subscriptions::confirm_waiting(conn, id, now)?;
     subscriber_keys::keep_asker(conn, id, now)
 }

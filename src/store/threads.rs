@@ -24,16 +24,13 @@ const WIDTH: usize = 6;
 
 /// The one mapping of a thread row: [`COLUMNS`] read from column `at` on.
 pub(super) fn from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ThreadRow> {
-    let site: String = r.get(at + 5)?;
     Ok(ThreadRow {
         id: r.get(at)?,
         key: ThreadKey::from_stored(r.get(at + 1)?),
         url: r.get(at + 2)?,
         title: r.get(at + 3)?,
         locked: r.get(at + 4)?,
-        site_id: SiteId::parse(&site).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(at + 5, rusqlite::types::Type::Text, e.into())
-        })?,
+        site_id: r.get(at + 5)?,
     })
 }
 
