@@ -26,6 +26,9 @@ mod threads;
 pub mod view;
 mod votes;
 
+/// What [`App::bans`] and [`App::audit_log`] give, for the admin answers
+/// built from them.
+pub use crate::store::{audit::AuditRow, bans::BanRow};
 pub use bans::BanOf;
 pub use counts::{FieldLimits, SiteConfigView};
 pub use locate::{Located, PageQuery};

@@ -2,8 +2,8 @@
 //! built from what `App` returns, with times in RFC 3339 like every other
 //! answer. Store rows are never serialised.
 
+use crate::app::{AuditRow, BanRow};
 use crate::domain::{BanId, rfc3339};
-use crate::store::{audit::AuditRow, bans::BanRow};
 use serde::Serialize;
 
 /// One ban, as `GET /admin/api/bans` lists it.
