@@ -52,40 +52,17 @@ pub fn init_tls() {
 /// Opens the database, listens, and serves until [`Server::stop`].
 pub async fn start(config: Config) -> Result<Server, StartupError> {
     init_tls();
+    let (listener, addr) = listen(&config).await?;
+    let base = base_url(&config, addr);
     let db_path = config.database.display().to_string();
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| StartupError::Listen {
-            addr: config.listen.to_string(),
-            message: format!("{e}; choose another address with --listen or NATTER_LISTEN"),
-        })?;
-    let addr = listener.local_addr().map_err(|e| StartupError::Listen {
-        addr: config.listen.to_string(),
-        message: e.to_string(),
-    })?;
-    let mut base = match &config.public_url {
-        Some(url) => url.clone(),
-        None => url::Url::parse(&format!("http://{addr}/")).expect("an address makes a URL"),
-    };
-    // Links are joined onto it: natter under a path must keep the path.
-    if !base.path().ends_with('/') {
-        let path = format!("{}/", base.path());
-        base.set_path(&path);
-    }
-    let app = tokio::task::spawn_blocking(move || App::open(config, base))
-        .await
-        .map_err(|e| StartupError::Database {
-            path: db_path.clone(),
-            message: e.to_string(),
-        })?
-        .map_err(|e| StartupError::Database {
-            path: db_path.clone(),
-            message: e.to_string(),
-        })?;
     let db_error = |e: String| StartupError::Database {
         path: db_path.clone(),
         message: e,
     };
+    let app = tokio::task::spawn_blocking(move || App::open(config, base))
+        .await
+        .map_err(|e| db_error(e.to_string()))?
+        .map_err(|e| db_error(e.to_string()))?;
     register_demo_site(&app, addr)
         .await
         .map_err(|e| db_error(e.to_string()))?;
@@ -94,7 +71,7 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
         .map_err(|e| db_error(e.to_string()))?;
 
     let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
-    let mut worker = notify::worker::spawn(app.clone(), worker_stop).map_err(|message| {
+    let mut worker = notify::worker::spawn(worker_parts(&app), worker_stop).map_err(|message| {
         StartupError::Config {
             path: "[smtp]".into(),
             message,
@@ -125,6 +102,52 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
         shutdown: tx,
         done,
     })
+}
+
+/// Binds the configured address; also returns the address bound (the
+/// port chosen, for port 0).
+async fn listen(config: &Config) -> Result<(tokio::net::TcpListener, SocketAddr), StartupError> {
+    let failed = |message: String| StartupError::Listen {
+        addr: config.listen.to_string(),
+        message,
+    };
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| {
+            failed(format!(
+                "{e}; choose another address with --listen or NATTER_LISTEN"
+            ))
+        })?;
+    let addr = listener.local_addr().map_err(|e| failed(e.to_string()))?;
+    Ok((listener, addr))
+}
+
+/// How browsers reach natter, for the links in emails: `public_url`, else
+/// the address it listens on.
+fn base_url(config: &Config, addr: SocketAddr) -> url::Url {
+    let mut base = match &config.public_url {
+        Some(url) => url.clone(),
+        None => url::Url::parse(&format!("http://{addr}/")).expect("an address makes a URL"),
+    };
+    // Links are joined onto it: natter under a path must keep the path.
+    if !base.path().ends_with('/') {
+        let path = format!("{}/", base.path());
+        base.set_path(&path);
+    }
+    base
+}
+
+/// What the outbox worker needs from the running service.
+fn worker_parts(app: &App) -> notify::worker::Parts {
+    let sites = app.sites.clone();
+    notify::worker::Parts {
+        db: app.db.clone(),
+        notifier: app.notifier.clone(),
+        smtp: app.config.smtp.clone(),
+        outbox: app.config.outbox,
+        webhook_allow_private: app.config.webhook_allow_private.clone(),
+        site: std::sync::Arc::new(move |id| sites.by_id(id)),
+    }
 }
 
 /// With no site configured, natter registers a demo site whose origin is

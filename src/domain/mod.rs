@@ -9,6 +9,7 @@ mod ids;
 mod invalid;
 pub mod judge;
 pub mod moderation;
+pub mod net;
 mod origin;
 mod page;
 pub mod pageurl;
