@@ -20,14 +20,18 @@
 //! `del`; an `img` becomes a link to its address (§3, no pixels); other
 //! tags are dropped and keep their text, and a dropped block still keeps
 //! the words on either side of it apart. Elements deeper than
-//! [`MAX_NESTING`] are dropped the same way, so the allow-list's parser
-//! (quadratic in depth) never sees more. Nothing recurses; each token is
-//! handled once.
+//! [`MAX_NESTING`](super::MAX_NESTING) are dropped the same way, so the
+//! allow-list's parser (quadratic in depth) never sees more. Nothing
+//! recurses; each token is handled once. The text and its layout are in
+//! `text.rs`, the stack of open elements in `stack.rs`.
 
-use super::clickable::next_address;
+mod stack;
+mod text;
+
 use super::elements::{ELEMENTS, El, Kind, OTHER_BLOCKS};
 use super::html::{Tag, Token, tokens};
-use super::{MAX_NESTING, SafeHtml, sanitise};
+use super::{SafeHtml, sanitise};
+use text::{Gap, attr_text};
 
 /// Renders a WordPress comment's stored content as WordPress shows it.
 pub fn render_wordpress(content: &str) -> SafeHtml {
@@ -55,7 +59,8 @@ pub(super) fn rebuild(html: &str, wordpress: bool) -> String {
 
 struct Open {
     el: El,
-    /// Whether it was written out (false: deeper than [`MAX_NESTING`]).
+    /// Whether it was written out (false: deeper than
+    /// [`MAX_NESTING`](super::MAX_NESTING)).
     kept: bool,
     /// For a bare container: text from here on is wrapped in paragraphs.
     wrap: bool,
@@ -74,41 +79,6 @@ struct Builder {
     /// A dropped block parted the text: the next content starts a line.
     part: bool,
     gap: Gap,
-}
-
-/// Whitespace and `<br>` seen since the last content, written only if more
-/// content follows in the same block (wpautop adds nothing next to a block).
-#[derive(Default)]
-struct Gap {
-    space: bool,
-    /// Newlines with only whitespace between them.
-    newlines: usize,
-    /// `<br>` with only whitespace between them.
-    brs: usize,
-    /// Line breaks to write: each `<br>`, and each newline not after one.
-    lines: usize,
-    after_br: bool,
-}
-
-impl Gap {
-    fn newline(&mut self) {
-        self.newlines += 1;
-        if !self.after_br {
-            self.lines += 1;
-        }
-    }
-
-    fn br(&mut self) {
-        self.brs += 1;
-        self.newlines = 0;
-        self.lines += 1;
-        self.after_br = true;
-    }
-
-    /// Two newlines or two `<br>` in a row start a paragraph.
-    fn is_paragraph(&self) -> bool {
-        self.newlines >= 2 || self.brs >= 2
-    }
 }
 
 impl Builder {
@@ -132,100 +102,6 @@ impl Builder {
     /// Whether text is laid out by wpautop's rules here.
     fn autop(&self) -> bool {
         self.wordpress && !self.is_open(El::Pre)
-    }
-
-    fn text(&mut self, text: &str) {
-        if !self.autop() {
-            if text.contains(|c: char| !is_space(c)) {
-                self.content();
-            }
-            push_text(&mut self.out, text);
-            return;
-        }
-        let mut rest = text;
-        while !rest.is_empty() {
-            let word_at = rest.find(|c: char| !is_space(c)).unwrap_or(rest.len());
-            if word_at > 0 {
-                self.gap.space = true;
-                for _ in rest[..word_at].matches('\n') {
-                    self.gap.newline();
-                }
-            }
-            rest = &rest[word_at..];
-            let word_end = rest.find(is_space).unwrap_or(rest.len());
-            if word_end > 0 {
-                self.content();
-                self.word(&rest[..word_end]);
-            }
-            rest = &rest[word_end..];
-        }
-    }
-
-    /// Writes a run of text without spaces, its addresses linked.
-    fn word(&mut self, word: &str) {
-        let mut rest = word;
-        if !self.is_open(El::A) && !self.is_open(El::Code) {
-            while let Some(link) = next_address(rest) {
-                push_text(&mut self.out, &rest[..link.start]);
-                let url = &rest[link.start..link.end];
-                let href = if link.www {
-                    format!("http://{url}")
-                } else {
-                    url.to_string()
-                };
-                self.link(&href, &href);
-                rest = &rest[link.end..];
-            }
-        }
-        push_text(&mut self.out, rest);
-    }
-
-    /// Writes a link to `href` (HTML source, as written) reading `label`.
-    fn link(&mut self, href: &str, label: &str) {
-        self.push(El::A, &format!(" href=\"{}\"", attr_text(href)));
-        push_text(&mut self.out, label);
-        self.pop();
-    }
-
-    /// Gets ready for inline content: a paragraph opened where wpautop
-    /// opens one, and the pending whitespace written as a space or a break.
-    fn content(&mut self) {
-        if self.autop() {
-            if self.started && self.gap.is_paragraph() {
-                self.close_paragraph();
-                self.boundary();
-            }
-            let wrap = match self.stack.last() {
-                None => true,
-                Some(top) => match top.el.kind() {
-                    Kind::Wrapping => true,
-                    Kind::Bare => top.wrap,
-                    Kind::Inline | Kind::Frame | Kind::Preformatted => false,
-                },
-            };
-            if wrap {
-                self.push(El::P, "");
-            }
-            if self.started {
-                if self.gap.lines > 0 {
-                    for _ in 0..self.gap.lines {
-                        self.out.push_str("<br>\n");
-                    }
-                } else if self.gap.space {
-                    self.out.push(' ');
-                }
-            }
-        }
-        self.clear_space();
-        if self.part {
-            self.out.push_str("<br>\n");
-            self.part = false;
-        }
-        self.started = true;
-    }
-
-    fn clear_space(&mut self) {
-        self.gap = Gap::default();
     }
 
     fn start(&mut self, tag: &Tag<'_>) {
@@ -310,141 +186,4 @@ impl Builder {
             self.boundary();
         }
     }
-
-    fn line_break(&mut self) {
-        if self.autop() {
-            if self.started {
-                self.gap.br();
-            }
-        } else {
-            self.content();
-            self.out.push_str("<br>");
-        }
-    }
-
-    /// An image as a link to its address, named by its alt text; an
-    /// address that is not http(s) leaves the alt text alone.
-    fn image(&mut self, tag: &Tag<'_>) {
-        let src = tag.attr("src").unwrap_or("").trim();
-        let alt = tag.attr("alt").unwrap_or("").trim();
-        let web = ["http://", "https://"].iter().any(|scheme| {
-            src.len() > scheme.len() && src[..scheme.len()].eq_ignore_ascii_case(scheme)
-        });
-        let label = if alt.is_empty() && web { src } else { alt };
-        if label.is_empty() {
-            return;
-        }
-        self.content();
-        if web && !self.is_open(El::A) {
-            self.link(src, label);
-        } else {
-            push_text(&mut self.out, label);
-        }
-    }
-
-    /// Closes the paragraph and inline elements at the top of the stack.
-    fn close_paragraph(&mut self) {
-        while self
-            .stack
-            .last()
-            .is_some_and(|o| o.el.kind() == Kind::Inline)
-        {
-            self.pop();
-        }
-    }
-
-    /// A block edge inside the current container: text after it is a new
-    /// paragraph, or on a new line where paragraphs are not made.
-    fn boundary(&mut self) {
-        if self.started {
-            self.part = true;
-        }
-        self.started = false;
-        self.clear_space();
-        if let Some(top) = self.stack.last_mut() {
-            top.wrap = true;
-        }
-    }
-
-    fn push(&mut self, el: El, attrs: &str) {
-        let kept = self.kept < MAX_NESTING;
-        if kept {
-            self.kept += 1;
-            self.out.push('<');
-            self.out.push_str(el.name());
-            self.out.push_str(attrs);
-            self.out.push('>');
-            if self.wordpress && matches!(el.kind(), Kind::Frame | Kind::Wrapping) && el != El::Tr {
-                self.out.push('\n');
-            }
-        }
-        if el.is_block() {
-            self.block_edge(kept);
-            // Text after a block inside a bare container is a paragraph.
-            if let Some(parent) = self.stack.last_mut() {
-                parent.wrap = true;
-            }
-        }
-        self.open[el as usize] += 1;
-        self.stack.push(Open {
-            el,
-            kept,
-            wrap: false,
-        });
-    }
-
-    fn pop(&mut self) {
-        let Some(top) = self.stack.pop() else {
-            return;
-        };
-        self.open[top.el as usize] -= 1;
-        if top.kept {
-            self.kept -= 1;
-            self.out.push_str("</");
-            self.out.push_str(top.el.name());
-            self.out.push('>');
-            if self.wordpress && top.el.is_block() && !matches!(top.el, El::Td | El::Th) {
-                self.out.push('\n');
-            }
-        }
-        if top.el.is_block() {
-            self.block_edge(top.kept);
-        }
-    }
-
-    /// A block starts or ends: a written one parts the text by itself, a
-    /// dropped one leaves a line break if text comes on both sides.
-    fn block_edge(&mut self, kept: bool) {
-        if kept {
-            self.part = false;
-        } else if self.started {
-            self.part = true;
-        }
-        self.started = false;
-        self.clear_space();
-    }
-}
-
-fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\x0c')
-}
-
-/// Writes HTML source text with any `<` and `>` escaped, so that the
-/// allow-list's parser sees exactly the elements written here.
-fn push_text(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-}
-
-/// An attribute value as written, made safe inside double quotes.
-fn attr_text(value: &str) -> String {
-    value
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
