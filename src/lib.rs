@@ -17,7 +17,6 @@ pub mod store;
 
 use app::App;
 use config::Config;
-use domain::{Origin, Site, SiteId, SiteSettings};
 use error::StartupError;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -63,7 +62,7 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
         .await
         .map_err(|e| db_error(e.to_string()))?
         .map_err(|e| db_error(e.to_string()))?;
-    register_demo_site(&app, addr)
+    demo::register(&app, addr)
         .await
         .map_err(|e| db_error(e.to_string()))?;
     app.ensure_first_admin()
@@ -148,41 +147,6 @@ fn worker_parts(app: &App) -> notify::worker::Parts {
         webhook_allow_private: app.config.webhook_allow_private.clone(),
         site: std::sync::Arc::new(move |id| sites.by_id(id)),
     }
-}
-
-/// With no site configured, natter registers a demo site whose origin is
-/// natter itself, so the page at `/` works at once.
-async fn register_demo_site(app: &App, addr: SocketAddr) -> Result<(), store::StoreError> {
-    let others = app.sites.all().iter().any(|s| s.id.as_str() != "demo");
-    if !app.config.sites.is_empty() || others {
-        return Ok(());
-    }
-    let mut origins = vec![format!("http://{addr}")];
-    if addr.ip().is_loopback() {
-        origins.push(format!("http://localhost:{}", addr.port()));
-    }
-    if let Some(url) = &app.config.public_url {
-        origins.push(url.origin().ascii_serialization());
-    }
-    let site = Site {
-        id: SiteId::parse("demo").expect("a valid id"),
-        name: "natter demo".into(),
-        origins: origins
-            .iter()
-            .filter_map(|o| Origin::parse(o).ok())
-            .collect(),
-        settings: SiteSettings::default(),
-    };
-    // Only a demo site registered now for the first time gets the sample
-    // conversation: one a moderator deleted never comes back.
-    let first_time = app.sites.by_id(&site.id).is_none();
-    let id = site.id.clone();
-    tracing::info!(origins = ?origins, "no site configured: serving the demo site");
-    app.add_site(site).await?;
-    if first_time {
-        demo::add_sample_conversation(app, id, &format!("http://{addr}/")).await?;
-    }
-    Ok(())
 }
 
 /// Prunes the rate limiters once a minute, and every 5 seconds picks up
