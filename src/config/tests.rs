@@ -131,6 +131,14 @@ fn bad_values_say_what_to_write() {
             "[[site]]\nid = \"a\"\norigins = [\"https://a.org\"]\n[[site.webhook]]\nurl = \"https://h.org\"\nsecret = \"short\"",
             "at least 16",
         ),
+        (
+            "[[site]]\nid = \"a\"\norigins = [\"https://a.org\"]\nmax_depth = 30",
+            "between 1 and 20",
+        ),
+        (
+            "[[site]]\nid = \"a\"\norigins = [\"https://a.org\"]\nedit_window = \"30d\"",
+            "edit_window_seconds must be between 0 and 604800",
+        ),
         ("[metrics]\nallow = [\"x\"]", "10.0.0.0/8"),
         ("[limits]\nheader_timeout = \"0s\"", "at least 1s, like 10s"),
         ("[limits]\nbody_timeout = \"soon\"", "90s"),
