@@ -22,6 +22,8 @@ impl Keys {
         format!("{now}.{}", B64.encode(&sig[..16]))
     }
 
+    /// What a form's timing token says, `now`, with `min_seconds` the
+    /// least time a person takes.
     pub fn check_form_token(&self, token: &str, now: i64, min_seconds: u32) -> FormTiming {
         let Some((t, sig)) = token.split_once('.') else {
             return FormTiming::Invalid;

@@ -28,6 +28,7 @@ pub struct Keys {
 }
 
 impl Keys {
+    /// Keys made from the server's secret.
     pub fn new(secret: Vec<u8>) -> Self {
         Keys {
             secret: secret.into(),
@@ -76,6 +77,7 @@ impl Keys {
         B64.encode(&self.mac("link", &parts)[..16])
     }
 
+    /// Whether `signature` is the one [`Keys::link_signature`] gives.
     pub fn check_link_signature(&self, parts: &[&str], signature: &str) -> bool {
         constant_time_eq(self.link_signature(parts).as_bytes(), signature.as_bytes())
     }

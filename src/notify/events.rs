@@ -77,6 +77,7 @@ impl Notifier {
         Ok(())
     }
 
+    /// A comment was deleted: webhooks hear of it.
     pub fn comment_deleted(
         &self,
         c: &Conn,

@@ -63,6 +63,8 @@ pub struct Wants {
 }
 
 impl Notifier {
+    /// Links are signed with `keys` and joined onto `base`; `email` says
+    /// whether `[smtp]` is configured.
     pub fn new(keys: Keys, base: url::Url, email: bool) -> Notifier {
         Notifier {
             keys,
@@ -77,6 +79,7 @@ impl Notifier {
         self.email
     }
 
+    /// The keys that sign links and hash addresses.
     pub fn keys(&self) -> &Keys {
         &self.keys
     }

@@ -13,6 +13,7 @@ pub struct Resolver {
 }
 
 impl Resolver {
+    /// A resolver that lets through public addresses and those in `allow`.
     pub fn new(allow: Vec<Cidr>) -> Resolver {
         Resolver {
             allow: Arc::new(allow),

@@ -8,8 +8,11 @@ use std::time::Duration;
 /// The retry policy of the outbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outbox {
+    /// The wait after the first failed try.
     pub first_retry: Duration,
+    /// The longest wait between tries.
     pub max_retry: Duration,
+    /// How many tries an item gets before it is dead.
     pub attempts: u32,
 }
 

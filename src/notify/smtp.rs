@@ -14,13 +14,18 @@ use std::time::Duration;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Smtp {
+    /// The mail server's name.
     pub host: String,
+    /// Its port, 587 unless given.
     #[serde(default = "default_smtp_port")]
     pub port: u16,
     #[serde(default)]
     pub tls: SmtpTls,
+    /// The account to sign in with, if the server wants one.
     pub username: Option<String>,
+    /// Its password (`NATTER_SMTP_PASSWORD` overrides the file's).
     pub password: Option<String>,
+    /// The sender, like `Comments <comments@example.org>`.
     pub from: String,
 }
 

@@ -35,12 +35,17 @@ pub type SiteLookup = Arc<dyn Fn(&SiteId) -> Option<Arc<Site>> + Send + Sync>;
 /// webhooks, how to retry, and the notifier that wakes it.
 #[derive(Clone)]
 pub struct Parts {
+    /// Where the outbox is read and its items marked.
     pub db: Db,
+    /// Wakes the worker when new items are committed.
     pub notifier: Notifier,
+    /// The mail server; without one, emails wait in the outbox.
     pub smtp: Option<Smtp>,
+    /// How failed deliveries are retried.
     pub outbox: Outbox,
     /// Private ranges webhooks may reach (`[webhooks] allow_private`).
     pub webhook_allow_private: Vec<Cidr>,
+    /// The registered sites, for a webhook's URL and secret.
     pub site: SiteLookup,
 }
 

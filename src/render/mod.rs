@@ -35,10 +35,12 @@ pub const MAX_NESTING: usize = 32;
 pub struct SafeHtml(String);
 
 impl SafeHtml {
+    /// The HTML, to send or store.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The HTML, as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
