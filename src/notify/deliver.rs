@@ -1,41 +1,27 @@
 //! One delivery: an outbox item sent by email or as a webhook call, then
 //! marked sent, or failed with the time of its next try.
 
-use super::retry::retry_at;
+use super::Outbox;
+use super::retry::{Failed, retry_at};
 use super::smtp::Mailer;
-use super::worker::Parts;
-use crate::domain::{SiteId, now};
+use crate::domain::net::Cidr;
+use crate::domain::{Site, SiteId, now};
 use crate::keys::Keys;
+use crate::store::Db;
 use crate::store::outbox::{self, Item, Kind};
+use std::sync::Arc;
 
-/// Why one delivery failed.
-pub(super) struct Failed {
-    message: String,
-    /// Whether trying again could help.
-    retry: bool,
-}
+/// Finds a registered site as it is now (a webhook's secret may have
+/// changed since its call was queued).
+pub type SiteLookup = Arc<dyn Fn(&SiteId) -> Option<Arc<Site>> + Send + Sync>;
 
-impl Failed {
-    /// A failure that a later try may not have.
-    pub(super) fn again(message: impl ToString) -> Failed {
-        Failed {
-            message: message.to_string(),
-            retry: true,
-        }
-    }
-
-    /// A failure every later try would have too.
-    pub(super) fn never(message: impl ToString) -> Failed {
-        Failed {
-            message: message.to_string(),
-            retry: false,
-        }
-    }
-}
-
-/// What the worker's deliveries share: its parts and the two clients.
+/// What the worker's deliveries share: the outbox, the retry policy, the
+/// sites and the two clients.
 pub(super) struct Sender {
-    pub(super) parts: Parts,
+    pub(super) db: Db,
+    pub(super) outbox: Outbox,
+    pub(super) webhook_allow_private: Vec<Cidr>,
+    pub(super) site: SiteLookup,
     pub(super) mailer: Option<Mailer>,
     pub(super) http: reqwest::Client,
 }
@@ -51,10 +37,10 @@ impl Sender {
         let at = now();
         let next = match &result {
             Ok(()) => None,
-            Err(f) if f.retry => retry_at(&self.parts.outbox, item.attempts + 1, at),
+            Err(f) if f.retry => retry_at(&self.outbox, item.attempts + 1, at),
             Err(_) => None,
         };
-        let db = &self.parts.db;
+        let db = &self.db;
         let write = match result {
             Ok(()) => {
                 tracing::debug!(id = %id, topic = %item.topic, "delivered");
@@ -83,7 +69,7 @@ impl Sender {
             .site_id
             .as_deref()
             .and_then(|s| SiteId::parse(s).ok())
-            .and_then(|s| (self.parts.site)(&s))
+            .and_then(|s| (self.site)(&s))
             .ok_or_else(|| Failed::never("the site is gone"))?;
         let hook = site
             .settings
@@ -92,7 +78,7 @@ impl Sender {
             .find(|h| h.url == item.recipient)
             .ok_or_else(|| Failed::never("the site no longer has this webhook"))?;
         let url = url::Url::parse(&hook.url).map_err(Failed::never)?;
-        super::target::check_connect(&url, &self.parts.webhook_allow_private)
+        super::target::check_connect(&url, &self.webhook_allow_private)
             .map_err(|m| Failed::never(format!("not called: {m}")))?;
         let timestamp = now();
         let body = item.payload.clone().into_bytes();

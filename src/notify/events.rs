@@ -2,10 +2,8 @@
 //! same transaction as the change.
 
 use super::Notifier;
-use super::email::Email;
 use crate::domain::{Site, Status, UnixTime};
 use crate::store::comments::{self, CommentRow};
-use crate::store::outbox::{self, Kind};
 use crate::store::subscriptions;
 use crate::store::threads::ThreadRow;
 use crate::store::{Conn, StoreError};
@@ -87,30 +85,5 @@ impl Notifier {
         now: UnixTime,
     ) -> Result<(), StoreError> {
         self.webhooks(c, site, thread, row, "comment.deleted", now)
-    }
-
-    pub(super) fn queue_email(
-        &self,
-        c: &Conn,
-        site: &Site,
-        topic: &str,
-        to: &str,
-        mail: &Email,
-        now: UnixTime,
-    ) -> Result<(), StoreError> {
-        let payload =
-            serde_json::to_string(mail).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        outbox::enqueue(
-            c,
-            &outbox::New {
-                kind: Kind::Email,
-                site_id: Some(site.id.as_str()),
-                topic,
-                recipient: to,
-                payload: &payload,
-                now,
-            },
-        )?;
-        Ok(())
     }
 }

@@ -14,6 +14,7 @@ mod events;
 pub mod links;
 mod moderators;
 pub mod page;
+mod queue;
 mod ranges;
 mod readers;
 mod resolver;

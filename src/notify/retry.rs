@@ -1,6 +1,6 @@
 //! How the outbox retries (`[outbox]`): the wait doubles after each failed
 //! try, from `first_retry` up to `max_retry`, and after `attempts` tries
-//! the item is dead.
+//! the item is dead. A delivery that fails says whether a retry could help.
 
 use crate::domain::UnixTime;
 use std::time::Duration;
@@ -36,6 +36,31 @@ pub fn retry_at(policy: &Outbox, attempts: u32, now: UnixTime) -> Option<UnixTim
         .saturating_mul(2u32.saturating_pow(attempts.saturating_sub(1).min(20)))
         .min(policy.max_retry);
     Some(now + wait.as_secs_f64().ceil() as i64)
+}
+
+/// Why one delivery failed.
+pub(super) struct Failed {
+    pub(super) message: String,
+    /// Whether trying again could help.
+    pub(super) retry: bool,
+}
+
+impl Failed {
+    /// A failure that a later try may not have.
+    pub(super) fn again(message: impl ToString) -> Failed {
+        Failed {
+            message: message.to_string(),
+            retry: true,
+        }
+    }
+
+    /// A failure every later try would have too.
+    pub(super) fn never(message: impl ToString) -> Failed {
+        Failed {
+            message: message.to_string(),
+            retry: false,
+        }
+    }
 }
 
 #[cfg(test)]

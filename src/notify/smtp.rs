@@ -2,6 +2,7 @@
 //! there from an outbox item.
 
 use super::email::Email;
+use super::retry::Failed;
 use crate::store::outbox::Item;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
@@ -100,8 +101,7 @@ impl Mailer {
     }
 
     /// Sends one queued email. The error says whether a retry could help.
-    pub(super) async fn send(&self, item: &Item) -> Result<(), super::deliver::Failed> {
-        use super::deliver::Failed;
+    pub(super) async fn send(&self, item: &Item) -> Result<(), Failed> {
         let mail: Email = serde_json::from_str(&item.payload).map_err(Failed::never)?;
         let to: Mailbox = item.recipient.parse().map_err(Failed::never)?;
         let domain = self.from.email.domain().to_string();

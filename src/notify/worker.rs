@@ -6,11 +6,13 @@
 //! The worker knows no `App`: it is given [`Parts`], the few things it
 //! reads.
 
+pub use super::deliver::SiteLookup;
+
 use super::deliver::Sender;
 use super::smtp::Mailer;
 use super::{Notifier, Outbox, Smtp};
 use crate::domain::net::Cidr;
-use crate::domain::{Site, SiteId, now};
+use crate::domain::now;
 use crate::store::Db;
 use crate::store::outbox;
 use std::sync::Arc;
@@ -26,10 +28,6 @@ const BATCH: u32 = 64;
 const IN_FLIGHT: usize = 16;
 /// The longest the worker sleeps before it looks again.
 const IDLE: Duration = Duration::from_secs(30);
-
-/// Finds a registered site as it is now (a webhook's secret may have
-/// changed since its call was queued).
-pub type SiteLookup = Arc<dyn Fn(&SiteId) -> Option<Arc<Site>> + Send + Sync>;
 
 /// What the worker needs: the outbox, how to reach mail servers and
 /// webhooks, how to retry, and the notifier that wakes it.
@@ -60,12 +58,16 @@ pub fn spawn(
         .map(|s| Mailer::new(s, IN_FLIGHT as u32))
         .transpose()?;
     let http = webhook_client(&parts.webhook_allow_private)?;
+    let wake = parts.notifier.woken();
     let sender = Arc::new(Sender {
-        parts,
+        db: parts.db,
+        outbox: parts.outbox,
+        webhook_allow_private: parts.webhook_allow_private,
+        site: parts.site,
         mailer,
         http,
     });
-    Ok(tokio::spawn(run(sender, stop)))
+    Ok(tokio::spawn(run(sender, wake, stop)))
 }
 
 /// Webhooks reach only the addresses §14 allows: the resolver filters what
@@ -84,10 +86,9 @@ fn webhook_client(allow: &[Cidr]) -> Result<reqwest::Client, String> {
 
 /// Delivers what is due, then sleeps until the next item is due, the
 /// notifier wakes it or `stop` turns true.
-async fn run(sender: Arc<Sender>, mut stop: watch::Receiver<bool>) {
-    let wake = sender.parts.notifier.woken();
+async fn run(sender: Arc<Sender>, wake: Arc<tokio::sync::Notify>, mut stop: watch::Receiver<bool>) {
     let slots = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
-    let db = sender.parts.db.clone();
+    let db = sender.db.clone();
     loop {
         if *stop.borrow() {
             return;
@@ -120,7 +121,7 @@ async fn deliver_batch(
     slots: &Arc<tokio::sync::Semaphore>,
     stop: &watch::Receiver<bool>,
 ) -> bool {
-    let due = match sender.parts.db.read(|c| outbox::due(c, now(), BATCH)).await {
+    let due = match sender.db.read(|c| outbox::due(c, now(), BATCH)).await {
         Ok(d) => d,
         Err(e) => {
             tracing::error!(error = %e, "the outbox could not be read");

@@ -99,6 +99,11 @@ impl Builder {
         self.open[el as usize] > 0
     }
 
+    /// Forgets the whitespace held back since the last content.
+    fn clear_space(&mut self) {
+        self.gap = Gap::default();
+    }
+
     /// Whether text is laid out by wpautop's rules here.
     fn autop(&self) -> bool {
         self.wordpress && !self.is_open(El::Pre)

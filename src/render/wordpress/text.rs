@@ -133,10 +133,6 @@ impl Builder {
         self.started = true;
     }
 
-    pub(super) fn clear_space(&mut self) {
-        self.gap = Gap::default();
-    }
-
     pub(super) fn line_break(&mut self) {
         if self.autop() {
             if self.started {
