@@ -14,9 +14,10 @@ pub mod notify;
 pub mod render;
 pub mod store;
 
+pub use http::LOG_FILTER;
+
 use app::App;
 use config::Config;
-use domain::{Origin, Site, SiteId, SiteSettings};
 use error::StartupError;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -51,41 +52,18 @@ pub fn init_tls() {
 /// Opens the database, listens, and serves until [`Server::stop`].
 pub async fn start(config: Config) -> Result<Server, StartupError> {
     init_tls();
+    let (listener, addr) = listen(&config).await?;
+    let base = base_url(&config, addr);
     let db_path = config.database.display().to_string();
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| StartupError::Listen {
-            addr: config.listen.to_string(),
-            message: format!("{e}; choose another address with --listen or NATTER_LISTEN"),
-        })?;
-    let addr = listener.local_addr().map_err(|e| StartupError::Listen {
-        addr: config.listen.to_string(),
-        message: e.to_string(),
-    })?;
-    let mut base = match &config.public_url {
-        Some(url) => url.clone(),
-        None => url::Url::parse(&format!("http://{addr}/")).expect("an address makes a URL"),
-    };
-    // Links are joined onto it: natter under a path must keep the path.
-    if !base.path().ends_with('/') {
-        let path = format!("{}/", base.path());
-        base.set_path(&path);
-    }
-    let app = tokio::task::spawn_blocking(move || App::open(config, base))
-        .await
-        .map_err(|e| StartupError::Database {
-            path: db_path.clone(),
-            message: e.to_string(),
-        })?
-        .map_err(|e| StartupError::Database {
-            path: db_path.clone(),
-            message: e.to_string(),
-        })?;
     let db_error = |e: String| StartupError::Database {
         path: db_path.clone(),
         message: e,
     };
-    register_demo_site(&app, addr)
+    let app = tokio::task::spawn_blocking(move || App::open(config, base))
+        .await
+        .map_err(|e| db_error(e.to_string()))?
+        .map_err(|e| db_error(e.to_string()))?;
+    app.register_demo_site(addr)
         .await
         .map_err(|e| db_error(e.to_string()))?;
     app.ensure_first_admin()
@@ -93,7 +71,7 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
         .map_err(|e| db_error(e.to_string()))?;
 
     let (stop_worker, worker_stop) = tokio::sync::watch::channel(false);
-    let mut worker = notify::worker::spawn(app.clone(), worker_stop).map_err(|message| {
+    let mut worker = notify::worker::spawn(worker_parts(&app), worker_stop).map_err(|message| {
         StartupError::Config {
             path: "[smtp]".into(),
             message,
@@ -126,40 +104,50 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
     })
 }
 
-/// With no site configured, natter registers a demo site whose origin is
-/// natter itself, so the page at `/` works at once.
-async fn register_demo_site(app: &App, addr: SocketAddr) -> Result<(), store::StoreError> {
-    let others = app.sites.all().iter().any(|s| s.id.as_str() != "demo");
-    if !app.config.sites.is_empty() || others {
-        return Ok(());
-    }
-    let mut origins = vec![format!("http://{addr}")];
-    if addr.ip().is_loopback() {
-        origins.push(format!("http://localhost:{}", addr.port()));
-    }
-    if let Some(url) = &app.config.public_url {
-        origins.push(url.origin().ascii_serialization());
-    }
-    let site = Site {
-        id: SiteId::parse("demo").expect("a valid id"),
-        name: "natter demo".into(),
-        origins: origins
-            .iter()
-            .filter_map(|o| Origin::parse(o).ok())
-            .collect(),
-        settings: SiteSettings::default(),
+/// Binds the configured address; also returns the address bound (the
+/// port chosen, for port 0).
+async fn listen(config: &Config) -> Result<(tokio::net::TcpListener, SocketAddr), StartupError> {
+    let failed = |message: String| StartupError::Listen {
+        addr: config.listen.to_string(),
+        message,
     };
-    // Only a demo site registered now for the first time gets the sample
-    // conversation: one a moderator deleted never comes back.
-    let first_time = app.sites.by_id(&site.id).is_none();
-    let id = site.id.clone();
-    tracing::info!(origins = ?origins, "no site configured: serving the demo site");
-    app.add_site(site).await?;
-    if first_time {
-        app.add_sample_conversation(id, &format!("http://{addr}/"))
-            .await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| {
+            failed(format!(
+                "{e}; choose another address with --listen or NATTER_LISTEN"
+            ))
+        })?;
+    let addr = listener.local_addr().map_err(|e| failed(e.to_string()))?;
+    Ok((listener, addr))
+}
+
+/// How browsers reach natter, for the links in emails: `public_url`, else
+/// the address it listens on.
+fn base_url(config: &Config, addr: SocketAddr) -> url::Url {
+    let mut base = match &config.public_url {
+        Some(url) => url.clone(),
+        None => url::Url::parse(&format!("http://{addr}/")).expect("an address makes a URL"),
+    };
+    // Links are joined onto it: natter under a path must keep the path.
+    if !base.path().ends_with('/') {
+        let path = format!("{}/", base.path());
+        base.set_path(&path);
     }
-    Ok(())
+    base
+}
+
+/// What the outbox worker needs from the running service.
+fn worker_parts(app: &App) -> notify::worker::Parts {
+    let sites = app.sites.clone();
+    notify::worker::Parts {
+        db: app.db.clone(),
+        notifier: app.notifier.clone(),
+        smtp: app.config.smtp.clone(),
+        outbox: app.config.outbox,
+        webhook_allow_private: app.config.webhook_allow_private.clone(),
+        site: std::sync::Arc::new(move |id| sites.by_id(id)),
+    }
 }
 
 /// Prunes the rate limiters once a minute, and every 5 seconds picks up

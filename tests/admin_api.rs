@@ -292,6 +292,11 @@ async fn the_queue_approve_spam_delete_restore() {
             .iter()
             .all(|e| e["admin"] == "admin")
     );
+    // Each line's time is RFC 3339, as in every other answer.
+    assert!(audit["entries"].as_array().unwrap().iter().all(|e| {
+        let at = e["at"].as_str().unwrap_or_default();
+        at.len() == 20 && at.ends_with('Z') && at.as_bytes()[10] == b'T'
+    }));
 }
 
 #[tokio::test]
@@ -427,6 +432,18 @@ async fn bans_refuse_posts_without_saying_why() {
         .await
         .unwrap();
     assert_eq!(bans["bans"].as_array().unwrap().len(), 2);
+    // Times are RFC 3339, as in every other answer; a ban without end has none.
+    let rfc3339 = |v: &Value| {
+        let t = v.as_str().unwrap_or_default();
+        t.len() == 20 && t.ends_with('Z') && t.as_bytes()[10] == b'T'
+    };
+    for ban in bans["bans"].as_array().unwrap() {
+        assert!(rfc3339(&ban["created"]), "{ban}");
+        match ban["kind"].as_str() {
+            Some("ip") => assert!(rfc3339(&ban["expires"]), "{ban}"),
+            _ => assert!(ban["expires"].is_null(), "{ban}"),
+        }
+    }
     let res = s
         .admin_call(
             &a,

@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use natter::domain::{CommentId, SiteSettings, Status, ThreadKey};
 use natter::render::render;
-use natter::store::{Db, StoreError, comments, sites, threads};
+use natter::store::{Db, StoreError, comments_import, sites, threads};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -47,9 +47,9 @@ fn seed_chain(dir: &TempDir, page: &'static str, step: i64) -> Seeded {
                 // The last two are top-level comments of their own.
                 let up = if i < DEPTH { parent } else { None };
                 let text = format!("reply #{i};");
-                let id = comments::insert_imported(
+                let id = comments_import::insert_imported(
                     c,
-                    &comments::Imported {
+                    &comments_import::Imported {
                         thread_id: thread.id,
                         parent: up,
                         status: Status::Published,

@@ -4,7 +4,7 @@
 use super::{App, session::hash_blocking};
 use crate::domain::{UnixTime, now};
 use crate::error::Error;
-use crate::store::admins;
+use crate::store::{admins, sessions};
 
 /// A moderator's account, without its password hash.
 #[derive(Debug, Clone)]
@@ -57,7 +57,11 @@ impl App {
         let username = username.to_string();
         Ok(self
             .db
-            .write(move |c| admins::set_password(c, &username, &hash))
+            .write(move |c| {
+                // A new password ends every session of the old one.
+                let id = admins::set_password(c, &username, &hash)?;
+                sessions::end_all(c, id)
+            })
             .await?)
     }
 

@@ -4,13 +4,12 @@ use super::App;
 use crate::domain::UnixTime;
 use crate::domain::audit::Entry;
 use crate::error::Error;
-use crate::store::admins::{self, AuditRow};
-use crate::store::{Connection, StoreError};
+use crate::store::{Conn, StoreError, audit, audit::AuditRow};
 
 /// Writes one line of the audit log, in the transaction of its change.
-pub(super) fn record(c: &Connection, at: UnixTime, entry: &Entry) -> Result<(), StoreError> {
+pub(super) fn record(c: &Conn, at: UnixTime, entry: &Entry) -> Result<(), StoreError> {
     let target = entry.target.to_string();
-    admins::audit(
+    audit::record(
         c,
         at,
         entry.actor.name(),
@@ -22,9 +21,6 @@ pub(super) fn record(c: &Connection, at: UnixTime, entry: &Entry) -> Result<(), 
 
 impl App {
     pub async fn audit_log(&self, before: Option<i64>) -> Result<Vec<AuditRow>, Error> {
-        Ok(self
-            .db
-            .read(move |c| admins::audit_log(c, 100, before))
-            .await?)
+        Ok(self.db.read(move |c| audit::log(c, 100, before)).await?)
     }
 }

@@ -4,10 +4,9 @@
 use super::session::AdminSession;
 use super::{App, audit};
 use crate::domain::audit::{Change, Entry, Target};
-use crate::domain::{Author, BanKind, CommentId, NewBan, now};
+use crate::domain::{Author, BanId, BanKind, CommentId, NewBan, now};
 use crate::error::Error;
-use crate::store::admins::{self, BanRow};
-use crate::store::{StoreError, comments};
+use crate::store::{StoreError, bans, bans::BanRow, comments};
 
 /// Whom a ban is of.
 #[derive(Debug, Clone)]
@@ -20,7 +19,7 @@ pub enum BanOf {
 
 impl App {
     pub async fn bans(&self) -> Result<Vec<BanRow>, Error> {
-        Ok(self.db.read(|c| admins::list_bans(c, now())).await?)
+        Ok(self.db.read(|c| bans::list(c, now())).await?)
     }
 
     /// Bans an IP hash or an email, given directly or as a comment's
@@ -32,7 +31,7 @@ impl App {
         of: Option<BanOf>,
         reason: &str,
         days: Option<u32>,
-    ) -> Result<i64, Error> {
+    ) -> Result<BanId, Error> {
         let row = match &of {
             Some(BanOf::AuthorOf(id)) => {
                 let id = *id;
@@ -53,7 +52,7 @@ impl App {
         let id = self
             .db
             .write(move |c| {
-                let id = admins::add_ban(
+                let id = bans::add(
                     c,
                     ban.kind.as_str(),
                     &ban.value,
@@ -71,11 +70,11 @@ impl App {
         Ok(id)
     }
 
-    pub async fn unban(&self, s: &AdminSession, id: i64) -> Result<(), Error> {
+    pub async fn unban(&self, s: &AdminSession, id: BanId) -> Result<(), Error> {
         let actor = s.actor();
         self.db
             .write(move |c| {
-                admins::remove_ban(c, id)?;
+                bans::remove(c, id)?;
                 let entry = Entry::new(&actor, Change::Unban, Target::Ban(id), "");
                 audit::record(c, now(), &entry)
             })

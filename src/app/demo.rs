@@ -3,11 +3,13 @@
 //! It is written once, when natter registers the demo site for the first
 //! time. The comments are ordinary ones, each name marked "Sample:"; a
 //! moderator deletes them like any other, and they do not come back.
+//! [`register`] makes the demo site itself, when no site is configured.
 
 use super::App;
-use crate::domain::{PageRef, SiteId, Status, now};
+use crate::domain::{Origin, PageRef, Site, SiteId, SiteSettings, Status, now};
 use crate::render::render;
-use crate::store::{StoreError, comments, threads};
+use crate::store::{StoreError, comments_import, threads};
+use std::net::SocketAddr;
 
 /// The demo post's title, as its page gives it.
 const TITLE: &str = "Why co-production matters";
@@ -58,6 +60,43 @@ const SAMPLE: &[Sample] = &[
 ];
 
 impl App {
+    /// With no site configured, natter registers a demo site whose origin is
+    /// natter itself, so the page at `/` works at once.
+    pub async fn register_demo_site(&self, addr: SocketAddr) -> Result<(), StoreError> {
+        let app = self;
+        let others = app.sites.all().iter().any(|s| s.id.as_str() != "demo");
+        if !app.config.sites.is_empty() || others {
+            return Ok(());
+        }
+        let mut origins = vec![format!("http://{addr}")];
+        if addr.ip().is_loopback() {
+            origins.push(format!("http://localhost:{}", addr.port()));
+        }
+        if let Some(url) = &app.config.public_url {
+            origins.push(url.origin().ascii_serialization());
+        }
+        let site = Site {
+            id: SiteId::parse("demo").expect("a valid id"),
+            name: "natter demo".into(),
+            origins: origins
+                .iter()
+                .filter_map(|o| Origin::parse(o).ok())
+                .collect(),
+            settings: SiteSettings::default(),
+        };
+        // Only a demo site registered now for the first time gets the sample
+        // conversation: one a moderator deleted never comes back.
+        let first_time = app.sites.by_id(&site.id).is_none();
+        let id = site.id.clone();
+        tracing::info!(origins = ?origins, "no site configured: serving the demo site");
+        app.add_site(site).await?;
+        if first_time {
+            app.add_sample_conversation(id, &format!("http://{addr}/"))
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Writes [`SAMPLE`] as published comments on the thread of `page` (the
     /// demo page's address) of site `site`, an hour apart, the last one now.
     pub async fn add_sample_conversation(
@@ -75,9 +114,9 @@ impl App {
                 let thread = threads::find_or_create(c, &site, &key, &url, Some(TITLE), start)?;
                 let mut ids = Vec::with_capacity(SAMPLE.len());
                 for (i, s) in SAMPLE.iter().enumerate() {
-                    let id = comments::insert_imported(
+                    let id = comments_import::insert_imported(
                         c,
-                        &comments::Imported {
+                        &comments_import::Imported {
                             thread_id: thread.id,
                             parent: s.reply_to.map(|r| ids[r]),
                             status: Status::Published,

@@ -7,7 +7,7 @@ use super::App;
 use crate::config::Config;
 use crate::domain::{SiteId, SiteSettings, Status, now, rfc3339};
 use crate::error::Error;
-use crate::store::{self, Connection, StoreError, comments, sites, threads};
+use crate::store::{self, Conn, StoreError, comments, sites, threads};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -81,7 +81,7 @@ pub fn backup(config: &Config, target: &Path) -> Result<(), StoreError> {
 }
 
 /// Everything of one site, or of all sites.
-fn export_of(conn: &Connection, site: Option<&SiteId>) -> Result<Export, StoreError> {
+fn export_of(conn: &Conn, site: Option<&SiteId>) -> Result<Export, StoreError> {
     let mut out = Vec::new();
     for s in sites::list(conn)? {
         if site.is_some_and(|id| *id != s.id) {

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::notify::page::Page;
 use crate::notify::strings::Words;
 use crate::notify::{author_name, page_name};
-use crate::store::{comments, subscriptions, threads};
+use crate::store::{comments, threads, used_links};
 
 fn moderated_since() -> Error {
     Error::Conflict(
@@ -61,7 +61,7 @@ impl App {
             .read(move |c| {
                 let row = comments::get(c, id)?;
                 let thread = threads::get(c, row.thread_id)?;
-                Ok((row, thread, subscriptions::link_used(c, &n)?))
+                Ok((row, thread, used_links::is_used(c, &n)?))
             })
             .await?;
         if used {

@@ -7,16 +7,13 @@ use crate::error::Error;
 use crate::notify::page::Page;
 use crate::notify::page_name;
 use crate::notify::strings::Words;
-use crate::store::{StoreError, subscriptions, threads};
+use crate::store::{StoreError, subscribers, subscriptions, threads};
 use std::sync::Arc;
 
 impl App {
     /// The site of a subscriber, and the words of its language.
     async fn subscriber_site(&self, id: i64) -> Result<(Arc<Site>, Words), Error> {
-        let sub = self
-            .db
-            .read(move |c| subscriptions::get_subscriber(c, id))
-            .await?;
+        let sub = self.db.read(move |c| subscribers::get(c, id)).await?;
         let site = self.site(&sub.site_id)?;
         let w = Words::new(&site.settings.language);
         Ok((site, w))
@@ -34,8 +31,8 @@ impl App {
         let sub = self
             .db
             .write(move |c| {
-                subscriptions::confirm(c, id, now())?;
-                subscriptions::get_subscriber(c, id)
+                subscribers::confirm(c, id, now())?;
+                subscribers::get(c, id)
             })
             .await?;
         Ok(sub.site_id)
@@ -49,7 +46,7 @@ impl App {
                 let Ok(s) = subscriptions::get(c, id) else {
                     return Ok(None);
                 };
-                let sub = subscriptions::get_subscriber(c, s.subscriber_id)?;
+                let sub = subscribers::get(c, s.subscriber_id)?;
                 Ok(Some((sub, threads::get(c, s.thread_id)?)))
             })
             .await?;
@@ -75,9 +72,9 @@ impl App {
                 let Ok(s) = subscriptions::get(c, id) else {
                     return Ok::<_, StoreError>(None);
                 };
-                let sub = subscriptions::get_subscriber(c, s.subscriber_id)?;
+                let sub = subscribers::get(c, s.subscriber_id)?;
                 if all {
-                    subscriptions::stop_all(c, sub.id)?;
+                    subscribers::stop_all(c, sub.id)?;
                 } else {
                     subscriptions::unfollow(c, id)?;
                 }
@@ -100,8 +97,8 @@ impl App {
         let sub = self
             .db
             .write(move |c| {
-                subscriptions::stop_all(c, id)?;
-                subscriptions::get_subscriber(c, id)
+                subscribers::stop_all(c, id)?;
+                subscribers::get(c, id)
             })
             .await?;
         Ok(sub.site_id)

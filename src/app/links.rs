@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::notify::links::{self, Action, Link, LinkError};
 use crate::notify::page::Page;
 use crate::notify::strings::Words;
-use crate::store::subscriptions;
+use crate::store::used_links;
 use std::sync::Arc;
 
 impl App {
@@ -19,7 +19,7 @@ impl App {
         let used = link.action.single_use()
             && self
                 .db
-                .read(move |c| subscriptions::link_used(c, &nonce))
+                .read(move |c| used_links::is_used(c, &nonce))
                 .await?;
         if used {
             return Err(Error::LinkUsed);

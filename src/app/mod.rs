@@ -30,6 +30,9 @@ mod threads;
 pub mod view;
 mod votes;
 
+/// What [`App::bans`] and [`App::audit_log`] give, for the admin answers
+/// built from them.
+pub use crate::store::{audit::AuditRow, bans::BanRow};
 pub use admins::{Moderator, check_username};
 pub use bans::BanOf;
 pub use counts::{FieldLimits, SiteConfigView};
@@ -111,7 +114,7 @@ impl App {
     pub fn open(config: Config, base: url::Url) -> Result<App, StoreError> {
         let db = open_database(&config)?;
         let secret =
-            db.write_blocking(|c| store::init_setting(c, "secret", &Keys::generate_secret()))?;
+            db.write_blocking(|c| store::settings::init(c, "secret", &Keys::generate_secret()))?;
         let sites = db.write_blocking(store::sites::list)?;
         let registry = Sites::default();
         registry.replace(sites);
@@ -147,7 +150,7 @@ impl App {
     pub async fn health(&self) -> Result<(), Error> {
         self.db.read(store::ping).await?;
         if self.db.trouble().is_some() {
-            self.db.write(store::probe).await?;
+            self.db.write(store::settings::probe).await?;
         }
         Ok(())
     }

@@ -8,12 +8,11 @@ use super::threads::{AdminThread, thread_view};
 use super::{App, blocking};
 use crate::domain::audit::{Actor, Change, Entry, Target};
 use crate::domain::moderation::Search;
-use crate::domain::{CommentId, Decision, SiteSettings, Status, UnixTime, now, rfc3339};
+use crate::domain::{CommentId, Decision, SiteSettings, Status, ThreadId, UnixTime, now, rfc3339};
 use crate::error::Error;
-use crate::store::comments::CommentRow;
-use crate::store::moderation;
-use crate::store::threads::ThreadRow;
-use crate::store::{Connection, StoreError, comments, threads};
+use crate::store::{
+    Conn, StoreError, comments, comments::CommentRow, comments_search, threads, threads::ThreadRow,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry as Entry_;
@@ -73,7 +72,7 @@ impl App {
     pub async fn admin_comments(&self, filter: Search) -> Result<CommentList, Error> {
         let (rows, total) = self
             .db
-            .read(move |c| moderation::search(c, &filter))
+            .read(move |c| comments_search::search(c, &filter))
             .await?;
         let comments = rows
             .into_iter()
@@ -113,11 +112,11 @@ impl App {
             .write(move |c| {
                 let at = now();
                 if let Some(n) = &nonce
-                    && !crate::store::subscriptions::use_link(c, n, at)?
+                    && !crate::store::used_links::use_link(c, n, at)?
                 {
                     return Err(Error::LinkUsed);
                 }
-                let mut touched: BTreeMap<i64, ThreadRow> = BTreeMap::new();
+                let mut touched: BTreeMap<ThreadId, ThreadRow> = BTreeMap::new();
                 let mut changed = 0;
                 for id in ids {
                     let mut row = comments::get(c, id)?;
@@ -125,7 +124,7 @@ impl App {
                     if !decision.changes(row.status, row.text.is_empty()) {
                         continue;
                     }
-                    moderation::set_status(c, id, decision.status())?;
+                    comments::set_status(c, id, decision.status())?;
                     let change = Change::Decided(decision);
                     let entry =
                         Entry::new(&actor, change, Target::Comment(id), row.status.as_str());
@@ -152,7 +151,7 @@ impl App {
     /// published or deleted.
     fn tell_readers(
         &self,
-        c: &Connection,
+        c: &Conn,
         thread: &ThreadRow,
         row: &CommentRow,
         at: UnixTime,

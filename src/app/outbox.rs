@@ -5,10 +5,9 @@ use super::privacy::PRIVACY_EVERY;
 use super::session::AdminSession;
 use super::{App, audit};
 use crate::domain::audit::{Change, Entry, Target};
-use crate::domain::{now, rfc3339};
+use crate::domain::{OutboxId, now, rfc3339};
 use crate::error::Error;
-use crate::store::outbox::{self, State};
-use crate::store::{StoreError, subscriptions};
+use crate::store::{StoreError, outbox, outbox::State, privacy_asked, used_links};
 use serde::Serialize;
 
 /// How long sent items stay in the outbox, for the admin page.
@@ -33,7 +32,7 @@ pub struct OutboxCounts {
 
 #[derive(Debug, Serialize)]
 pub struct OutboxItem {
-    pub id: i64,
+    pub id: OutboxId,
     pub kind: &'static str,
     pub site: Option<String>,
     pub topic: String,
@@ -82,7 +81,7 @@ impl App {
     }
 
     /// Sends a dead item again.
-    pub async fn retry_outbox(&self, s: &AdminSession, id: i64) -> Result<(), Error> {
+    pub async fn retry_outbox(&self, s: &AdminSession, id: OutboxId) -> Result<(), Error> {
         let actor = s.actor();
         self.db
             .write(move |c| {
@@ -108,8 +107,8 @@ impl App {
         self.db
             .write(move |c| {
                 outbox::prune_sent(c, at - KEEP_SENT)?;
-                subscriptions::prune_privacy(c, at - PRIVACY_EVERY)?;
-                subscriptions::prune_links(c, at - KEEP_USED_LINKS)
+                privacy_asked::prune(c, at - PRIVACY_EVERY)?;
+                used_links::prune(c, at - KEEP_USED_LINKS)
             })
             .await?;
         Ok(())

@@ -10,7 +10,7 @@ use crate::domain::moderation::after_edit;
 use crate::domain::{CommentId, Site, Status, now};
 use crate::error::Error;
 use crate::keys::{constant_time_eq, hash_token};
-use crate::store::{StoreError, admins, comments, moderation, threads};
+use crate::store::{StoreError, bans, comments, threads};
 use std::sync::Arc;
 
 impl App {
@@ -51,7 +51,7 @@ impl App {
         let (ip_hash, at) = (self.keys.ip_hash(&client.ip_key), now());
         let banned = self
             .db
-            .read(move |c| admins::is_banned(c, &ip_hash, email.as_deref(), at))
+            .read(move |c| bans::is_banned(c, &ip_hash, email.as_deref(), at))
             .await?;
         if banned {
             return Err(Error::Banned);
@@ -90,7 +90,7 @@ impl App {
                 comments::update_text(c, id, &text, &html, edited)?;
                 let status = after_edit(before.status, held);
                 if status != before.status {
-                    moderation::set_status(c, id, status)?;
+                    comments::set_status(c, id, status)?;
                 }
                 let row = comments::get(c, id)?;
                 app.notifier.comment_edited(c, &s, &t, &row, edited)?;

@@ -9,9 +9,9 @@ use crate::error::Error;
 use crate::keys::{FormTiming, new_token};
 use crate::notify::{Subscribed, Wants};
 use crate::render::SafeHtml;
-use crate::store::comments::CommentRow;
-use crate::store::{Connection, StoreError};
-use crate::store::{admins, comments, threads};
+use crate::store::{
+    Conn, StoreError, bans, comments, comments::CommentRow, comments_checks, threads,
+};
 use serde::Serialize;
 
 /// What comes with a new comment besides its fields.
@@ -69,7 +69,7 @@ struct Ready {
 /// author key or an address they confirmed (DESIGN §14). Only "first"
 /// moderation asks, so other sites pay no lookup.
 pub(super) fn known_author(
-    c: &Connection,
+    c: &Conn,
     site: &Site,
     key: Option<&str>,
     email: Option<(&str, &str)>,
@@ -77,7 +77,7 @@ pub(super) fn known_author(
     if site.settings.moderation != ModerationMode::First {
         return Ok(false);
     }
-    comments::author_known(c, &site.id, comments::Author { key, email })
+    comments_checks::author_known(c, &site.id, comments_checks::Author { key, email })
 }
 
 /// The widget's anonymous voter id, if it sent one (an empty one is none).
@@ -146,13 +146,9 @@ impl App {
     /// Stores a checked comment in the write transaction: refused when its
     /// client is banned, its thread locked, its parent gone or its text a
     /// repeat; judged; then readers, webhooks and subscriptions are queued.
-    fn store_new(
-        &self,
-        c: &Connection,
-        r: &Ready,
-    ) -> Result<(CommentRow, Option<Subscribed>), Error> {
+    fn store_new(&self, c: &Conn, r: &Ready) -> Result<(CommentRow, Option<Subscribed>), Error> {
         let (site, new) = (&r.page.site, &r.new);
-        if admins::is_banned(c, &r.ip_hash, new.email.as_deref(), r.created)? {
+        if bans::is_banned(c, &r.ip_hash, new.email.as_deref(), r.created)? {
             return Err(Error::Banned);
         }
         let title = new.title.as_deref();
@@ -173,7 +169,8 @@ impl App {
                 return Err(no_parent());
             }
         }
-        if comments::recent_duplicate(c, thread.id, &new.text, r.created - DUPLICATE_WINDOW)? {
+        if comments_checks::recent_duplicate(c, thread.id, &new.text, r.created - DUPLICATE_WINDOW)?
+        {
             return Err(Error::Duplicate);
         }
         let email = new.email.as_deref().zip(r.email_hash.as_deref());

@@ -8,7 +8,7 @@ use crate::domain::{SiteId, now, rfc3339};
 use crate::error::Error;
 use crate::notify::page::Page;
 use crate::notify::strings::Words;
-use crate::store::{StoreError, comments, subscriptions, threads};
+use crate::store::{StoreError, comments, privacy_asked, subscribers, threads, used_links};
 
 /// How often an address may be sent a privacy link for each action, so
 /// that the form cannot fill a stranger's mailbox.
@@ -74,7 +74,7 @@ impl App {
         let erased = self
             .db
             .write(move |c| {
-                if !subscriptions::use_link(c, &nonce, now())? {
+                if !used_links::use_link(c, &nonce, now())? {
                     return Err(Error::LinkUsed);
                 }
                 let mut threads_touched = Vec::new();
@@ -91,7 +91,7 @@ impl App {
                     )?;
                     threads_touched.push(thread);
                 }
-                subscriptions::forget(c, &s.id, &hash)?;
+                subscribers::forget(c, &s.id, &hash)?;
                 let (target, detail) = (
                     Target::Site(s.id.clone()),
                     format!("{} comments", rows.len()),
@@ -178,7 +178,7 @@ impl App {
                     return Ok(());
                 }
                 let at = now();
-                if !subscriptions::ask_privacy(c, &s.id, &hash, action, at, at - PRIVACY_EVERY)? {
+                if !privacy_asked::ask(c, &s.id, &hash, action, at, at - PRIVACY_EVERY)? {
                     return Ok(());
                 }
                 app.notifier.privacy_email(c, &s, &e, erase, at)

@@ -3,10 +3,10 @@
 
 use super::{App, audit, blocking};
 use crate::domain::audit::{Actor, Change, Entry, Target};
-use crate::domain::now;
+use crate::domain::{AdminId, now};
 use crate::error::Error;
 use crate::keys::{self, hash_token};
-use crate::store::admins;
+use crate::store::{admins, sessions};
 use std::sync::LazyLock;
 
 /// How long a moderator stays signed in.
@@ -15,7 +15,7 @@ const SESSION_SECONDS: i64 = 12 * 3600;
 /// A signed-in moderator.
 #[derive(Debug, Clone)]
 pub struct AdminSession {
-    pub admin_id: i64,
+    pub admin_id: AdminId,
     pub username: String,
     pub token_hash: String,
     pub csrf: String,
@@ -100,7 +100,7 @@ impl App {
         let actor = Actor::Moderator(user.clone());
         self.db
             .write(move |c| {
-                admins::create_session(c, &th, id, created, created + SESSION_SECONDS)?;
+                sessions::create(c, &th, id, created, created + SESSION_SECONDS)?;
                 let entry = Entry::new(&actor, Change::Login, Target::Admin(user), "");
                 audit::record(c, created, &entry)
             })
@@ -124,7 +124,7 @@ impl App {
         let th = token_hash.clone();
         let admin = self
             .db
-            .read(move |c| admins::session_admin(c, &th, now()))
+            .read(move |c| sessions::admin(c, &th, now()))
             .await?
             .ok_or(Error::NotSignedIn)?;
         let csrf = self.keys.csrf_token(&token_hash);
@@ -143,9 +143,9 @@ impl App {
         self.db
             .write(move |c| {
                 if everywhere {
-                    admins::end_all_sessions(c, id)?;
+                    sessions::end_all(c, id)?;
                 } else {
-                    admins::end_session(c, &th)?;
+                    sessions::end(c, &th)?;
                 }
                 let change = match everywhere {
                     true => Change::LogoutEverywhere,

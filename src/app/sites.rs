@@ -3,8 +3,8 @@
 
 use super::session::AdminSession;
 use super::{App, audit, blocking};
-use crate::config::Cidr;
 use crate::domain::audit::{Actor, Change, Entry, Target};
+use crate::domain::net::Cidr;
 use crate::domain::{Origin, Site, SiteId, SiteSettings, now};
 use crate::error::Error;
 use crate::store::{self, StoreError};
@@ -104,7 +104,7 @@ impl App {
     pub async fn pick_up_changes(&self, last: Option<String>) -> Result<String, StoreError> {
         let (sites, counter) = self
             .db
-            .read(|c| Ok((store::sites::list(c)?, store::changed_counter(c)?)))
+            .read(|c| Ok((store::sites::list(c)?, store::settings::changed_counter(c)?)))
             .await?;
         self.sites.replace(sites);
         if last.is_some_and(|l| l != counter) {
@@ -143,6 +143,6 @@ impl App {
     /// database: they reload their sites and empty their caches within
     /// five seconds ([`App::pick_up_changes`]).
     pub async fn announce_change(&self) -> Result<(), Error> {
-        Ok(self.db.write(store::mark_changed).await?)
+        Ok(self.db.write(store::settings::mark_changed).await?)
     }
 }

@@ -4,15 +4,14 @@
 use super::session::AdminSession;
 use super::{App, PageQuery, audit};
 use crate::domain::audit::{Actor, Change, Entry, Target};
-use crate::domain::{PageOnSite, PageRef, SiteId, UnixTime, now};
+use crate::domain::{PageOnSite, PageRef, SiteId, ThreadId, UnixTime, now};
 use crate::error::Error;
-use crate::store::threads::ThreadRow;
-use crate::store::{Connection, moderation, threads};
+use crate::store::{Conn, threads, threads::ThreadRow};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
 pub struct AdminThread {
-    pub id: i64,
+    pub id: ThreadId,
     pub site: String,
     pub key: String,
     pub url: Option<String>,
@@ -55,7 +54,7 @@ impl App {
     ) -> Result<Vec<ThreadWithCount>, Error> {
         let rows = self
             .db
-            .read(move |c| moderation::threads(c, site.as_ref(), 100, offset))
+            .read(move |c| threads::with_counts(c, site.as_ref(), 100, offset))
             .await?;
         Ok(rows
             .into_iter()
@@ -70,7 +69,7 @@ impl App {
     pub async fn update_thread(
         &self,
         s: &AdminSession,
-        id: i64,
+        id: ThreadId,
         change: ThreadChange,
     ) -> Result<AdminThread, Error> {
         let thread = self.db.read(move |c| threads::get(c, id)).await?;
@@ -85,12 +84,12 @@ impl App {
                 let at = now();
                 if let Some(title) = &change.title {
                     let title = title.trim();
-                    moderation::set_thread_title(c, id, (!title.is_empty()).then_some(title))?;
+                    threads::set_title(c, id, (!title.is_empty()).then_some(title))?;
                     let entry = Entry::new(&actor, Change::Retitle, Target::Thread(id), title);
                     audit::record(c, at, &entry)?;
                 }
                 if let Some(locked) = change.locked {
-                    moderation::set_thread_locked(c, id, locked)?;
+                    threads::set_locked(c, id, locked)?;
                     let change = if locked { Change::Lock } else { Change::Unlock };
                     audit::record(c, at, &Entry::new(&actor, change, Target::Thread(id), ""))?;
                 }
@@ -137,13 +136,13 @@ impl App {
 
 /// Gives a thread its new address, unless another thread has it.
 fn remap(
-    c: &Connection,
+    c: &Conn,
     actor: &Actor,
-    id: i64,
+    id: ThreadId,
     page: &PageOnSite,
     at: UnixTime,
 ) -> Result<(), Error> {
-    if !moderation::remap_thread(c, id, &page.key, &page.canonical)? {
+    if !threads::remap(c, id, &page.key, &page.canonical)? {
         return Err(Error::Conflict(
             "Another thread already has that address. Move or delete it first.".into(),
         ));

@@ -5,7 +5,7 @@ use super::post::check_voter;
 use super::{App, Client};
 use crate::domain::{CommentId, Status, now};
 use crate::error::Error;
-use crate::store::{StoreError, admins, comments, threads, votes};
+use crate::store::{StoreError, bans, comments, threads, votes};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -59,7 +59,7 @@ impl App {
         let (likes, dislikes) = self
             .db
             .write(move |c| {
-                if admins::is_banned(c, &ip_hash, None, voted)? {
+                if bans::is_banned(c, &ip_hash, None, voted)? {
                     return Err(Error::Banned);
                 }
                 if threads::get(c, row.thread_id)?.locked {

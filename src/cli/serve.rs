@@ -31,7 +31,7 @@ pub(super) fn run(args: ServeArgs) -> Result<(), StartupError> {
 
 fn init_logging(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("NATTER_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,warp::filters::trace=error"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(crate::LOG_FILTER));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

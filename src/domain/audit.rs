@@ -4,7 +4,7 @@
 //! whichever door the change came through.
 
 use super::moderation::Decision;
-use super::{BanKind, CommentId, SiteId};
+use super::{BanId, BanKind, CommentId, OutboxId, SiteId, ThreadId};
 use std::fmt;
 
 /// Who made a change.
@@ -74,11 +74,11 @@ impl Change {
 pub enum Target {
     Admin(String),
     Comment(CommentId),
-    Thread(i64),
-    NewBan(BanKind, i64),
-    Ban(i64),
+    Thread(ThreadId),
+    NewBan(BanKind, BanId),
+    Ban(BanId),
     Site(SiteId),
-    Outbox(i64),
+    Outbox(OutboxId),
 }
 
 impl fmt::Display for Target {
@@ -122,7 +122,7 @@ mod tests {
 
     #[test]
     fn the_log_names_what_was_changed_as_before() {
-        let t = Target::NewBan(BanKind::Email, 3);
+        let t = Target::NewBan(BanKind::Email, BanId(3));
         assert_eq!(t.to_string(), "email ban 3");
         assert_eq!(Target::Comment(CommentId(7)).to_string(), "comment 7");
         assert_eq!(Change::Decided(Decision::Spam).as_str(), "spam");

@@ -22,6 +22,10 @@ use std::sync::Arc;
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
+/// The log filter when `NATTER_LOG` is not set: information, without the
+/// web framework's line for every rejected request.
+pub const LOG_FILTER: &str = "info,warp::filters::trace=error";
+
 /// The most a request body may carry.
 pub const MAX_BODY: u64 = 64 * 1024;
 

@@ -4,6 +4,7 @@ use super::{Ctx, first, json_reply, query_pairs, respond};
 use crate::app::AdminSession;
 use crate::app::App;
 use crate::app::LinkAnswer;
+use crate::domain::OutboxId;
 use crate::error::Error;
 use crate::notify::page::CSP;
 use crate::notify::page::Page;
@@ -120,7 +121,7 @@ fn retry(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + C
         .and(ctx.app())
         .then(|id: i64, s: AdminSession, app: App| async move {
             respond(
-                app.retry_outbox(&s, id)
+                app.retry_outbox(&s, OutboxId(id))
                     .await
                     .map(|()| json_reply(StatusCode::OK, &json!({"ok": true}))),
             )

@@ -31,7 +31,7 @@ pub(super) fn next_address(word: &str) -> Option<Address> {
         });
     }
     let mut at = 0;
-    while let Some(found) = super::find_url_start(&word[at..]) {
+    while let Some(found) = find_url_start(&word[at..]) {
         let start = at + found;
         let after_edge = start == 0 || b"(<.,;:!?".contains(&bytes[start - 1]);
         if after_edge && word.len() - start <= MAX_ADDRESS {
@@ -114,4 +114,15 @@ fn www_end(word: &str) -> Option<usize> {
         end -= 1;
     }
     (end > 4).then_some(end)
+}
+
+/// Where the first `http://` or `https://` (in any case) starts. Looks at
+/// each byte once, so linking a long text stays linear in its length.
+pub(super) fn find_url_start(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    (0..bytes.len()).find(|&i| {
+        let rest = &bytes[i..];
+        let scheme = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+        (rest[0] | 0x20) == b'h' && (scheme(b"http://") || scheme(b"https://"))
+    })
 }

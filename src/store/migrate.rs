@@ -1,8 +1,7 @@
 //! Numbered SQL files from `migrations/`, applied in order and recorded in
 //! `schema_migrations`. A released file is never edited; changes get a new one.
 
-use super::StoreError;
-use rusqlite::Connection;
+use super::{Conn, StoreError};
 use std::path::Path;
 
 #[derive(rust_embed::Embed)]
@@ -29,7 +28,8 @@ fn migrations() -> Result<Vec<(u32, String, String)>, StoreError> {
 }
 
 /// Applies every migration newer than the database, up to `up_to` if given.
-pub(super) fn apply(conn: &mut Connection, up_to: Option<u32>) -> Result<(), StoreError> {
+pub(super) fn apply(conn: &mut Conn, up_to: Option<u32>) -> Result<(), StoreError> {
+    let conn = &mut conn.0;
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version INTEGER PRIMARY KEY,
@@ -62,6 +62,6 @@ pub(super) fn apply(conn: &mut Connection, up_to: Option<u32>) -> Result<(), Sto
 /// when `None`). natter does this itself at start; tests use it to make a
 /// database of an older schema.
 pub fn migrate_database(path: &Path, up_to: Option<u32>) -> Result<(), StoreError> {
-    let mut conn = super::open_writer(path)?;
+    let mut conn = Conn::open_writer(path)?;
     apply(&mut conn, up_to)
 }

@@ -1,23 +1,45 @@
-//! The only code that knows rusqlite. One writer thread commits queued writes
-//! in batches; a small pool of read-only connections serves reads. Both run
-//! off the async runtime.
+//! The only code that knows the database. One writer thread commits queued
+//! writes in batches; a small pool of read-only connections serves reads.
+//! Both run off the async runtime.
+//!
+//! Every query is a function of one table's file (`comments.rs`,
+//! `threads.rs`, …) taking a [`Conn`]; each table file maps its rows in
+//! exactly one function. Callers never see the database's own types: they
+//! get a `&Conn` from [`Db::read`], [`Db::write`] or [`Db::write_blocking`]
+//! and hand it on. This is the seam for a second backend (PostgreSQL,
+//! DESIGN §17): `Conn` would become an enum of a SQLite and a PostgreSQL
+//! connection, each table function would match on it, and nothing outside
+//! `store/` would change.
 
 pub mod admins;
+pub mod audit;
+pub mod bans;
 pub mod comments;
+pub mod comments_checks;
+pub mod comments_import;
+pub mod comments_search;
+mod conn;
+pub mod import_staged;
 pub mod isso;
 mod migrate;
-pub mod moderation;
 pub mod outbox;
 mod pool;
+pub mod privacy_asked;
+pub mod sessions;
+pub mod settings;
 pub mod sites;
-pub mod staging;
+pub mod subscriber_keys;
+pub mod subscribers;
 pub mod subscriptions;
+#[cfg(test)]
+mod tests;
 pub mod threads;
+pub mod used_links;
 pub mod votes;
 mod writer;
 
+pub use conn::{Conn, backup, ping};
 pub use migrate::migrate_database;
-pub use rusqlite::Connection;
 
 use std::path::Path;
 use thiserror::Error;
@@ -36,8 +58,9 @@ pub enum StoreError {
     /// (SQLITE_BUSY or SQLITE_LOCKED): nothing of the write was kept.
     #[error("database locked: {0}")]
     Locked(String),
+    /// Any other failure of the database; the text is the database's.
     #[error("sqlite: {0}")]
-    Sqlite(rusqlite::Error),
+    Sqlite(String),
     /// A batch's commit failed for another reason; nothing of it was kept.
     #[error("commit failed: {0}")]
     CommitFailed(String),
@@ -56,7 +79,7 @@ impl From<rusqlite::Error> for StoreError {
         match Trouble::of(e.sqlite_error_code()) {
             Some(Trouble::DiskFull) => StoreError::DiskFull(e.to_string()),
             Some(Trouble::Locked) => StoreError::Locked(e.to_string()),
-            None => StoreError::Sqlite(e),
+            None => StoreError::Sqlite(e.to_string()),
         }
     }
 }
@@ -126,8 +149,13 @@ impl WriteFailure for crate::error::Error {
     }
 }
 
-/// Settings applied to every connection.
-const PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+/// A write that changed no row was of a row that does not exist.
+fn found(changed: usize) -> Result<(), StoreError> {
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
 
 /// The database: a writer and a pool of readers over one SQLite file.
 #[derive(Clone)]
@@ -143,7 +171,7 @@ pub struct Db {
 impl Db {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Db, StoreError> {
-        let mut conn = open_writer(path)?;
+        let mut conn = Conn::open_writer(path)?;
         migrate::apply(&mut conn, None)?;
         let trouble = std::sync::Arc::default();
         let writer = writer::Writer::start(conn, std::sync::Arc::clone(&trouble));
@@ -160,7 +188,7 @@ impl Db {
     pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&Conn) -> Result<T, StoreError> + Send + 'static,
     {
         self.readers.run(f).await
     }
@@ -174,7 +202,7 @@ impl Db {
     where
         T: Send + 'static,
         E: From<StoreError> + WriteFailure + Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Conn) -> Result<T, E> + Send + 'static,
     {
         self.writer.run(f).await
     }
@@ -184,7 +212,7 @@ impl Db {
     where
         T: Send + 'static,
         E: From<StoreError> + WriteFailure + Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Conn) -> Result<T, E> + Send + 'static,
     {
         self.writer.run_blocking(f)
     }
@@ -202,77 +230,4 @@ impl Db {
     pub fn trouble(&self) -> Option<Trouble> {
         *self.trouble.lock().unwrap_or_else(|p| p.into_inner())
     }
-}
-
-fn open_writer(path: &Path) -> Result<Connection, StoreError> {
-    let conn = Connection::open(path)?;
-    conn.execute_batch(PRAGMAS)?;
-    // WAL lets readers go on while the writer commits; FULL makes each
-    // commit durable before it is acknowledged.
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    Ok(conn)
-}
-
-/// Reads a server-wide setting.
-pub fn get_setting(conn: &Connection, name: &str) -> Result<Option<String>, StoreError> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .prepare_cached("SELECT value FROM settings WHERE name = ?1")?
-        .query_row([name], |r| r.get(0))
-        .optional()?)
-}
-
-/// Writes a server-wide setting unless it is already set; returns the value in force.
-pub fn init_setting(conn: &Connection, name: &str, value: &str) -> Result<String, StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
-    )?
-    .execute([name, value])?;
-    get_setting(conn, name)?.ok_or(StoreError::NotFound)
-}
-
-/// Records that the data changed outside the server (the command line), so
-/// that a running server drops what it has cached.
-pub fn mark_changed(conn: &Connection) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO settings (name, value) VALUES ('changed', '1')
-         ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
-    )?
-    .execute([])?;
-    Ok(())
-}
-
-/// The counter [`mark_changed`] moves.
-pub fn changed_counter(conn: &Connection) -> Result<String, StoreError> {
-    Ok(get_setting(conn, "changed")?.unwrap_or_default())
-}
-
-/// Writes a consistent copy of the database to `target` (which must not
-/// exist), while other connections go on reading and writing.
-pub fn backup(source: &Path, target: &Path) -> Result<(), StoreError> {
-    let target = target
-        .to_str()
-        .ok_or_else(|| StoreError::Corrupt("the backup path is not UTF-8".into()))?;
-    let conn = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    conn.execute_batch(PRAGMAS)?;
-    conn.execute("VACUUM INTO ?1", [target])?;
-    Ok(())
-}
-
-/// A small write that proves the database takes writes again (for
-/// `/healthz`, after writes failed).
-pub fn probe(conn: &Connection) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO settings (name, value) VALUES ('health_probe', ?1)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-    )?
-    .execute([crate::domain::now().to_string()])?;
-    Ok(())
-}
-
-/// Checks that the database answers (for `/healthz`).
-pub fn ping(conn: &Connection) -> Result<(), StoreError> {
-    conn.query_row("SELECT count(*) FROM sites", [], |_| Ok(()))?;
-    Ok(())
 }

@@ -1,7 +1,7 @@
 //! The outbox: emails and webhook calls waiting to be delivered.
 
-use super::{Connection, StoreError};
-use crate::domain::UnixTime;
+use super::{Conn, StoreError};
+use crate::domain::{OutboxId, UnixTime};
 use rusqlite::OptionalExtension;
 
 /// What goes out: an email, or a webhook call.
@@ -70,7 +70,7 @@ pub struct New<'a> {
 /// A stored item.
 #[derive(Debug, Clone)]
 pub struct Item {
-    pub id: i64,
+    pub id: OutboxId,
     pub kind: Kind,
     pub site_id: Option<String>,
     pub topic: String,
@@ -108,25 +108,26 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     })
 }
 
-pub fn enqueue(conn: &Connection, item: &New<'_>) -> Result<i64, StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO outbox (kind, site_id, topic, recipient, payload, next_try, created)
+pub fn enqueue(conn: &Conn, item: &New<'_>) -> Result<OutboxId, StoreError> {
+    conn.0
+        .prepare_cached(
+            "INSERT INTO outbox (kind, site_id, topic, recipient, payload, next_try, created)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-    )?
-    .execute(rusqlite::params![
-        item.kind.as_str(),
-        item.site_id,
-        item.topic,
-        item.recipient,
-        item.payload,
-        item.now
-    ])?;
-    Ok(conn.last_insert_rowid())
+        )?
+        .execute(rusqlite::params![
+            item.kind.as_str(),
+            item.site_id,
+            item.topic,
+            item.recipient,
+            item.payload,
+            item.now
+        ])?;
+    Ok(OutboxId(conn.0.last_insert_rowid()))
 }
 
 /// Pending items whose time has come, oldest first.
-pub fn due(conn: &Connection, now: UnixTime, limit: u32) -> Result<Vec<Item>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
+pub fn due(conn: &Conn, now: UnixTime, limit: u32) -> Result<Vec<Item>, StoreError> {
+    let mut stmt = conn.0.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM outbox WHERE state = 'pending' AND next_try <= ?1
          ORDER BY next_try, id LIMIT ?2"
     ))?;
@@ -135,15 +136,16 @@ pub fn due(conn: &Connection, now: UnixTime, limit: u32) -> Result<Vec<Item>, St
 }
 
 /// When the next pending item is due, if any is.
-pub fn next_due(conn: &Connection) -> Result<Option<UnixTime>, StoreError> {
+pub fn next_due(conn: &Conn) -> Result<Option<UnixTime>, StoreError> {
     Ok(conn
+        .0
         .prepare_cached("SELECT min(next_try) FROM outbox WHERE state = 'pending'")?
         .query_row([], |r| r.get(0))?)
 }
 
 /// Records a delivery; an item already sent stays as it was.
-pub fn mark_sent(conn: &Connection, id: i64, now: UnixTime) -> Result<(), StoreError> {
-    conn.prepare_cached(
+pub fn mark_sent(conn: &Conn, id: OutboxId, now: UnixTime) -> Result<(), StoreError> {
+    conn.0.prepare_cached(
         "UPDATE outbox SET state = 'sent', attempts = attempts + 1, done = ?2, last_error = NULL
          WHERE id = ?1 AND state = 'pending'",
     )?
@@ -154,26 +156,27 @@ pub fn mark_sent(conn: &Connection, id: i64, now: UnixTime) -> Result<(), StoreE
 /// Records a failed try: the item is tried again at `next_try`, or, with
 /// `None`, it is dead.
 pub fn mark_failed(
-    conn: &Connection,
-    id: i64,
+    conn: &Conn,
+    id: OutboxId,
     error: &str,
     next_try: Option<UnixTime>,
     now: UnixTime,
 ) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = ?2,
+    conn.0
+        .prepare_cached(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?2,
                 state = CASE WHEN ?3 IS NULL THEN 'dead' ELSE 'pending' END,
                 next_try = coalesce(?3, next_try),
                 done = CASE WHEN ?3 IS NULL THEN ?4 END
          WHERE id = ?1 AND state = 'pending'",
-    )?
-    .execute(rusqlite::params![id, error, next_try, now])?;
+        )?
+        .execute(rusqlite::params![id, error, next_try, now])?;
     Ok(())
 }
 
 /// Items in one state, newest first.
-pub fn list(conn: &Connection, state: State, limit: u32) -> Result<Vec<Item>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
+pub fn list(conn: &Conn, state: State, limit: u32) -> Result<Vec<Item>, StoreError> {
+    let mut stmt = conn.0.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM outbox WHERE state = ?1 ORDER BY id DESC LIMIT ?2"
     ))?;
     let rows = stmt.query_map(rusqlite::params![state.as_str(), limit], from_row)?;
@@ -181,9 +184,11 @@ pub fn list(conn: &Connection, state: State, limit: u32) -> Result<Vec<Item>, St
 }
 
 /// How many items are pending, sent and dead.
-pub fn counts(conn: &Connection) -> Result<[u64; 3], StoreError> {
+pub fn counts(conn: &Conn) -> Result<[u64; 3], StoreError> {
     let mut out = [0u64; 3];
-    let mut stmt = conn.prepare_cached("SELECT state, count(*) FROM outbox GROUP BY state")?;
+    let mut stmt = conn
+        .0
+        .prepare_cached("SELECT state, count(*) FROM outbox GROUP BY state")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
     for row in rows {
         let (state, n) = row?;
@@ -199,60 +204,29 @@ pub fn counts(conn: &Connection) -> Result<[u64; 3], StoreError> {
 }
 
 /// Puts a dead item back in the queue, to be tried at once.
-pub fn retry(conn: &Connection, id: i64, now: UnixTime) -> Result<(), StoreError> {
+pub fn retry(conn: &Conn, id: OutboxId, now: UnixTime) -> Result<(), StoreError> {
     let n = conn
+        .0
         .prepare_cached(
             "UPDATE outbox SET state = 'pending', attempts = 0, next_try = ?2, done = NULL
              WHERE id = ?1 AND state = 'dead'",
         )?
         .execute(rusqlite::params![id, now])?;
-    if n == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    super::found(n)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Item, StoreError> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"))?
+pub fn get(conn: &Conn, id: OutboxId) -> Result<Item, StoreError> {
+    conn.0
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"))?
         .query_row([id], from_row)
         .optional()?
         .ok_or(StoreError::NotFound)
 }
 
 /// Forgets items sent before `before`; failed ones stay until sent again.
-pub fn prune_sent(conn: &Connection, before: UnixTime) -> Result<usize, StoreError> {
+pub fn prune_sent(conn: &Conn, before: UnixTime) -> Result<usize, StoreError> {
     Ok(conn
+        .0
         .prepare_cached("DELETE FROM outbox WHERE state = 'sent' AND done < ?1")?
         .execute([before])?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sent_items_are_pruned_failed_ones_kept_and_ids_never_reused() {
-        let mut c = Connection::open_in_memory().unwrap();
-        crate::store::migrate::apply(&mut c, None).unwrap();
-        let new = |now| New {
-            kind: Kind::Email,
-            site_id: None,
-            topic: "moderator",
-            recipient: "mod@example.org",
-            payload: "{}",
-            now,
-        };
-        let old = enqueue(&c, &new(100)).unwrap();
-        let recent = enqueue(&c, &new(100)).unwrap();
-        let dead = enqueue(&c, &new(100)).unwrap();
-        mark_sent(&c, old, 200).unwrap();
-        mark_sent(&c, recent, 5_000).unwrap();
-        mark_failed(&c, dead, "refused", None, 200).unwrap();
-        assert_eq!(prune_sent(&c, 1_000).unwrap(), 1);
-        assert!(matches!(get(&c, old), Err(StoreError::NotFound)));
-        assert_eq!(counts(&c).unwrap(), [0, 1, 1]);
-        c.execute("DELETE FROM outbox WHERE id = ?1", [dead])
-            .unwrap();
-        assert!(enqueue(&c, &new(6_000)).unwrap() > dead);
-    }
 }

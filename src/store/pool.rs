@@ -1,7 +1,6 @@
 //! A small pool of read-only connections, used from `spawn_blocking`.
 
-use super::{Connection, PRAGMAS, StoreError};
-use rusqlite::OpenFlags;
+use super::{Conn, StoreError};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -9,7 +8,7 @@ use tokio::sync::Semaphore;
 
 #[derive(Clone)]
 pub(super) struct ReadPool {
-    idle: Arc<Mutex<Vec<Connection>>>,
+    idle: Arc<Mutex<Vec<Conn>>>,
     permits: Arc<Semaphore>,
 }
 
@@ -17,12 +16,7 @@ impl ReadPool {
     pub(super) fn open(path: &Path, size: usize) -> Result<Self, StoreError> {
         let mut conns = Vec::with_capacity(size);
         for _ in 0..size {
-            let conn = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            conn.execute_batch(PRAGMAS)?;
-            conns.push(conn);
+            conns.push(Conn::open_reader(path)?);
         }
         Ok(ReadPool {
             idle: Arc::new(Mutex::new(conns)),
@@ -33,7 +27,7 @@ impl ReadPool {
     pub(super) async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&Conn) -> Result<T, StoreError> + Send + 'static,
     {
         let permit = self
             .permits

@@ -5,7 +5,7 @@
 //! id. A new vote that matches either replaces every earlier vote it
 //! matches, so neither a new voter id nor a new address adds a vote.
 
-use super::{Connection, StoreError};
+use super::{Conn, StoreError, comments};
 use crate::domain::CommentId;
 
 /// Who votes.
@@ -19,13 +19,14 @@ pub struct Voter<'a> {
 /// Sets a client's vote on a comment (1, -1, or 0 to take it back) and
 /// returns the comment's (likes, dislikes).
 pub fn set(
-    conn: &Connection,
+    conn: &Conn,
     comment: CommentId,
     voter: Voter<'_>,
     value: i8,
     now: i64,
 ) -> Result<(i64, i64), StoreError> {
     let earlier: Vec<(i64, i8)> = conn
+        .0
         .prepare_cached(
             "SELECT id, value FROM votes WHERE comment_id = ?1 AND (ip_hash = ?2 OR voter_key = ?3)",
         )?
@@ -35,33 +36,27 @@ pub fn set(
         .collect::<Result<_, _>>()?;
     let (mut likes, mut dislikes) = (0i64, 0i64);
     for (id, old) in earlier {
-        conn.prepare_cached("DELETE FROM votes WHERE id = ?1")?
+        conn.0
+            .prepare_cached("DELETE FROM votes WHERE id = ?1")?
             .execute([id])?;
         likes -= i64::from(old == 1);
         dislikes -= i64::from(old == -1);
     }
     if value != 0 {
-        conn.prepare_cached(
-            "INSERT INTO votes (comment_id, ip_hash, voter_key, value, created)
+        conn.0
+            .prepare_cached(
+                "INSERT INTO votes (comment_id, ip_hash, voter_key, value, created)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(rusqlite::params![
-            comment.0,
-            voter.ip_hash,
-            voter.key,
-            value,
-            now
-        ])?;
+            )?
+            .execute(rusqlite::params![
+                comment.0,
+                voter.ip_hash,
+                voter.key,
+                value,
+                now
+            ])?;
         likes += i64::from(value == 1);
         dislikes += i64::from(value == -1);
     }
-    if likes != 0 || dislikes != 0 {
-        conn.prepare_cached(
-            "UPDATE comments SET likes = likes + ?2, dislikes = dislikes + ?3 WHERE id = ?1",
-        )?
-        .execute((comment.0, likes, dislikes))?;
-    }
-    Ok(conn
-        .prepare_cached("SELECT likes, dislikes FROM comments WHERE id = ?1")?
-        .query_row([comment.0], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    comments::add_votes(conn, comment, likes, dislikes)
 }

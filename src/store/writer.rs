@@ -7,8 +7,7 @@
 //! until a write succeeds again.
 
 use super::pool::panic_text;
-use super::{Connection, StoreError, Trouble, WriteFailure};
-use rusqlite::TransactionBehavior;
+use super::{Conn, StoreError, Trouble, WriteFailure};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -18,7 +17,7 @@ use std::thread::JoinHandle;
 type Finish = Box<dyn FnOnce(Result<(), CommitError>) + Send>;
 /// Runs one write in the open transaction (or, when none could be begun,
 /// fails it with why), and says how it went.
-type Job = Box<dyn FnOnce(Result<&Connection, &CommitError>) -> (Outcome, Finish) + Send>;
+type Job = Box<dyn FnOnce(Result<&Conn, &CommitError>) -> (Outcome, Finish) + Send>;
 
 /// How one job went, for the writer's own account of the database's health.
 enum Outcome {
@@ -61,7 +60,7 @@ pub(super) struct Writer {
 
 impl Writer {
     /// Starts the writer thread; it keeps `trouble` up to date.
-    pub(super) fn start(conn: Connection, trouble: Arc<Mutex<Option<Trouble>>>) -> Writer {
+    pub(super) fn start(conn: Conn, trouble: Arc<Mutex<Option<Trouble>>>) -> Writer {
         let (tx, rx) = mpsc::channel::<Job>();
         let thread = std::thread::Builder::new()
             .name("natter-writer".into())
@@ -80,7 +79,7 @@ impl Writer {
     where
         T: Send + 'static,
         E: From<StoreError> + WriteFailure + Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Conn) -> Result<T, E> + Send + 'static,
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |conn| {
@@ -114,7 +113,7 @@ impl Writer {
     where
         T: Send + 'static,
         E: From<StoreError> + WriteFailure + Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Conn) -> Result<T, E> + Send + 'static,
     {
         self.enqueue(f)?.await.map_err(|_| StoreError::Closed)?
     }
@@ -123,7 +122,7 @@ impl Writer {
     where
         T: Send + 'static,
         E: From<StoreError> + WriteFailure + Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Conn) -> Result<T, E> + Send + 'static,
     {
         self.enqueue(f)?
             .blocking_recv()
@@ -139,7 +138,7 @@ impl Writer {
     }
 }
 
-fn run_loop(mut conn: Connection, rx: mpsc::Receiver<Job>, trouble: &Mutex<Option<Trouble>>) {
+fn run_loop(conn: Conn, rx: mpsc::Receiver<Job>, trouble: &Mutex<Option<Trouble>>) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -148,30 +147,27 @@ fn run_loop(mut conn: Connection, rx: mpsc::Receiver<Job>, trouble: &Mutex<Optio
                 Err(_) => break,
             }
         }
-        let tx = match begin(&mut conn) {
-            Ok(tx) => tx,
-            Err(e) => {
-                let failed = CommitError::of(&e);
-                tracing::error!(error = %e, problem = failed.trouble.map(Trouble::as_str), failed = batch.len(), "cannot begin a write transaction");
-                let mut seen = Health::default();
-                for job in batch {
-                    let (outcome, finish) = job(Err(&failed));
-                    seen.add(outcome);
-                    finish(Err(failed.clone()));
-                }
-                seen.commit_failed(&failed);
-                note(trouble, seen);
-                continue;
+        if let Err(e) = begin(&conn) {
+            let failed = CommitError::of(&e);
+            tracing::error!(error = %e, problem = failed.trouble.map(Trouble::as_str), failed = batch.len(), "cannot begin a write transaction");
+            let mut seen = Health::default();
+            for job in batch {
+                let (outcome, finish) = job(Err(&failed));
+                seen.add(outcome);
+                finish(Err(failed.clone()));
             }
-        };
+            seen.commit_failed(&failed);
+            note(trouble, seen);
+            continue;
+        }
         let mut seen = Health::default();
         let mut finishes: Vec<Finish> = Vec::with_capacity(batch.len());
         for job in batch {
-            let (outcome, finish) = job(Ok(&tx));
+            let (outcome, finish) = job(Ok(&conn));
             seen.add(outcome);
             finishes.push(finish);
         }
-        let committed = tx.commit().map_err(|e| CommitError::of(&e));
+        let committed = commit(&conn).map_err(|e| CommitError::of(&e));
         if let Err(e) = &committed {
             tracing::error!(error = %e.message, problem = e.trouble.map(Trouble::as_str), "commit failed");
             seen.commit_failed(e);
@@ -181,7 +177,7 @@ fn run_loop(mut conn: Connection, rx: mpsc::Receiver<Job>, trouble: &Mutex<Optio
         }
         note(trouble, seen);
     }
-    let _ = conn.execute_batch("PRAGMA optimize");
+    let _ = conn.0.execute_batch("PRAGMA optimize");
 }
 
 /// What one batch showed of the database's health.
@@ -227,16 +223,28 @@ fn note(state: &Mutex<Option<Trouble>>, seen: Health) {
     }
 }
 
-fn begin(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>, rusqlite::Error> {
-    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+/// Opens the batch's transaction, taking the write lock at once.
+fn begin(conn: &Conn) -> Result<(), rusqlite::Error> {
+    conn.0.execute_batch("BEGIN IMMEDIATE")
+}
+
+/// Commits the batch; when the commit fails, whatever is left of the
+/// transaction is rolled back, so that nothing of the batch is kept.
+fn commit(conn: &Conn) -> Result<(), rusqlite::Error> {
+    let committed = conn.0.execute_batch("COMMIT");
+    if committed.is_err() && !conn.0.is_autocommit() {
+        let _ = conn.0.execute_batch("ROLLBACK");
+    }
+    committed
 }
 
 /// Runs one job so that its failure (or panic) undoes only its own writes.
 fn in_savepoint<T, E: From<StoreError>>(
-    conn: &Connection,
-    f: impl FnOnce(&Connection) -> Result<T, E>,
+    conn: &Conn,
+    f: impl FnOnce(&Conn) -> Result<T, E>,
 ) -> Result<T, E> {
-    conn.execute_batch("SAVEPOINT job")
+    conn.0
+        .execute_batch("SAVEPOINT job")
         .map_err(StoreError::from)?;
     let result = catch_unwind(AssertUnwindSafe(|| f(conn)))
         .unwrap_or_else(|p| Err(E::from(StoreError::Panicked(panic_text(&p)))));
@@ -244,6 +252,6 @@ fn in_savepoint<T, E: From<StoreError>>(
         Ok(_) => "RELEASE job",
         Err(_) => "ROLLBACK TO job; RELEASE job",
     };
-    conn.execute_batch(end).map_err(StoreError::from)?;
+    conn.0.execute_batch(end).map_err(StoreError::from)?;
     result
 }

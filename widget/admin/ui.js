@@ -30,9 +30,9 @@ const rel = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 const abs = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
 const units = [['year', 31536000], ['month', 2592000], ['week', 604800], ['day', 86400], ['hour', 3600], ['minute', 60]];
 
-/** A date from unix seconds or an RFC 3339 string. */
+/** A date from an RFC 3339 string, as every answer gives times. */
 export function toDate(t) {
-  return typeof t === 'number' ? new Date(t * 1000) : new Date(t);
+  return new Date(t);
 }
 
 /** "3 minutes ago", "in 7 days". */

@@ -21,7 +21,7 @@ use crate::config::Cidr;
 use crate::domain::{Site, SiteId, Status, UnixTime};
 use crate::keys::Keys;
 use crate::render::SafeHtml;
-use crate::store::{self, Connection, StoreError, Trouble, WriteFailure};
+use crate::store::{self, Conn, StoreError, Trouble, WriteFailure};
 use thiserror::Error;
 
 /// Why an import stopped; nothing of it was kept.
@@ -85,7 +85,7 @@ pub struct Incoming {
 
 /// What a bulk job may do inside its transaction.
 pub struct Bulk<'a> {
-    conn: &'a Connection,
+    conn: &'a Conn,
     keys: &'a Keys,
     webhook_allow: &'a [Cidr],
     sites: Vec<Site>,
@@ -109,7 +109,7 @@ impl App {
                 sites: store::sites::list(conn)?,
             };
             let done = f(&mut bulk)?;
-            store::mark_changed(conn)?;
+            store::settings::mark_changed(conn)?;
             Ok(done)
         })
     }

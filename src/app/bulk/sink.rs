@@ -3,14 +3,15 @@
 //! and knows a comment it stored before by its import key.
 
 use super::{ImportError, Incoming, Ip, Staging, Summary};
+use crate::domain::ThreadId;
 use crate::domain::{CommentId, Site, ThreadKey, now};
 use crate::keys::Keys;
-use crate::store::{Connection, comments, moderation, threads};
+use crate::store::{Conn, comments, comments_import, threads};
 use std::collections::{HashMap, HashSet};
 
 /// Writes what the parsers read, inside the import's transaction.
 pub struct Sink<'a> {
-    conn: &'a Connection,
+    conn: &'a Conn,
     pub site: &'a Site,
     keys: &'a Keys,
     /// Names the source in each comment's import key (`wordpress`, …).
@@ -21,14 +22,14 @@ pub struct Sink<'a> {
     /// [`Sink::comments`], which empties it.
     pub skipped_ids: HashSet<String>,
     /// Threads this import made (only those take the source's lock).
-    pub(super) made: HashSet<i64>,
+    pub(super) made: HashSet<ThreadId>,
     /// Each thread key seen, with the first page address that gave it.
     pub(super) keyed: HashMap<ThreadKey, String>,
 }
 
 impl<'a> Sink<'a> {
     pub(super) fn new(
-        conn: &'a Connection,
+        conn: &'a Conn,
         site: &'a Site,
         keys: &'a Keys,
         source: &'static str,
@@ -51,7 +52,7 @@ impl<'a> Sink<'a> {
         key: &ThreadKey,
         url: &str,
         title: Option<&str>,
-    ) -> Result<i64, ImportError> {
+    ) -> Result<ThreadId, ImportError> {
         if let Some(t) = threads::find(self.conn, &self.site.id, key)? {
             if !self.made.contains(&t.id) {
                 self.summary.threads_existing += 1;
@@ -74,7 +75,7 @@ impl<'a> Sink<'a> {
 
     /// Locks a thread the source closed to new comments, if this import
     /// made it (a thread already here keeps what its moderators chose).
-    pub fn lock_if_new(&mut self, thread_id: i64) -> Result<(), ImportError> {
+    pub fn lock_if_new(&mut self, thread_id: ThreadId) -> Result<(), ImportError> {
         if self.made.contains(&thread_id) {
             self.lock(thread_id)?;
             self.summary.threads_locked += 1;
@@ -84,8 +85,8 @@ impl<'a> Sink<'a> {
 
     /// Locks a thread, whoever made it (natter's own export says which
     /// threads its moderators locked).
-    pub fn lock(&mut self, thread_id: i64) -> Result<(), ImportError> {
-        Ok(moderation::set_thread_locked(self.conn, thread_id, true)?)
+    pub fn lock(&mut self, thread_id: ThreadId) -> Result<(), ImportError> {
+        Ok(threads::set_locked(self.conn, thread_id, true)?)
     }
 
     /// The staging table of this import's transaction, empty.
@@ -105,7 +106,7 @@ impl<'a> Sink<'a> {
     /// source id together, since sources number comments per thread.
     pub fn comments(
         &mut self,
-        thread_id: i64,
+        thread_id: ThreadId,
         source_thread: &str,
         incoming: Vec<Incoming>,
     ) -> Result<(), ImportError> {
@@ -184,7 +185,7 @@ impl<'a> Sink<'a> {
     fn store(
         &mut self,
         c: &Incoming,
-        thread_id: i64,
+        thread_id: ThreadId,
         source_thread: &str,
         parent: Option<CommentId>,
     ) -> Result<(CommentId, bool), ImportError> {
@@ -196,9 +197,9 @@ impl<'a> Sink<'a> {
         // Imports before threads were part of the key named the comment
         // alone: such a comment is this one only if it is in this thread.
         let earlier_key = format!("{}:{}:{}", self.site.id, self.source, c.id);
-        let found = match comments::by_import_key(self.conn, &import_key)? {
+        let found = match comments_import::by_import_key(self.conn, &import_key)? {
             Some(found) => Some(found),
-            None => comments::by_import_key(self.conn, &earlier_key)?
+            None => comments_import::by_import_key(self.conn, &earlier_key)?
                 .filter(|(_, thread)| *thread == thread_id),
         };
         if let Some((existing, _)) = found {
@@ -216,9 +217,9 @@ impl<'a> Sink<'a> {
             .map(str::trim)
             .filter(|w| w.starts_with("http://") || w.starts_with("https://"));
         let name = c.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        let id = comments::insert_imported(
+        let id = comments_import::insert_imported(
             self.conn,
-            &comments::Imported {
+            &comments_import::Imported {
                 thread_id,
                 parent,
                 status: c.status,
@@ -246,7 +247,7 @@ impl<'a> Sink<'a> {
     fn same_comment_here(
         &self,
         c: &Incoming,
-        thread_id: i64,
+        thread_id: ThreadId,
     ) -> Result<Option<CommentId>, ImportError> {
         let Some(id) = c.preferred_id.map(CommentId) else {
             return Ok(None);

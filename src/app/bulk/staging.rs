@@ -4,17 +4,17 @@
 //! come out as JSON.
 
 use super::ImportError;
-use crate::store::{Connection, staging};
+use crate::store::{Conn, import_staged as staging};
 
 /// The staging table of one import's transaction.
 pub struct Staging<'a> {
-    conn: &'a Connection,
+    conn: &'a Conn,
 }
 
 impl<'a> Staging<'a> {
     /// Makes the table, empty.
-    pub(super) fn new(conn: &'a Connection) -> Result<Self, ImportError> {
-        staging::create(conn)?;
+    pub(super) fn new(conn: &'a Conn) -> Result<Self, ImportError> {
+        staging::begin(conn)?;
         Ok(Staging { conn })
     }
 
@@ -35,14 +35,14 @@ impl<'a> Staging<'a> {
         &self,
         thread: &str,
     ) -> Result<Vec<T>, ImportError> {
-        let mut out = Vec::new();
-        staging::each_of(self.conn, thread, |body| {
-            out.push(serde_json::from_str(body).map_err(|e| {
-                ImportError::Invalid(format!("cannot read a staged entry back: {e}"))
-            })?);
-            Ok::<_, ImportError>(())
-        })?;
-        Ok(out)
+        staging::bodies(self.conn, thread)?
+            .iter()
+            .map(|body| {
+                serde_json::from_str(body).map_err(|e| {
+                    ImportError::Invalid(format!("cannot read a staged entry back: {e}"))
+                })
+            })
+            .collect()
     }
 
     /// Drops the table.

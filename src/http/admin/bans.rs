@@ -1,7 +1,8 @@
 //! Bans, listed, added and lifted.
 
+use super::answers::{BanAnswer, answers};
 use crate::app::{AdminSession, App, BanOf};
-use crate::domain::{BanKind, CommentId};
+use crate::domain::{BanId, BanKind, CommentId};
 use crate::error::Error;
 use crate::http::{Ctx, json_body, json_reply, respond};
 use serde::Deserialize;
@@ -32,11 +33,10 @@ pub(super) fn list_bans(
         .and(ctx.admin())
         .and(ctx.app())
         .then(|_s: AdminSession, app: App| async move {
-            respond(
-                app.bans()
-                    .await
-                    .map(|b| json_reply(StatusCode::OK, &json!({"bans": b}))),
-            )
+            respond(app.bans().await.map(|b| {
+                let bans: Vec<BanAnswer> = answers(b);
+                json_reply(StatusCode::OK, &json!({ "bans": bans }))
+            }))
         })
 }
 
@@ -77,7 +77,7 @@ pub(super) fn remove_ban(
         .and(ctx.app())
         .then(|id: i64, s: AdminSession, app: App| async move {
             respond(
-                app.unban(&s, id)
+                app.unban(&s, BanId(id))
                     .await
                     .map(|()| StatusCode::NO_CONTENT.into_response()),
             )

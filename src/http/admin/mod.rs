@@ -1,6 +1,7 @@
 //! The admin JSON API under `/admin/api/`: a session cookie for every call,
 //! and the `X-CSRF-Token` header for every change.
 
+mod answers;
 mod bans;
 mod comments;
 mod session;

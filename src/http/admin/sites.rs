@@ -1,5 +1,6 @@
 //! Sites, listed and saved, and the audit log.
 
+use super::answers::{AuditAnswer, answers};
 use crate::app::{AdminSession, App};
 use crate::domain::{Site, SiteSettings};
 use crate::error::Error;
@@ -76,11 +77,10 @@ pub(super) fn audit(
         .then(
             |_s: AdminSession, app: App, pairs: Vec<(String, String)>| async move {
                 let before = first(&pairs, "before").and_then(|b| b.parse().ok());
-                respond(
-                    app.audit_log(before)
-                        .await
-                        .map(|a| json_reply(StatusCode::OK, &json!({"entries": a}))),
-                )
+                respond(app.audit_log(before).await.map(|a| {
+                    let entries: Vec<AuditAnswer> = answers(a);
+                    json_reply(StatusCode::OK, &json!({ "entries": entries }))
+                }))
             },
         )
 }

@@ -1,7 +1,7 @@
 //! Threads, listed and changed.
 
 use crate::app::{AdminSession, App, ThreadChange};
-use crate::domain::SiteId;
+use crate::domain::{SiteId, ThreadId};
 use crate::error::Error;
 use crate::http::{Ctx, first, json_body, json_reply, query_pairs, respond};
 use serde::Deserialize;
@@ -69,7 +69,7 @@ pub(super) fn update_thread(
         .then(
             |id: i64, s: AdminSession, app: App, body: ThreadBody| async move {
                 respond(
-                    app.update_thread(&s, id, body.into())
+                    app.update_thread(&s, ThreadId(id), body.into())
                         .await
                         .map(|t| json_reply(StatusCode::OK, &json!({"thread": t}))),
                 )

@@ -1,0 +1,137 @@
+//! The readers' emails: confirming a subscription, a new comment on a
+//! followed thread or a reply, and the links to one's own comments.
+
+use super::email::{Body, Email};
+use super::links::Action;
+use super::strings::Words;
+use super::{Notifier, Subscribed, Wants, author_name, page_name};
+use crate::domain::{CommentId, Site, UnixTime};
+use crate::store::comments::CommentRow;
+use crate::store::threads::ThreadRow;
+use crate::store::{Conn, StoreError};
+use crate::store::{subscriber_keys, subscribers, subscriptions};
+
+/// How long a confirmation email stops another one to the same address.
+const ASK_AGAIN_AFTER: i64 = 86_400;
+impl Notifier {
+    /// Records what a commenter asked to follow. Only the address's owner,
+    /// known by an author key (`by`) they confirmed the address with, is
+    /// followed at once; anyone else's request waits until the owner
+    /// confirms, and the owner gets one confirmation email (at most one a
+    /// day). The answer is the same for every address but the poster's own,
+    /// so it tells nobody whether an address is confirmed or subscribed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn subscribe(
+        &self,
+        c: &Conn,
+        site: &Site,
+        thread: &ThreadRow,
+        email: &str,
+        by: Option<&str>,
+        comment: CommentId,
+        wants: Wants,
+        now: UnixTime,
+    ) -> Result<Subscribed, StoreError> {
+        let hash = self.keys.email_hash(email);
+        let sub = subscribers::upsert(c, &site.id, email, &hash, now)?;
+        let owner = match by {
+            Some(key) => subscriber_keys::owns(c, &site.id, &hash, key)?,
+            None => false,
+        };
+        if wants.thread {
+            subscriptions::follow(c, sub.id, thread.id, None, owner, now)?;
+        }
+        if wants.replies {
+            subscriptions::follow(c, sub.id, thread.id, Some(comment), owner, now)?;
+        }
+        if owner {
+            return Ok(Subscribed::On);
+        }
+        if sub.asked.is_none_or(|a| now - a >= ASK_AGAIN_AFTER) {
+            let w = Words::new(&site.settings.language);
+            let name = site.name.as_str();
+            let unsubscribe = self.link(&Action::UnsubscribeAll(sub.id), now);
+            let mail = Body::new(w)
+                .para(&w.t("confirm_asked", &[("site", name)]))
+                .link(
+                    &w.t("confirm_button", &[]),
+                    &self.link(&Action::Confirm(sub.id), now),
+                )
+                .para(&w.t("confirm_ignore", &[]))
+                .footer(&w.t("unsubscribe", &[]), Some((name, &unsubscribe)));
+            let mail = mail.finish(
+                &w.t("confirm_subject", &[("site", name)]),
+                Some(unsubscribe),
+            );
+            self.queue_email(c, site, "confirm", email, &mail, now)?;
+            subscribers::set_asked(c, sub.id, now, by)?;
+        }
+        Ok(Subscribed::Confirm)
+    }
+
+    /// The email with a link to export or erase one's comments.
+    pub fn privacy_email(
+        &self,
+        c: &Conn,
+        site: &Site,
+        email: &str,
+        erase: bool,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        let w = Words::new(&site.settings.language);
+        let name = site.name.as_str();
+        let (action, asked, subject) = if erase {
+            let a = Action::Erase {
+                site: site.id.clone(),
+                email: email.to_string(),
+            };
+            (a, "erase_asked", "erase_subject")
+        } else {
+            let a = Action::Export {
+                site: site.id.clone(),
+                email: email.to_string(),
+            };
+            (a, "export_asked", "export_subject")
+        };
+        let mail = Body::new(w)
+            .para(&w.t(asked, &[("site", name)]))
+            .link(&w.t("privacy_button", &[]), &self.link(&action, now))
+            .para(&w.t("privacy_expires", &[]))
+            .para(&w.t("privacy_ignore", &[]))
+            .finish(&w.t(subject, &[("site", name)]), None);
+        self.queue_email(c, site, "privacy", email, &mail, now)
+    }
+
+    pub(super) fn reader_email(
+        &self,
+        site: &Site,
+        thread: &ThreadRow,
+        row: &CommentRow,
+        to: &subscriptions::Recipient,
+        now: UnixTime,
+    ) -> Email {
+        let w = Words::new(&site.settings.language);
+        let page = page_name(thread);
+        let author = author_name(row, w);
+        let args = [("author", author.as_str()), ("page", page.as_str())];
+        let (wrote, subject) = if to.reply {
+            ("reply_wrote", "reply_subject")
+        } else {
+            ("thread_wrote", "thread_subject")
+        };
+        let unsubscribe = self.link(&Action::Unsubscribe(to.subscription_id), now);
+        let mut body = Body::new(w).para(&w.t(wrote, &args)).quote(&row.text);
+        if let Some(url) = &thread.url {
+            body = body.link(
+                &w.t("read_reply", &[]),
+                &format!("{url}#natter-comment-{}", row.id.0),
+            );
+        }
+        body.link(&w.t("unsubscribe", &[]), &unsubscribe)
+            .footer(
+                &site.name,
+                Some((&w.t("privacy_link", &[]), &self.privacy_page(site))),
+            )
+            .finish(&w.t(subject, &args), Some(unsubscribe))
+    }
+}
