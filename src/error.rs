@@ -67,6 +67,15 @@ pub enum Error {
     /// Heavy work (password checks) is at its limit; refused at once.
     #[error("natter is busy with other sign-ins. Please try again in {retry_after} seconds.")]
     Busy { retry_after: u64 },
+    /// A reader's token is unknown: it was signed out, or never issued.
+    #[error("You are signed out. Sign in again to go on.")]
+    SignedOut,
+    /// The site takes comments only from signed-in readers.
+    #[error("Please sign in to comment on this site: use one of the sign-in buttons.")]
+    SignInRequired,
+    /// A sign-in did not go through; the text says why and what to do.
+    #[error("{0}")]
+    SignInFailed(String),
     #[error("This link has already been used, so nothing was changed.")]
     LinkUsed,
     #[error("This link does not work. It may be cut short: copy the whole link from the email.")]

@@ -195,6 +195,9 @@ impl App {
                 edit_hash: &r.token_hash,
                 edit_until: r.edit_until,
                 created: r.created,
+                identity: None,
+                team: false,
+                held_reason: None,
             },
         )?;
         let row = comments::get(c, id)?;

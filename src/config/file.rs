@@ -27,6 +27,8 @@ pub(super) struct File {
     pub(super) metrics: Option<MetricsFile>,
     pub(super) webhooks: Option<WebhooksFile>,
     pub(super) limits: Option<super::limits::LimitsFile>,
+    #[serde(default)]
+    pub(super) provider: Vec<crate::domain::ProviderSpec>,
 }
 
 /// `[webhooks]`.
@@ -72,6 +74,12 @@ pub(super) struct SiteFile {
     pub(super) moderator_emails: Option<Vec<String>>,
     #[serde(default)]
     pub(super) webhook: Vec<Webhook>,
+    pub(super) sign_in: Option<Vec<String>>,
+    pub(super) guests: Option<bool>,
+    pub(super) own_edits: Option<String>,
+    pub(super) team_badge: Option<String>,
+    pub(super) feed: Option<String>,
+    pub(super) feed_every: Option<String>,
 }
 
 /// `[rate_limit]`.

@@ -11,6 +11,7 @@ mod env;
 mod file;
 mod limits;
 mod outbound;
+mod providers;
 mod server;
 mod sites;
 #[cfg(test)]
@@ -20,7 +21,7 @@ pub use crate::domain::net::Cidr;
 pub use crate::notify::{Outbox, Smtp, SmtpTls};
 pub use limits::Limits;
 
-use crate::domain::Site;
+use crate::domain::{Provider, Site};
 use crate::error::StartupError;
 use env::Vars;
 use std::net::SocketAddr;
@@ -52,6 +53,9 @@ pub struct Config {
     pub webhook_allow_private: Vec<Cidr>,
     /// Connection timeouts and cap, from `[limits]`.
     pub limits: Limits,
+    /// Sign-in providers from `[[provider]]`; the admin page keeps others
+    /// in the database.
+    pub providers: Vec<Provider>,
 }
 
 impl Default for Config {
@@ -71,6 +75,7 @@ impl Default for Config {
             metrics_from: Vec::new(),
             limits: Limits::default(),
             webhook_allow_private: Vec::new(),
+            providers: Vec::new(),
         }
     }
 }
@@ -115,7 +120,9 @@ impl Config {
         if let Some(l) = f.limits.take() {
             config.limits = l.parse()?;
         }
+        config.providers = providers::load(std::mem::take(&mut f.provider), vars)?;
         config.sites = sites::load(f.site, vars, flags, &config.webhook_allow_private)?;
+        providers::check_sites(&config.sites, &config.providers)?;
         Ok(config)
     }
 }

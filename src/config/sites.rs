@@ -66,6 +66,20 @@ fn from_file(s: SiteFile) -> Result<Site, String> {
     }
     settings.moderator_emails = s.moderator_emails.unwrap_or_default();
     settings.webhooks = s.webhook;
+    settings.sign_in = s.sign_in.unwrap_or_default();
+    settings.guests = s.guests.unwrap_or(true);
+    settings.own_edits_seconds = match s.own_edits.as_deref().map(str::trim) {
+        None | Some("always") => None,
+        Some(d) => Some(parse_duration(d).map_err(|e| format!("site {:?}: own_edits: {e}", s.id))?),
+    };
+    if let Some(b) = s.team_badge {
+        settings.team_badge = b;
+    }
+    settings.feed = s.feed;
+    if let Some(e) = s.feed_every {
+        settings.feed_every_seconds =
+            parse_duration(&e).map_err(|e| format!("site {:?}: feed_every: {e}", s.id))?;
+    }
     let name = s.name.as_deref().unwrap_or(&s.id);
     Site::new(&s.id, name, &s.origins, settings).map_err(|e| format!("site {:?}: {e}", s.id))
 }

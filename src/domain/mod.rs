@@ -13,6 +13,8 @@ pub mod net;
 mod origin;
 mod page;
 pub mod pageurl;
+pub mod provider;
+pub mod signin;
 pub mod site;
 pub mod tree;
 
@@ -23,6 +25,7 @@ pub use invalid::Invalid;
 pub use moderation::Decision;
 pub use page::PageOnSite;
 pub use pageurl::{PageRef, ThreadKey};
+pub use provider::{FieldMap, Provider, ProviderId, ProviderKind, ProviderSpec};
 pub use site::{ModerationMode, Origin, Site, SiteId, SiteSettings, Webhook};
 
 /// Seconds since the Unix epoch, the one time type stored and compared.

@@ -65,6 +65,20 @@ pub struct SiteSettings {
     /// Who is emailed about each new comment.
     pub moderator_emails: Vec<String>,
     pub webhooks: Vec<Webhook>,
+    /// The sign-in providers offered on this site, by id, in order.
+    pub sign_in: Vec<String>,
+    /// Whether readers may post without signing in.
+    pub guests: bool,
+    /// How long signed-in readers may edit or delete their own comments,
+    /// in seconds; `None` is always.
+    pub own_edits_seconds: Option<u32>,
+    /// The badge on comments by the site's moderators.
+    pub team_badge: String,
+    /// The blog's RSS or Atom feed, on one of the site's origins, whose new
+    /// posts subscribers are emailed about.
+    pub feed: Option<String>,
+    /// How often the feed is read, in seconds.
+    pub feed_every_seconds: u32,
 }
 
 /// A URL that is sent each comment event, signed with `secret`.
@@ -144,6 +158,12 @@ impl Default for SiteSettings {
             language: "en".into(),
             moderator_emails: Vec::new(),
             webhooks: Vec::new(),
+            sign_in: Vec::new(),
+            guests: true,
+            own_edits_seconds: None,
+            team_badge: "Blog team".into(),
+            feed: None,
+            feed_every_seconds: 15 * 60,
         }
     }
 }
@@ -228,7 +248,8 @@ impl Site {
                 ));
             }
         }
-        st.check_notifications()
+        st.check_notifications()?;
+        super::signin::check_site(self)
     }
 }
 

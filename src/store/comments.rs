@@ -28,16 +28,26 @@ pub struct CommentRow {
     pub edited: Option<UnixTime>,
     pub likes: i64,
     pub dislikes: i64,
+    /// The signed-in reader who wrote it, and their provider's id.
+    pub identity: Option<i64>,
+    pub provider: Option<String>,
+    /// Written by one of the site's moderators: it carries the team badge.
+    pub team: bool,
+    pub pinned: bool,
+    /// Which rule held it for moderation.
+    pub held_reason: Option<String>,
 }
 
 /// The columns [`from_row`] reads, in its order, each prefixed with `c.`
 /// so that a query may join other tables.
 pub(super) const COLUMNS: &str = "c.id, c.thread_id, c.parent_id, c.status, c.name, c.email, \
      c.website, c.text, c.html, c.ip_hash, c.voter_hash, c.edit_hash, c.edit_until, c.created, \
-     c.edited, c.likes, c.dislikes";
+     c.edited, c.likes, c.dislikes, c.identity_id, \
+     (SELECT i.provider FROM identities i WHERE i.id = c.identity_id), c.team, c.pinned, \
+     c.held_reason";
 
 /// How many columns [`COLUMNS`] has: where a joined table's columns start.
-pub(super) const WIDTH: usize = 17;
+pub(super) const WIDTH: usize = 22;
 
 /// The one mapping of a comment row: [`COLUMNS`] read from column `at` on.
 pub(super) fn from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<CommentRow> {
@@ -66,6 +76,11 @@ pub(super) fn from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Com
         edited: r.get(at + 14)?,
         likes: r.get(at + 15)?,
         dislikes: r.get(at + 16)?,
+        identity: r.get(at + 17)?,
+        provider: r.get(at + 18)?,
+        team: r.get(at + 19)?,
+        pinned: r.get(at + 20)?,
+        held_reason: r.get(at + 21)?,
     })
 }
 
@@ -106,6 +121,9 @@ pub struct Insert<'a> {
     pub edit_hash: &'a str,
     pub edit_until: UnixTime,
     pub created: UnixTime,
+    pub identity: Option<i64>,
+    pub team: bool,
+    pub held_reason: Option<&'a str>,
 }
 
 /// Stores a new comment.
@@ -113,8 +131,9 @@ pub fn insert(conn: &Conn, c: &Insert<'_>) -> Result<CommentId, StoreError> {
     conn.0
         .prepare_cached(
             "INSERT INTO comments (thread_id, parent_id, status, name, email, website, text, html,
-                                   ip_hash, voter_hash, edit_hash, edit_until, created, text_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                   ip_hash, voter_hash, edit_hash, edit_until, created, text_hash,
+                                   identity_id, team, held_reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )?
         .execute(rusqlite::params![
             c.thread_id,
@@ -131,6 +150,9 @@ pub fn insert(conn: &Conn, c: &Insert<'_>) -> Result<CommentId, StoreError> {
             c.edit_until,
             c.created,
             text_hash(c.text),
+            c.identity,
+            c.team,
+            c.held_reason,
         ])?;
     Ok(CommentId(conn.0.last_insert_rowid()))
 }

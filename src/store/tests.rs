@@ -53,6 +53,9 @@ fn the_same_text_is_found_and_another_is_not() {
         edit_hash: "edit",
         edit_until: 0,
         created: 100,
+        identity: None,
+        team: false,
+        held_reason: None,
     };
     insert(&c, &new("same words")).unwrap();
     assert!(recent_duplicate(&c, ThreadId(1), "same words", 50).unwrap());
