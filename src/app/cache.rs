@@ -284,6 +284,13 @@ impl Inner {
 
 #[cfg(test)]
 mod tests {
+    fn look5() -> crate::app::view::Look {
+        crate::app::view::Look {
+            max_depth: 5,
+            ..Default::default()
+        }
+    }
+
     use super::*;
 
     fn key(k: &str) -> (SiteId, ThreadKey) {
@@ -356,7 +363,7 @@ mod tests {
         let built = Arc::new(BuiltThread::build(
             info(),
             &[],
-            5,
+            &look5(),
             &crate::keys::Keys::new(vec![1; 32]),
         ));
         cache.put_built(&s, &k, generation, built);
@@ -368,7 +375,7 @@ mod tests {
         let cache = Cache::default();
         let (s, k) = key("t");
         let keys = crate::keys::Keys::new(vec![1; 32]);
-        let old = Arc::new(BuiltThread::build(info(), &[], 5, &keys));
+        let old = Arc::new(BuiltThread::build(info(), &[], &look5(), &keys));
         cache.put_built(&s, &k, cache.generation(), old.clone());
         let page = PageKey {
             sort: Sort::Oldest,
@@ -376,7 +383,7 @@ mod tests {
             limit: 0,
         };
         cache.invalidate(&s, &k);
-        let new = Arc::new(BuiltThread::build(info(), &[], 5, &keys));
+        let new = Arc::new(BuiltThread::build(info(), &[], &look5(), &keys));
         cache.put_built(&s, &k, cache.generation(), new.clone());
         cache.put_page(&s, &k, &old, page, Arc::new(Encoded::encode(&1)));
         assert!(cache.page(&s, &k, &page).is_none());

@@ -19,6 +19,20 @@ pub struct SiteConfigView {
     pub require_email: bool,
     pub email_notifications: bool,
     pub limits: FieldLimits,
+    /// The ways to sign in, in the site's order.
+    pub sign_in: Vec<SignInMethod>,
+    /// Whether readers may post without signing in.
+    pub guests: bool,
+    /// Whether the site has a feed whose new posts readers may follow.
+    pub new_posts: bool,
+}
+
+/// A sign-in button.
+#[derive(Debug, Serialize)]
+pub struct SignInMethod {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -105,6 +119,18 @@ impl App {
                 email_max: s.email_max,
                 website_max: s.website_max,
             },
+            sign_in: s
+                .sign_in
+                .iter()
+                .filter_map(|id| self.providers.get(id))
+                .map(|p| SignInMethod {
+                    id: p.id.to_string(),
+                    name: p.name.clone(),
+                    kind: p.kind.as_str(),
+                })
+                .collect(),
+            guests: s.guests,
+            new_posts: s.feed.is_some() && self.notifier.email_on(),
         })
     }
 }

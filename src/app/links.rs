@@ -55,6 +55,8 @@ impl App {
                     .para(&w.t("page_privacy_erase_confirm", &[("site", &site.name)]))
                     .button(&w.t("page_privacy_erase", &[]), "do", "erase")
             }
+            // Sign-in links have their own page, under /auth/email.
+            Action::SignIn { .. } => return Err(Error::LinkInvalid),
         };
         Ok(LinkAnswer::Page(page.finish()))
     }
@@ -97,6 +99,7 @@ impl App {
             }
             Action::Export { site, email } => self.export_own(site, email).await,
             Action::Erase { site, email } => self.erase_own(site, email, &link.nonce).await,
+            Action::SignIn { .. } => Err(Error::LinkInvalid),
         }
     }
 
@@ -110,7 +113,7 @@ impl App {
         Ok(Words::new(&self.site(site)?.settings.language))
     }
 
-    fn check_link(&self, token: &str) -> Result<Link, Error> {
+    pub(super) fn check_link(&self, token: &str) -> Result<Link, Error> {
         links::verify(self.notifier.keys(), token, now()).map_err(|e| match e {
             LinkError::Invalid => Error::LinkInvalid,
             LinkError::Expired => Error::LinkExpired,

@@ -23,6 +23,7 @@ mod pages;
 mod post;
 mod privacy;
 mod read;
+pub mod readers;
 mod session;
 pub mod signin;
 mod sites;
@@ -77,6 +78,12 @@ pub struct State {
     pub notifier: crate::notify::Notifier,
     /// The limits on admin sign-in attempts and password checks.
     pub sign_in: signin::SignIn,
+    /// The sign-in providers for readers.
+    pub providers: readers::Providers,
+    /// The HTTP client for calls to providers.
+    pub outbound: readers::Outbound,
+    /// How browsers reach natter: the base of its own links.
+    pub base: url::Url,
     /// The current form token and the second it was made for.
     form_token: std::sync::Mutex<(i64, String)>,
 }
@@ -119,7 +126,10 @@ impl App {
         let registry = Sites::default();
         registry.replace(sites);
         let keys = Keys::new(secret.into_bytes());
-        let notifier = crate::notify::Notifier::new(keys.clone(), base, config.smtp.is_some());
+        let notifier =
+            crate::notify::Notifier::new(keys.clone(), base.clone(), config.smtp.is_some());
+        let outbound = readers::Outbound::new().map_err(StoreError::Sqlite)?;
+        let providers = readers::Providers::new(config.providers.clone());
         Ok(App(Arc::new(State {
             config: Arc::new(config),
             db,
@@ -128,6 +138,9 @@ impl App {
             sites: registry,
             cache: cache::Cache::default(),
             sign_in: Default::default(),
+            providers,
+            outbound,
+            base,
             form_token: Default::default(),
         })))
     }

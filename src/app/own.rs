@@ -35,14 +35,32 @@ impl App {
         }
         let site = self.sites.by_id(&thread.site_id).ok_or(Error::NotFound)?;
         self.check_origin(&site, client)?;
-        let stored = row.edit_hash.as_deref().ok_or(Error::InvalidToken)?;
-        if !constant_time_eq(hash_token(token).as_bytes(), stored.as_bytes()) {
-            return Err(Error::InvalidToken);
+        let by_key = row.edit_hash.as_deref().is_some_and(|stored| {
+            constant_time_eq(hash_token(token).as_bytes(), stored.as_bytes())
+        });
+        if by_key && row.edit_until.is_some_and(|until| now() <= until) {
+            return Ok((row, thread, site));
         }
-        if row.edit_until.is_none_or(|until| now() > until) {
-            return Err(Error::EditWindowClosed);
+        // A signed-in reader's own comment, for as long as the site allows.
+        if let Some(identity) = row.identity
+            && let Ok(reader) = self.reader(token).await
+            && reader.identity.id == identity
+        {
+            let open = site
+                .settings
+                .own_edits_seconds
+                .is_none_or(|s| now() <= row.created + i64::from(s));
+            return if open {
+                Ok((row, thread, site))
+            } else {
+                Err(Error::EditWindowClosed)
+            };
         }
-        Ok((row, thread, site))
+        Err(if by_key {
+            Error::EditWindowClosed
+        } else {
+            Error::InvalidToken
+        })
     }
 
     /// Refuses a banned client, or the author of a comment whose address is
@@ -99,7 +117,7 @@ impl App {
             .await?;
         self.notifier.wake();
         self.cache.invalidate(&thread.site_id, &thread.key);
-        Ok(comment_view(&row, &self.keys))
+        Ok(comment_view(&row, &self.keys, &self.look(&site)))
     }
 
     /// `DELETE /api/comments/{id}`: the author takes the comment back.

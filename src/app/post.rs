@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::keys::{FormTiming, new_token};
 use crate::notify::{Subscribed, Wants};
 use crate::render::SafeHtml;
+use crate::store::identities::{self, IdentityRow};
 use crate::store::{
     Conn, StoreError, bans, comments, comments::CommentRow, comments_checks, threads,
 };
@@ -25,6 +26,8 @@ pub struct Extras {
     pub voter: Option<String>,
     /// The honeypot was filled in: a field people never see.
     pub honeypot: bool,
+    /// A signed-in reader's token (`Authorization: Bearer`).
+    pub reader: Option<String>,
 }
 
 /// The answer to a new comment.
@@ -63,6 +66,8 @@ struct Ready {
     /// What was known before the write (the honeypot, the form's timing).
     signals: Signals,
     wants: Option<Wants>,
+    /// The signed-in reader posting, if any.
+    reader: Option<IdentityRow>,
 }
 
 /// Whether the author has an approved comment on the site, by their
@@ -91,7 +96,66 @@ pub(super) fn check_voter(v: &str) -> Result<Option<&str>, Error> {
     Ok(Some(v).filter(|v| !v.is_empty()))
 }
 
+/// A signed-in reader's comment is posted under their identity: the name,
+/// address and website they signed in with, whatever the form said.
+fn as_reader(mut new: NewComment, reader: Option<&IdentityRow>) -> NewComment {
+    if let Some(r) = reader {
+        new.name = Some(r.name.clone());
+        new.email = r.email.clone();
+        new.website = r.profile_url.clone();
+    }
+    new
+}
+
 impl App {
+    /// The signed-in reader behind a post, checked against the site; a
+    /// site that takes no guests refuses a post without one.
+    async fn posting_reader(
+        &self,
+        site: &Site,
+        token: Option<&str>,
+    ) -> Result<Option<IdentityRow>, Error> {
+        let Some(token) = token.filter(|t| !t.is_empty()) else {
+            if !site.settings.guests {
+                return Err(Error::SignInRequired);
+            }
+            return Ok(None);
+        };
+        let reader = self.reader(token).await?;
+        if reader.identity.site_id != site.id {
+            return Err(Error::SignedOut);
+        }
+        Ok(Some(reader.identity))
+    }
+
+    /// In the write: a guest may not take the name of a signed-in reader of
+    /// the site; a signed-in reader's provider-verified address counts as
+    /// confirmed (their notifications start at once, and `first`
+    /// moderation knows them by it).
+    fn check_author(&self, c: &Conn, site: &Site, r: &Ready) -> Result<(), Error> {
+        match &r.reader {
+            None => {
+                if let Some(name) = &r.new.name
+                    && identities::name_taken(c, &site.id, name, None)?
+                {
+                    return Err(Error::validation(
+                        "name",
+                        "This name belongs to a reader who signs in on this site. Sign in to use it, or choose another name.",
+                    ));
+                }
+            }
+            Some(i) => {
+                if let (Some(email), true, Some(key)) =
+                    (&i.email, i.email_verified, r.voter_hash.as_deref())
+                {
+                    self.notifier
+                        .verified_owner(c, site, email, key, r.created)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// `POST /api/comments`: checks, renders and stores a new comment.
     pub async fn post(
         &self,
@@ -109,6 +173,10 @@ impl App {
             known_author: false,
         };
         let voter = extras.voter.as_deref().map(check_voter).transpose()?;
+        let reader = self
+            .posting_reader(&page.site, extras.reader.as_deref())
+            .await?;
+        let new = as_reader(new, reader.as_ref());
         let wants = self.check_notify(extras.asked, new.email.as_deref())?;
         let new = new.validate(&page.site.settings)?;
         let (token, token_hash) = new_token();
@@ -116,9 +184,15 @@ impl App {
         let ready = Ready {
             html: blocking::render(new.text.clone()).await?,
             ip_hash: self.keys.ip_hash(&client.ip_key),
-            voter_hash: voter
-                .flatten()
-                .map(|v| self.keys.author_key(page.site.id.as_str(), v)),
+            voter_hash: match &reader {
+                Some(r) => Some(
+                    self.keys
+                        .author_key(page.site.id.as_str(), &format!("identity:{}", r.id)),
+                ),
+                None => voter
+                    .flatten()
+                    .map(|v| self.keys.author_key(page.site.id.as_str(), v)),
+            },
             email_hash: new.email.as_deref().map(|e| self.keys.email_hash(e)),
             edit_until,
             new,
@@ -127,6 +201,7 @@ impl App {
             created,
             signals,
             wants,
+            reader,
         };
         let app = self.clone();
         let (row, notify) = self.db.write(move |c| app.store_new(c, &ready)).await?;
@@ -137,7 +212,7 @@ impl App {
         tracing::debug!(comment = %row.id, site = %page.site.id, status = row.status.as_str(), "comment posted");
         Ok(Posted {
             edit_until: rfc3339(edit_until),
-            comment: comment_view(&row, &self.keys),
+            comment: comment_view(&row, &self.keys, &self.look(&page.site)),
             edit_token: token,
             notify,
         })
@@ -163,6 +238,7 @@ impl App {
         if thread.locked {
             return Err(Error::ThreadLocked);
         }
+        self.check_author(c, site, r)?;
         if let Some(parent) = new.parent {
             let p = comments::get(c, parent).map_err(|_| no_parent())?;
             if p.thread_id != thread.id || p.status != Status::Published {
@@ -195,8 +271,8 @@ impl App {
                 edit_hash: &r.token_hash,
                 edit_until: r.edit_until,
                 created: r.created,
-                identity: None,
-                team: false,
+                identity: r.reader.as_ref().map(|i| i.id),
+                team: r.reader.as_ref().is_some_and(|i| i.admin_id.is_some()),
                 held_reason: None,
             },
         )?;

@@ -93,7 +93,7 @@ impl App {
         }
         let generation = self.cache.generation();
         let (site, key) = (page.site.id.clone(), page.key.clone());
-        let (keys, max_depth) = (self.keys.clone(), page.site.settings.max_depth);
+        let (keys, look) = (self.keys.clone(), self.look(&page.site));
         let built = self
             .db
             .read(move |c| {
@@ -109,7 +109,7 @@ impl App {
                     locked: t.locked,
                 };
                 Ok(Some(Arc::new(BuiltThread::build(
-                    info, &rows, max_depth, &keys,
+                    info, &rows, &look, &keys,
                 ))))
             })
             .await?;

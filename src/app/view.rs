@@ -25,7 +25,39 @@ pub struct CommentView {
     pub edited: Option<String>,
     pub likes: i64,
     pub dislikes: i64,
+    /// Written by a signed-in reader (DESIGN §15).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub verified: bool,
+    /// The name of the provider they signed in with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The signed-in reader's public key, as `/api/me` gives it: the
+    /// widget knows its own comments by it, so every reader gets the same
+    /// bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// The site's team badge, on its moderators' comments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub badge: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pinned: bool,
     pub replies: Vec<CommentView>,
+}
+
+/// What a comment's marks are read from: the site's display depth, its
+/// team badge and the names of the providers.
+#[derive(Debug, Clone, Default)]
+pub struct Look {
+    pub max_depth: u8,
+    pub badge: String,
+    /// (provider id, its name on buttons and comments).
+    pub providers: Vec<(String, String)>,
+}
+
+/// The public key of a signed-in reader: a keyed hash of their identity,
+/// the same in the thread (`by`) and in `/api/me` (`key`).
+pub fn reader_key(keys: &Keys, identity: i64) -> String {
+    keys.author_key("identity", &identity.to_string())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,7 +106,7 @@ impl Sort {
 }
 
 /// One comment as the public sees it; a deleted one is a bare tombstone.
-pub fn comment_view(row: &CommentRow, keys: &Keys) -> CommentView {
+pub fn comment_view(row: &CommentRow, keys: &Keys, look: &Look) -> CommentView {
     let shown_status = match row.status {
         // A comment stored as spam is answered as if held.
         Status::Spam => Status::Pending,
@@ -95,6 +127,11 @@ pub fn comment_view(row: &CommentRow, keys: &Keys) -> CommentView {
             edited: None,
             likes: 0,
             dislikes: 0,
+            verified: false,
+            provider: None,
+            by: None,
+            badge: None,
+            pinned: row.pinned,
             replies: Vec::new(),
         };
     }
@@ -119,6 +156,16 @@ pub fn comment_view(row: &CommentRow, keys: &Keys) -> CommentView {
         edited: row.edited.map(rfc3339),
         likes: row.likes,
         dislikes: row.dislikes,
+        verified: row.identity.is_some(),
+        provider: row.provider.as_ref().map(|id| {
+            look.providers
+                .iter()
+                .find(|(p, _)| p == id)
+                .map_or_else(|| id.clone(), |(_, name)| name.clone())
+        }),
+        by: row.identity.map(|i| reader_key(keys, i)),
+        badge: row.team.then(|| look.badge.clone()),
+        pinned: row.pinned,
         replies: Vec::new(),
     }
 }
@@ -146,6 +193,9 @@ pub struct BuiltThread {
     oldest: Vec<u32>,
     /// Top-level comments, best score first (ties oldest first).
     best: Vec<u32>,
+    /// Pinned top-level comments, oldest first: before the others in every
+    /// order.
+    pinned: Vec<u32>,
     /// The thread, with its count of published comments.
     pub thread: ThreadInfo,
     bytes: usize,
@@ -159,7 +209,7 @@ impl BuiltThread {
     pub fn build(
         mut thread: ThreadInfo,
         rows: &[CommentRow],
-        max_depth: u8,
+        look: &Look,
         keys: &Keys,
     ) -> BuiltThread {
         let nodes: Vec<Node> = rows
@@ -170,14 +220,14 @@ impl BuiltThread {
                 deleted: r.status == Status::Deleted,
             })
             .collect();
-        let tree = Tree::shape(&nodes, max_depth);
+        let tree = Tree::shape(&nodes, look.max_depth);
         // Number the shown comments in conversation order (oldest first).
         let mut slot: Vec<Option<u32>> = vec![None; rows.len()];
         let mut views = Vec::new();
         let mut bytes = 0;
         for i in (0..rows.len()).filter(|&i| tree.shown(i)) {
             slot[i] = Some(views.len() as u32);
-            let view = comment_view(&rows[i], keys);
+            let view = comment_view(&rows[i], keys, look);
             bytes += view_bytes(&view);
             views.push(view);
         }
@@ -191,13 +241,17 @@ impl BuiltThread {
                 shown[h as usize].push(me);
             }
         }
-        let oldest: Vec<u32> = tree.roots.iter().filter_map(|&r| slot[r]).collect();
+        let (pinned, oldest): (Vec<u32>, Vec<u32>) = tree
+            .roots
+            .iter()
+            .filter_map(|&r| slot[r])
+            .partition(|&v| views[v as usize].pinned);
         let mut best = oldest.clone();
         best.sort_by_key(|&v| {
             let v = &views[v as usize];
             std::cmp::Reverse(v.likes - v.dislikes)
         });
-        bytes += (shown.len() + oldest.len() + best.len()) * 4
+        bytes += (shown.len() + oldest.len() + best.len() + pinned.len()) * 4
             + shown.len() * std::mem::size_of::<Vec<u32>>();
         thread.count = rows
             .iter()
@@ -211,6 +265,7 @@ impl BuiltThread {
             shown,
             oldest,
             best,
+            pinned,
             thread,
             bytes,
         }
@@ -218,7 +273,7 @@ impl BuiltThread {
 
     /// How many top-level comments there are to page through.
     pub fn top_level(&self) -> usize {
-        self.oldest.len()
+        self.pinned.len() + self.oldest.len()
     }
 
     /// About how many bytes the build holds, for the cache's bound.
@@ -229,21 +284,22 @@ impl BuiltThread {
     /// `limit` top-level comments from `offset` on, in `sort` order, each
     /// with its replies, and the cursor of the next page if there is one.
     pub fn page(&self, sort: Sort, offset: usize, limit: usize) -> ThreadAnswer {
-        let len = self.oldest.len();
+        let len = self.top_level();
         let start = offset.min(len);
         let end = start.saturating_add(limit).min(len);
-        let picked: Vec<u32> = match sort {
-            Sort::Oldest => self.oldest[start..end].to_vec(),
-            Sort::Newest => self
-                .oldest
-                .iter()
-                .rev()
-                .skip(start)
-                .take(end - start)
-                .copied()
-                .collect(),
-            Sort::Top => self.best[start..end].to_vec(),
+        let rest: Box<dyn Iterator<Item = &u32>> = match sort {
+            Sort::Oldest => Box::new(self.oldest.iter()),
+            Sort::Newest => Box::new(self.oldest.iter().rev()),
+            Sort::Top => Box::new(self.best.iter()),
         };
+        let picked: Vec<u32> = self
+            .pinned
+            .iter()
+            .chain(rest)
+            .skip(start)
+            .take(end - start)
+            .copied()
+            .collect();
         ThreadAnswer {
             thread: self.thread.clone(),
             comments: picked.into_iter().map(|v| self.with_replies(v)).collect(),

@@ -98,6 +98,28 @@ pub fn validate_text(text: &str, limits: &SiteSettings) -> Result<String, Invali
     Ok(text.to_string())
 }
 
+/// Checks a name given (a comment's, or a signed-in reader's display
+/// name) against the site's limits; returns it trimmed.
+pub fn check_name(name: &str, site: &SiteSettings) -> Result<String, Invalid> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err(Invalid::new("name", "Please give a name."));
+    }
+    if n.chars().count() > site.name_max as usize {
+        return Err(Invalid::new(
+            "name",
+            format!("The name can be at most {} characters.", site.name_max),
+        ));
+    }
+    if n.chars().any(char::is_control) {
+        return Err(Invalid::new(
+            "name",
+            "The name cannot contain line breaks or control characters.",
+        ));
+    }
+    Ok(n.to_string())
+}
+
 impl NewComment {
     /// Applies the site's limits (DESIGN §3) to every field.
     pub fn validate(self, site: &SiteSettings) -> Result<Validated, Invalid> {
@@ -107,27 +129,13 @@ impl NewComment {
         let website = optional(self.website);
         let title = optional(self.title).map(|t| t.chars().take(300).collect());
 
-        match &name {
-            None if site.require_name => {
-                return Err(Invalid::new(
-                    "name",
-                    "Please give a name: this site asks for one.",
-                ));
-            }
-            Some(n) if n.chars().count() > site.name_max as usize => {
-                return Err(Invalid::new(
-                    "name",
-                    format!("The name can be at most {} characters.", site.name_max),
-                ));
-            }
-            Some(n) if n.chars().any(char::is_control) => {
-                return Err(Invalid::new(
-                    "name",
-                    "The name cannot contain line breaks or control characters.",
-                ));
-            }
-            _ => {}
+        if name.is_none() && site.require_name {
+            return Err(Invalid::new(
+                "name",
+                "Please give a name: this site asks for one.",
+            ));
         }
+        let name = name.map(|n| check_name(&n, site)).transpose()?;
         match &email {
             None if site.require_email => {
                 return Err(Invalid::new(

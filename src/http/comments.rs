@@ -24,7 +24,7 @@ pub fn routes(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection
 }
 
 /// The edit token from `Authorization: Bearer …`.
-fn bearer() -> impl Filter<Extract = (Option<String>,), Error = Rejection> + Clone {
+pub(super) fn bearer() -> impl Filter<Extract = (Option<String>,), Error = Rejection> + Clone {
     warp::header::optional::<String>("authorization").map(|h: Option<String>| {
         h.and_then(|h| h.strip_prefix("Bearer ").map(|t| t.trim().to_string()))
     })
@@ -88,7 +88,7 @@ struct NotifyBody {
 
 impl PostBody {
     /// The comment's fields, and what came with them.
-    fn into_parts(self) -> (NewComment, Extras) {
+    fn into_parts(self, reader: Option<String>) -> (NewComment, Extras) {
         let asked = self.notify.map_or(Wants::default(), |n| Wants {
             replies: n.replies,
             thread: n.thread,
@@ -98,6 +98,7 @@ impl PostBody {
             form_token: self.form_token,
             voter: self.voter,
             honeypot: self.homepage.is_some_and(|h| !h.trim().is_empty()),
+            reader,
         };
         let new = NewComment {
             text: self.text,
@@ -119,12 +120,17 @@ fn post(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
         .and(ctx.limited(Bucket::Post))
         .and(ctx.app())
         .and(query_pairs())
+        .and(bearer())
         .and(json_body::<PostBody>())
         .then(
-            move |client: Client, app: App, pairs: Vec<(String, String)>, body: PostBody| {
+            move |client: Client,
+                  app: App,
+                  pairs: Vec<(String, String)>,
+                  reader: Option<String>,
+                  body: PostBody| {
                 let metrics = metrics.clone();
                 async move {
-                    let (new, extras) = body.into_parts();
+                    let (new, extras) = body.into_parts(reader);
                     let posted = app.post(&page_query(&pairs), &client, new, extras).await;
                     metrics.comment(posted.as_ref().ok().map(|p| p.comment.status));
                     respond(posted.map(|posted| {

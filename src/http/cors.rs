@@ -11,6 +11,11 @@ use warp::{Filter, Rejection};
 
 const EXPOSED: &str = "ETag, Retry-After, Natter-Form-Token";
 
+/// Whether a path is the widget's API: `/api/…`, and signing a reader out.
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/") || path == "/auth/signout" || path == "/auth/signout-all"
+}
+
 /// Adds CORS headers and `X-Content-Type-Options: nosniff`: API answers go only to registered origins. The
 /// widget's files, and error answers (which carry no private data), go to
 /// any origin, so that a page on an unregistered origin can load the widget
@@ -34,10 +39,10 @@ where
                 let path = path.as_str();
                 let allow = match origin {
                     _ if path.starts_with("/admin") => None,
-                    Some(o) if path.starts_with("/api/") && app.sites.knows_origin(o) => {
+                    Some(o) if is_api(path) && app.sites.knows_origin(o) => {
                         HeaderValue::from_str(o).ok()
                     }
-                    Some(_) if !path.starts_with("/api/") || res.status().is_client_error() => {
+                    Some(_) if !is_api(path) || res.status().is_client_error() => {
                         Some(HeaderValue::from_static("*"))
                     }
                     _ => None,
@@ -78,7 +83,7 @@ pub fn preflight(
                 async move {
                     // Checked here, not by `warp::options()`, so that another
                     // method on an unknown path is a 404, not a 405.
-                    if method != Method::OPTIONS || !path.as_str().starts_with("/api/") {
+                    if method != Method::OPTIONS || !is_api(path.as_str()) {
                         return Err(warp::reject::not_found());
                     }
                     let origin = origin.unwrap_or_default();

@@ -5,6 +5,7 @@ mod admin;
 mod answer;
 mod api;
 mod assets;
+mod auth;
 pub mod client;
 mod comments;
 mod cors;
@@ -85,6 +86,8 @@ pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallib
         .or(admin::routes(&ctx).boxed())
         .unify()
         .or(notify::routes(&ctx).boxed())
+        .unify()
+        .or(auth::routes(&ctx).boxed())
         .unify()
         .or(metrics::route(&ctx).boxed())
         .unify()

@@ -130,7 +130,7 @@ fn retry(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + C
 
 /// A form body (`application/x-www-form-urlencoded`), small; anything
 /// else reads as an empty form.
-fn form() -> impl Filter<Extract = (Vec<(String, String)>,), Error = Rejection> + Clone {
+pub(super) fn form() -> impl Filter<Extract = (Vec<(String, String)>,), Error = Rejection> + Clone {
     warp::body::content_length_limit(MAX_FORM)
         .and(warp::body::bytes())
         .map(|b: bytes::Bytes| url::form_urlencoded::parse(&b).into_owned().collect())

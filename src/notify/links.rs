@@ -11,6 +11,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 
 const DAY: i64 = 86_400;
+/// How long an emailed sign-in link works.
+pub const SIGN_IN_MINUTES: i64 = 15;
 
 /// What a link does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +31,13 @@ pub enum Action {
     Export { site: SiteId, email: String },
     /// A commenter erases their comments (single use, 24 hours).
     Erase { site: SiteId, email: String },
+    /// A reader signs in with their address and goes back to `back`
+    /// (single use, 15 minutes).
+    SignIn {
+        site: SiteId,
+        email: String,
+        back: String,
+    },
 }
 
 impl Action {
@@ -41,6 +50,7 @@ impl Action {
             Action::UnsubscribeAll(_) => "unsuball",
             Action::Export { .. } => "export",
             Action::Erase { .. } => "erase",
+            Action::SignIn { .. } => "signin",
         }
     }
 
@@ -53,6 +63,7 @@ impl Action {
             Action::Export { site, email } | Action::Erase { site, email } => {
                 B64.encode(format!("{site}\n{email}"))
             }
+            Action::SignIn { site, email, back } => B64.encode(format!("{site}\n{email}\n{back}")),
         }
     }
 
@@ -62,6 +73,7 @@ impl Action {
             Action::Approve(_) | Action::Delete(_) | Action::Confirm(_) => Some(7 * DAY),
             Action::Unsubscribe(_) | Action::UnsubscribeAll(_) => None,
             Action::Export { .. } | Action::Erase { .. } => Some(DAY),
+            Action::SignIn { .. } => Some(SIGN_IN_MINUTES * 60),
         }
     }
 
@@ -69,7 +81,7 @@ impl Action {
     pub fn single_use(&self) -> bool {
         matches!(
             self,
-            Action::Approve(_) | Action::Delete(_) | Action::Erase { .. }
+            Action::Approve(_) | Action::Delete(_) | Action::Erase { .. } | Action::SignIn { .. }
         )
     }
 
@@ -93,6 +105,13 @@ impl Action {
             "erase" => {
                 let (site, email) = privacy()?;
                 Action::Erase { site, email }
+            }
+            "signin" => {
+                let raw = String::from_utf8(B64.decode(target).ok()?).ok()?;
+                let mut parts = raw.splitn(3, '\n');
+                let site = SiteId::parse(parts.next()?).ok()?;
+                let (email, back) = (parts.next()?.to_string(), parts.next()?.to_string());
+                Action::SignIn { site, email, back }
             }
             _ => return None,
         })

@@ -19,6 +19,7 @@ mod ranges;
 mod readers;
 mod resolver;
 pub mod retry;
+mod signin;
 pub mod smtp;
 pub mod strings;
 pub mod target;

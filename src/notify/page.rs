@@ -8,6 +8,20 @@ use crate::render::escape;
 /// The Content-Security-Policy of these pages.
 pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The script of the sign-in hand-off page, run from its hash.
+pub const HANDOFF_JS: &str = "(function(){var d=JSON.parse(document.getElementById('natter-handoff').textContent);\
+if(window.opener&&!window.opener.closed){window.opener.postMessage(d.message,d.origin);\
+if(d.message.type==='natter:signin'){window.close();}}else if(d.message.type==='natter:signin'){location.replace(d.back);}})();";
+
+/// The Content-Security-Policy of the hand-off page: the pages' own, with
+/// only [`HANDOFF_JS`] allowed to run.
+pub fn handoff_csp() -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(HANDOFF_JS));
+    format!("{CSP}; script-src 'sha256-{hash}'")
+}
+
 /// A page being built.
 pub struct Page {
     words: Words,
@@ -66,6 +80,50 @@ impl Page {
             export = escape(&w.t("page_privacy_export", &[])),
             erase = escape(&w.t("page_privacy_erase", &[])),
             send = escape(&w.t("page_privacy_send", &[])),
+        ));
+        self
+    }
+
+    /// The form that asks for an address to email a sign-in link to; it
+    /// posts to `action` with the flow's `state`.
+    pub fn email_form(mut self, action: &str, state: &str) -> Page {
+        let w = self.words;
+        self.html.push_str(&format!(
+            "<form method=\"post\" action=\"{action}\">\n<input type=\"hidden\" name=\"state\" value=\"{state}\">\n\
+             <p><label for=\"email\">{email}</label><br><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required></p>\n\
+             <p><button type=\"submit\">{send}</button></p>\n</form>\n",
+            action = escape(action),
+            state = escape(state),
+            email = escape(&w.t("page_signin_email", &[])),
+            send = escape(&w.t("page_signin_send", &[])),
+        ));
+        self
+    }
+
+    /// A link (a plain `<a>`), such as "Back to the page".
+    pub fn link(mut self, label: &str, href: &str) -> Page {
+        self.html.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>\n",
+            escape(href),
+            escape(label)
+        ));
+        self
+    }
+
+    /// The sign-in callback's hand-off (DESIGN §15): `message` goes to the
+    /// opener, addressed to `origin` only, and the window closes; without
+    /// an opener (a popup whose opener was cut off) the reader goes to
+    /// `back`. The data sits in a JSON block, `<` escaped, and the script
+    /// is [`HANDOFF_JS`], allowed by its hash ([`handoff_csp`]).
+    pub fn handoff(mut self, message: &serde_json::Value, origin: &str, back: &str) -> Page {
+        let data = serde_json::json!({ "message": message, "origin": origin, "back": back });
+        let json = data
+            .to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026");
+        self.html.push_str(&format!(
+            "<script type=\"application/json\" id=\"natter-handoff\">{json}</script>\n<script>{HANDOFF_JS}</script>\n"
         ));
         self
     }
