@@ -76,6 +76,19 @@ impl App {
     /// Saves a site checked by [`Site::new`], once its webhooks are checked
     /// to go where the operator allows, and writes who did it to the log.
     pub async fn save_site_as(&self, actor: Actor, site: Site) -> Result<(), Error> {
+        if let Some(id) = site
+            .settings
+            .sign_in
+            .iter()
+            .find(|id| self.providers.get(id).is_none())
+        {
+            return Err(Error::validation(
+                "settings.sign_in",
+                format!(
+                    "No sign-in provider has the id {id:?}: add it under Providers first, or take it off the list."
+                ),
+            ));
+        }
         let (checked, allow) = (site.clone(), self.config.webhook_allow_private.clone());
         // Resolving a webhook's host name blocks.
         blocking::run(move || check_webhooks(&checked, &allow))

@@ -158,7 +158,7 @@ fn signed_in(s: SignedIn) -> Response {
     let message = json!({"type": "natter:signin", "token": s.token, "reader": s.reader});
     let back = format!("{}{fragment}", strip_fragment(&s.page_url));
     let p = Page::new(w, &w.t("page_signin_done", &[]))
-        .para(&w.t("page_signin_done", &[]))
+        .link(&w.t("page_signin_back", &[]), &back)
         .handoff(&message, &s.origin, &back);
     page(StatusCode::OK, p.finish(), &handoff_csp())
 }
