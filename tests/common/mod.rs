@@ -4,6 +4,7 @@
 pub mod importing;
 pub mod logged;
 pub mod mail;
+pub mod providers;
 
 use natter::config::{Cidr, Config};
 use natter::domain::{ModerationMode, Origin, Site, SiteId, SiteSettings};
