@@ -588,7 +588,8 @@ impl SignInNatter {
     /// its form; returns the link from the mail that arrives at `sink`.
     pub async fn request_email_link(&self, sink: &SmtpSink, email: &str, page: &str) -> String {
         let had = sink.mails_to(email).len();
-        let html = self.ask_for_email_link(email, page).await;
+        let (status, html) = self.ask_for_email_link(email, page).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
         assert!(html.contains("Check your email"), "{html}");
         wait_until(|| sink.mails_to(email).len() > had, "the sign-in email").await;
         let mail = sink.mails_to(email).pop().unwrap();
@@ -601,8 +602,8 @@ impl SignInNatter {
     }
 
     /// Opens the email sign-in page and sends its form for `email`; the
-    /// answer's page (any status: rate limits answer with a page too).
-    pub async fn ask_for_email_link(&self, email: &str, page: &str) -> String {
+    /// answer's status and page (a rate limit answers with a page too).
+    pub async fn ask_for_email_link(&self, email: &str, page: &str) -> (StatusCode, String) {
         let start = self.start_url("email", page);
         let res = self.server.http.get(&start).send().await.unwrap();
         let (status, html) = (res.status(), res.text().await.unwrap());
@@ -620,7 +621,7 @@ impl SignInNatter {
             .send()
             .await
             .unwrap();
-        res.text().await.unwrap()
+        (res.status(), res.text().await.unwrap())
     }
 
     /// Opens an email link (a page with a "Sign in" button) and presses
