@@ -605,7 +605,15 @@ impl SignInNatter {
     /// answer's status and page (a rate limit answers with a page too).
     pub async fn ask_for_email_link(&self, email: &str, page: &str) -> (StatusCode, String) {
         let start = self.start_url("email", page);
-        let res = self.server.http.get(&start).send().await.unwrap();
+        // Each time from another client, so that only the address's own
+        // limit can hold a test back.
+        let client = super::fresh_ip();
+        let res = self
+            .server
+            .http
+            .get(&start)
+            .header("x-forwarded-for", &client);
+        let res = res.send().await.unwrap();
         let (status, html) = (res.status(), res.text().await.unwrap());
         assert_eq!(status, StatusCode::OK, "{html}");
         assert!(html.contains("Email address"), "{html}");
@@ -616,11 +624,7 @@ impl SignInNatter {
         fields.retain(|(k, _)| k != "email");
         fields.push(("email".into(), email.into()));
         let res = self.server.http.post(&form.action).form(&fields);
-        let res = res
-            .header("x-forwarded-for", super::fresh_ip())
-            .send()
-            .await
-            .unwrap();
+        let res = res.header("x-forwarded-for", &client).send().await.unwrap();
         (res.status(), res.text().await.unwrap())
     }
 
