@@ -331,11 +331,12 @@ async fn a_tampered_email_link_is_refused() {
         .as_secs();
     let mut aged = false;
     for p in parts.iter_mut() {
-        if let Ok(t) = p.parse::<u64>() {
-            if t > now - 86_400 && t < now + 86_400 {
-                *p = (t - 16 * 60).to_string();
-                aged = true;
-            }
+        if let Ok(t) = p.parse::<u64>()
+            && t > now - 86_400
+            && t < now + 86_400
+        {
+            *p = (t - 16 * 60).to_string();
+            aged = true;
         }
     }
     let mut tries = vec![];
