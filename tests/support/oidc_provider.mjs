@@ -40,6 +40,12 @@ import http from 'node:http';
 import crypto from 'node:crypto';
 import Provider from 'oidc-provider';
 
+// stdout carries the one JSON line; oidc-provider's own notices (console)
+// go to stderr with the request log.
+for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
+  console[level] = (...parts) => process.stderr.write(`${parts.join(' ')}\n`);
+}
+
 const settings = JSON.parse(process.argv[2] ?? process.env.OIDC_SETTINGS ?? '{}');
 const autoLogin = process.env.AUTO_LOGIN || null;
 const accounts = new Map((settings.accounts ?? []).map((a) => [a.sub, a]));
