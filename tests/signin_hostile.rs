@@ -404,3 +404,31 @@ async fn email_links_are_rate_limited_per_address() {
     // Another address is not held back by fay's.
     n.request_email_link(&sink, "gus@example.org", "/p").await;
 }
+
+#[tokio::test]
+async fn email_links_are_rate_limited_per_client() {
+    let sink = SmtpSink::start(0, None);
+    let n = email_natter(&sink, "").await;
+    let client = common::fresh_ip();
+    let mut refused_after = None;
+    // One client, a new address each time: the client's own limit.
+    for i in 0..12 {
+        let email = format!("reader{i}@example.org");
+        let (status, html) = n.ask_for_email_link_from(&client, &email, "/p").await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let lower = html.to_lowercase();
+            assert!(
+                lower.contains("minute") || lower.contains("later") || lower.contains("wait"),
+                "{html}"
+            );
+            refused_after = Some(i);
+            break;
+        }
+        assert_eq!(status, StatusCode::OK, "request {}: {html}", i + 1);
+    }
+    let allowed = refused_after.expect("12 links asked by one client in a row are too many");
+    assert!(allowed >= 1, "the first link must be sent");
+    // Another client is not held back by this one's.
+    n.request_email_link(&sink, "someone@example.org", "/p")
+        .await;
+}

@@ -640,16 +640,26 @@ impl SignInNatter {
 
     /// Opens the email sign-in page and sends its form for `email`; the
     /// answer's status and page (a rate limit answers with a page too).
+    /// Each time from another client, so that only the address's own
+    /// limit can hold a test back.
     pub async fn ask_for_email_link(&self, email: &str, page: &str) -> (StatusCode, String) {
+        self.ask_for_email_link_from(&super::fresh_ip(), email, page)
+            .await
+    }
+
+    /// [`Self::ask_for_email_link`] from the client at `client`.
+    pub async fn ask_for_email_link_from(
+        &self,
+        client: &str,
+        email: &str,
+        page: &str,
+    ) -> (StatusCode, String) {
         let start = self.start_url("email", page);
-        // Each time from another client, so that only the address's own
-        // limit can hold a test back.
-        let client = super::fresh_ip();
         let res = self
             .server
             .http
             .get(&start)
-            .header("x-forwarded-for", &client);
+            .header("x-forwarded-for", client);
         let res = res.send().await.unwrap();
         let (status, html) = (res.status(), res.text().await.unwrap());
         assert_eq!(status, StatusCode::OK, "{html}");
@@ -661,7 +671,7 @@ impl SignInNatter {
         fields.retain(|(k, _)| k != "email");
         fields.push(("email".into(), email.into()));
         let res = self.server.http.post(&form.action).form(&fields);
-        let res = res.header("x-forwarded-for", &client).send().await.unwrap();
+        let res = res.header("x-forwarded-for", client).send().await.unwrap();
         (res.status(), res.text().await.unwrap())
     }
 
