@@ -98,7 +98,7 @@ fn text_page(language: &str, e: Error) -> Response {
 fn start(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
     warp::path!("auth" / "start" / String)
         .and(warp::get())
-        .and(ctx.limited(Bucket::Privacy))
+        .and(ctx.limited(Bucket::Vote))
         .and(ctx.app())
         .and(query_pairs())
         .then(
@@ -294,26 +294,22 @@ fn delete_me(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection>
 
 /// POST /auth/signout and POST /auth/signout-all
 fn sign_out(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
-    warp::path!("auth" / String)
+    let one = warp::path!("auth" / "signout").map(|| false);
+    let all = warp::path!("auth" / "signout-all").map(|| true);
+    one.or(all)
+        .unify()
         .and(warp::post())
         .and(ctx.limited(Bucket::Vote))
         .and(ctx.app())
         .and(reader_token())
-        .and_then(
-            |which: String, _c: Client, app: App, token: String| async move {
-                let everywhere = match which.as_str() {
-                    "signout" => false,
-                    "signout-all" => true,
-                    _ => return Err(warp::reject::not_found()),
-                };
+        .then(
+            |everywhere: bool, _c: Client, app: App, token: String| async move {
                 let done = if everywhere {
                     app.sign_out_everywhere(&token).await.map(|_| ())
                 } else {
                     app.sign_out(&token).await
                 };
-                Ok(respond(
-                    done.map(|()| StatusCode::NO_CONTENT.into_response()),
-                ))
+                respond(done.map(|()| StatusCode::NO_CONTENT.into_response()))
             },
         )
 }
