@@ -53,7 +53,8 @@ impl Notifier {
 
     /// Emails the owner of `sub` the link that confirms their address
     /// (`asked` says what was asked for), unless one went out in the last
-    /// day: whoever typed the address cannot fill its mailbox.
+    /// day after they last confirmed: whoever typed the address cannot
+    /// fill its mailbox.
     pub(super) fn ask_confirmation(
         &self,
         c: &Conn,
@@ -63,7 +64,12 @@ impl Notifier {
         asked: &str,
         now: UnixTime,
     ) -> Result<(), StoreError> {
-        if sub.asked.is_some_and(|a| now - a < ASK_AGAIN_AFTER) {
+        // Once a day at most, but the first request since the owner
+        // confirmed is for something new: it is asked about at once.
+        let asked_since_confirmed = sub
+            .asked
+            .is_some_and(|a| sub.confirmed.is_none_or(|c| a > c));
+        if asked_since_confirmed && sub.asked.is_some_and(|a| now - a < ASK_AGAIN_AFTER) {
             return Ok(());
         }
         let w = Words::new(&site.settings.language);
