@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::email_sign_in::{email_provider, sign_in};
 use common::feed::{FeedServer, rss};
 use common::mail::{SmtpSink, link_after, smtp, wait_until};
 use common::*;
@@ -19,8 +20,10 @@ async fn natter(dir: TempDir, feed: &FeedServer, smtp_port: u16) -> TestServer {
     let settings = SiteSettings {
         feed: Some(feed.url()),
         feed_every_seconds: 1,
+        sign_in: vec!["email".into()],
         ..SiteSettings::default()
     };
+    cfg.providers = vec![email_provider()];
     cfg.sites = vec![site("blog", &feed.origin, settings)];
     TestServer::with(dir, cfg).await
 }
@@ -173,6 +176,38 @@ async fn each_new_post_is_emailed_once_to_each_confirmed_reader() {
             .unwrap()
             .starts_with("Please confirm")
     );
+}
+
+#[tokio::test]
+async fn a_reader_signed_in_with_a_verified_address_is_subscribed_at_once() {
+    let sink = SmtpSink::start(0, None);
+    let feed = FeedServer::start(&rss("http://x", &[("a", "A")]), 200).await;
+    let s = natter(TempDir::new("new-posts-signed-in"), &feed, sink.port).await;
+    let page = format!("{}/p", feed.origin);
+    let token = sign_in(&s, &sink, &page, "dana@example.org").await;
+    let signed_in = |token: &str| {
+        s.http
+            .post(s.url("/api/new-posts"))
+            .bearer_auth(token)
+            .json(&json!({"url": page, "email": "someone@example.org"}))
+            .send()
+    };
+    let res = signed_in(&token).await.unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "subscribed", "{body}");
+
+    feed.set(&rss(&feed.origin, &[("b", "B"), ("a", "A")]), 200);
+    wait_until(
+        || posts_to(&sink, "dana@example.org").len() == 1,
+        "the email",
+    )
+    .await;
+    drained(&s).await;
+    assert!(sink.mails_to("someone@example.org").is_empty());
+
+    let res = signed_in("not-a-token").await.unwrap();
+    assert_error(res, StatusCode::UNAUTHORIZED, "signed_out", None).await;
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::email_sign_in::{email_provider, sign_in};
 use common::feed::{FeedServer, rss};
 use common::mail::{SmtpSink, link_after, smtp, wait_until};
 use common::*;
@@ -17,8 +18,10 @@ async fn natter(feed: &FeedServer, smtp_port: u16) -> TestServer {
     let settings = SiteSettings {
         feed: Some(feed.url()),
         feed_every_seconds: 1,
+        sign_in: vec!["email".into()],
         ..SiteSettings::default()
     };
+    cfg.providers = vec![email_provider()];
     cfg.sites = vec![site("blog", &feed.origin, settings)];
     TestServer::with(dir, cfg).await
 }
@@ -243,4 +246,52 @@ async fn the_page_of_an_unknown_or_changed_link_says_it_does_not_work() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.text().await.unwrap().contains("does not work"));
+}
+
+#[tokio::test]
+async fn the_privacy_export_and_erasure_take_in_the_readers_identities() {
+    let sink = SmtpSink::start(0, None);
+    let feed = FeedServer::start(&rss("http://x", &[]), 200).await;
+    let s = natter(&feed, sink.port).await;
+    let erin = "erin@example.org";
+    // Erin signs in, and never comments: the identity alone is hers to ask for.
+    let token = sign_in(&s, &sink, &format!("{}/p", feed.origin), erin).await;
+    let me = |token: String| s.http.get(s.url("/api/me")).bearer_auth(token).send();
+    assert_eq!(me(token.clone()).await.unwrap().status(), StatusCode::OK);
+
+    let ask = |action: &'static str| {
+        s.http
+            .post(s.url("/privacy"))
+            .header("x-forwarded-for", fresh_ip())
+            .form(&[("site", "blog"), ("email", erin), ("action", action)])
+            .send()
+    };
+    ask("export").await.unwrap();
+    wait_until(|| sink.mails_to(erin).len() == 2, "the export link").await;
+    let link = link_after(&sink.mails_to(erin)[1], "Continue");
+    let res = s
+        .http
+        .post(&link)
+        .form(&[("do", "export")])
+        .send()
+        .await
+        .unwrap();
+    let export: Value = res.json().await.unwrap();
+    let ids = export["identities"]
+        .as_array()
+        .expect("identities in the export");
+    assert_eq!(ids.len(), 1, "{export}");
+    assert_eq!(ids[0]["email"], erin);
+    assert_eq!(ids[0]["provider"], "email");
+
+    ask("erase").await.unwrap();
+    wait_until(|| sink.mails_to(erin).len() == 3, "the erase link").await;
+    let link = link_after(&sink.mails_to(erin)[2], "Continue");
+    press(&s, &link, "erase").await;
+    let res = me(token).await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "the identity is gone"
+    );
 }

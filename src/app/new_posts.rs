@@ -48,7 +48,7 @@ impl App {
                 "This site does not send emails, so it cannot tell you about new posts.".into(),
             ));
         }
-        let (email, verified) = match self.verified_email(bearer).await? {
+        let (email, verified) = match self.verified_email(&site, bearer).await? {
             Some(own) => (own, true),
             None => (checked_email(email)?, false),
         };
@@ -61,9 +61,21 @@ impl App {
         Ok(answer)
     }
 
-    /// The address a signed-in reader's provider verified, if any.
-    async fn verified_email(&self, _bearer: Option<&str>) -> Result<Option<String>, Error> {
-        Ok(None)
+    /// The address a signed-in reader's provider verified, if any; a token
+    /// that is unknown, or of another site, is [`Error::SignedOut`].
+    async fn verified_email(
+        &self,
+        site: &Site,
+        bearer: Option<&str>,
+    ) -> Result<Option<String>, Error> {
+        let Some(token) = bearer.filter(|t| !t.is_empty()) else {
+            return Ok(None);
+        };
+        let identity = self.reader(token).await?.identity;
+        if identity.site_id != site.id {
+            return Err(Error::SignedOut);
+        }
+        Ok(identity.email.filter(|_| identity.email_verified))
     }
 
     /// The choice of stopping new-post emails or all; `None` when they
