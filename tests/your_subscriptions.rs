@@ -198,7 +198,7 @@ async fn every_reader_email_leads_to_a_page_that_lists_and_ends_each_subscriptio
     // Another's subscription is left alone; each of hers ends.
     let html = press(&s, &yours, &bob_sub).await;
     assert!(!html.contains("Done."), "{html}");
-    assert_eq!(buttons(&page(&s, &bobs).await), [bob_sub.clone()]);
+    assert_eq!(buttons(&page(&s, &bobs).await), vec![bob_sub.clone()]);
     let html = press(&s, &yours, "posts").await;
     assert!(
         html.contains("Done. That subscription has ended."),
