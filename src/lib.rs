@@ -77,6 +77,7 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
             message,
         }
     })?;
+    let mut feeds = tokio::spawn(app.clone().poll_feeds(stop_worker.subscribe()));
     let ctx = http::Ctx::new(app.clone());
     spawn_housekeeping(&ctx);
     let (tx, rx) = oneshot::channel::<()>();
@@ -91,6 +92,12 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
             .is_err()
         {
             worker.abort();
+        }
+        if tokio::time::timeout(DELIVERY_GRACE, &mut feeds)
+            .await
+            .is_err()
+        {
+            feeds.abort();
         }
         tracing::info!("no requests in flight; finishing writes");
         let db = app.db.clone();

@@ -40,6 +40,17 @@ impl App {
                 }
             },
             Action::UnsubscribeAll(id) => self.unsubscribe_all_page(*id).await?,
+            Action::UnsubscribePosts(id) => match self.unsubscribe_posts_page(*id).await? {
+                Some(page) => page,
+                None => {
+                    return Ok(done_page(
+                        Words::new("en"),
+                        "page_unsub_title",
+                        "page_unsub_done",
+                    ));
+                }
+            },
+            Action::Subscriptions(id) => self.subscriptions_page(*id, None).await?,
             Action::Export { site, .. } => {
                 let w = self.words(site)?;
                 Page::new(w, &w.t("page_privacy_title", &[])).button(
@@ -97,6 +108,10 @@ impl App {
                 let site = self.unsubscribe_all(*id).await?;
                 self.done(site, "page_unsub_title", "page_unsub_done")
             }
+            Action::UnsubscribePosts(id) => {
+                self.unsubscribe_posts(*id, choice == Some("all")).await
+            }
+            Action::Subscriptions(id) => self.end_subscription(*id, choice).await,
             Action::Export { site, email } => self.export_own(site, email).await,
             Action::Erase { site, email } => self.erase_own(site, email, &link.nonce).await,
             Action::SignIn { .. } => Err(Error::LinkInvalid),

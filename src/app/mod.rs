@@ -17,6 +17,7 @@ mod link_subscriptions;
 mod links;
 mod locate;
 mod moderation;
+mod new_posts;
 mod outbox;
 mod own;
 mod pages;
@@ -30,6 +31,7 @@ mod sites;
 mod threads;
 pub mod view;
 mod votes;
+mod your_subscriptions;
 
 /// What [`App::bans`] and [`App::audit_log`] give, for the admin answers
 /// built from them.

@@ -8,25 +8,43 @@ use crate::domain::{SiteId, now, rfc3339};
 use crate::error::Error;
 use crate::notify::page::Page;
 use crate::notify::strings::Words;
-use crate::store::{StoreError, comments, privacy_asked, subscribers, threads, used_links};
+use crate::store::{StoreError, comments, identities, identities_of_email, privacy_asked};
+use crate::store::{subscribers, threads, used_links};
 
 /// How often an address may be sent a privacy link for each action, so
 /// that the form cannot fill a stranger's mailbox.
 pub const PRIVACY_EVERY: i64 = 10 * 60;
 
 impl App {
-    /// Every comment written with `email` on the site, as JSON.
+    /// Every comment written with `email` on the site, and the identities
+    /// whose provider reported it, as JSON.
     pub(super) async fn export_own(&self, site: &SiteId, email: &str) -> Result<LinkAnswer, Error> {
         let (s, e) = (site.clone(), email.to_string());
-        let rows = self
+        let (rows, signed_in) = self
             .db
             .read(move |c| {
-                comments::by_author_email(c, &s, &e)?
+                let rows = comments::by_author_email(c, &s, &e)?
                     .into_iter()
                     .map(|r| Ok((threads::get(c, r.thread_id)?, r)))
-                    .collect::<Result<Vec<_>, StoreError>>()
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                Ok::<_, StoreError>((rows, identities_of_email::of_email(c, &s, &e)?))
             })
             .await?;
+        let identities: Vec<_> = signed_in
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "provider": i.provider,
+                    "issuer": i.issuer,
+                    "subject": i.subject,
+                    "name": i.name,
+                    "email": i.email,
+                    "email_verified": i.email_verified,
+                    "profile_url": i.profile_url,
+                    "created": rfc3339(i.created),
+                })
+            })
+            .collect();
         let comments: Vec<_> = rows
             .iter()
             .map(|(t, r)| {
@@ -52,6 +70,7 @@ impl App {
             "email": email,
             "exported": rfc3339(now()),
             "comments": comments,
+            "identities": identities,
         }))
         .map_err(|e| Error::Internal(e.to_string()))?;
         Ok(LinkAnswer::Download {
@@ -61,7 +80,8 @@ impl App {
     }
 
     /// Erases every comment written with `email` on the site, as an author's
-    /// own deletion does, and forgets the address.
+    /// own deletion does, and forgets the address and the identities whose
+    /// provider reported it.
     pub(super) async fn erase_own(
         &self,
         site: &SiteId,
@@ -92,6 +112,9 @@ impl App {
                     threads_touched.push(thread);
                 }
                 subscribers::forget(c, &s.id, &hash)?;
+                for i in identities_of_email::of_email(c, &s.id, &e)? {
+                    identities::delete(c, i.id)?;
+                }
                 let (target, detail) = (
                     Target::Site(s.id.clone()),
                     format!("{} comments", rows.len()),
@@ -174,7 +197,9 @@ impl App {
         let hash = self.keys.email_hash(&email);
         self.db
             .write(move |c| {
-                if comments::by_author_email(c, &s.id, &e)?.is_empty() {
+                if comments::by_author_email(c, &s.id, &e)?.is_empty()
+                    && identities_of_email::of_email(c, &s.id, &e)?.is_empty()
+                {
                     return Ok(());
                 }
                 let at = now();

@@ -12,6 +12,7 @@ mod cors;
 pub mod error;
 pub mod limits;
 mod metrics;
+mod new_posts;
 mod notify;
 pub mod serve;
 
@@ -88,6 +89,8 @@ pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallib
         .or(notify::routes(&ctx).boxed())
         .unify()
         .or(auth::routes(&ctx).boxed())
+        .unify()
+        .or(new_posts::routes(&ctx).boxed())
         .unify()
         .or(metrics::route(&ctx).boxed())
         .unify()

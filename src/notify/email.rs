@@ -73,15 +73,20 @@ impl Body {
     }
 
     /// A smaller closing line with an optional link.
-    pub fn footer(mut self, line: &str, link: Option<(&str, &str)>) -> Body {
+    pub fn footer(self, line: &str, link: Option<(&str, &str)>) -> Body {
+        self.footer_links(line, link.as_slice())
+    }
+
+    /// A smaller closing line with its links, each `label: url` in text.
+    pub fn footer_links(mut self, line: &str, links: &[(&str, &str)]) -> Body {
         self.text.push_str("-- \n");
         self.text.push_str(line);
         self.text.push('\n');
         let mut html = escape(line);
-        if let Some((label, url)) = link {
+        for (label, url) in links {
             self.text.push_str(&format!("{label}: {url}\n"));
             html.push_str(&format!(
-                " <a href=\"{}\">{}</a>",
+                " · <a href=\"{}\">{}</a>",
                 escape(url),
                 escape(label)
             ));

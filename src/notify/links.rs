@@ -27,6 +27,10 @@ pub enum Action {
     Unsubscribe(i64),
     /// A reader ends every subscription on a site (never expires).
     UnsubscribeAll(i64),
+    /// A reader stops the emails about a site's new posts (never expires).
+    UnsubscribePosts(i64),
+    /// A reader sees and ends their subscriptions on a site (never expires).
+    Subscriptions(i64),
     /// A commenter downloads their comments (24 hours).
     Export { site: SiteId, email: String },
     /// A commenter erases their comments (single use, 24 hours).
@@ -48,6 +52,8 @@ impl Action {
             Action::Confirm(_) => "confirm",
             Action::Unsubscribe(_) => "unsub",
             Action::UnsubscribeAll(_) => "unsuball",
+            Action::UnsubscribePosts(_) => "unsubposts",
+            Action::Subscriptions(_) => "subs",
             Action::Export { .. } => "export",
             Action::Erase { .. } => "erase",
             Action::SignIn { .. } => "signin",
@@ -57,9 +63,11 @@ impl Action {
     fn target(&self) -> String {
         match self {
             Action::Approve(id) | Action::Delete(id) => id.0.to_string(),
-            Action::Confirm(id) | Action::Unsubscribe(id) | Action::UnsubscribeAll(id) => {
-                id.to_string()
-            }
+            Action::Confirm(id)
+            | Action::Unsubscribe(id)
+            | Action::UnsubscribeAll(id)
+            | Action::UnsubscribePosts(id)
+            | Action::Subscriptions(id) => id.to_string(),
             Action::Export { site, email } | Action::Erase { site, email } => {
                 B64.encode(format!("{site}\n{email}"))
             }
@@ -71,7 +79,10 @@ impl Action {
     fn lifetime(&self) -> Option<i64> {
         match self {
             Action::Approve(_) | Action::Delete(_) | Action::Confirm(_) => Some(7 * DAY),
-            Action::Unsubscribe(_) | Action::UnsubscribeAll(_) => None,
+            Action::Unsubscribe(_)
+            | Action::UnsubscribeAll(_)
+            | Action::UnsubscribePosts(_)
+            | Action::Subscriptions(_) => None,
             Action::Export { .. } | Action::Erase { .. } => Some(DAY),
             Action::SignIn { .. } => Some(SIGN_IN_MINUTES * 60),
         }
@@ -98,6 +109,8 @@ impl Action {
             "confirm" => Action::Confirm(id()?),
             "unsub" => Action::Unsubscribe(id()?),
             "unsuball" => Action::UnsubscribeAll(id()?),
+            "unsubposts" => Action::UnsubscribePosts(id()?),
+            "subs" => Action::Subscriptions(id()?),
             "export" => {
                 let (site, email) = privacy()?;
                 Action::Export { site, email }
@@ -174,7 +187,13 @@ mod tests {
             site: SiteId::parse("blog").unwrap(),
             email: "jo@example.org".into(),
         };
-        for action in [Action::Approve(CommentId(7)), Action::Unsubscribe(3), erase] {
+        for action in [
+            Action::Approve(CommentId(7)),
+            Action::Unsubscribe(3),
+            Action::UnsubscribePosts(4),
+            Action::Subscriptions(5),
+            erase,
+        ] {
             let t = sign(&keys, &action, 1000);
             assert_eq!(verify(&keys, &t, 1001).unwrap().action, action);
             let forged = t.replacen('.', "9.", 1);

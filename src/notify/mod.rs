@@ -11,8 +11,10 @@
 mod deliver;
 pub mod email;
 mod events;
+pub mod feed_read;
 pub mod links;
 mod moderators;
+pub mod new_posts;
 pub mod page;
 mod queue;
 mod ranges;

@@ -47,26 +47,78 @@ impl Notifier {
         if owner {
             return Ok(Subscribed::On);
         }
-        if sub.asked.is_none_or(|a| now - a >= ASK_AGAIN_AFTER) {
-            let w = Words::new(&site.settings.language);
-            let name = site.name.as_str();
-            let unsubscribe = self.link(&Action::UnsubscribeAll(sub.id), now);
-            let mail = Body::new(w)
-                .para(&w.t("confirm_asked", &[("site", name)]))
-                .link(
-                    &w.t("confirm_button", &[]),
-                    &self.link(&Action::Confirm(sub.id), now),
-                )
-                .para(&w.t("confirm_ignore", &[]))
-                .footer(&w.t("unsubscribe", &[]), Some((name, &unsubscribe)));
-            let mail = mail.finish(
+        self.ask_confirmation(c, site, &sub, by, "confirm_asked", now)?;
+        Ok(Subscribed::Confirm)
+    }
+
+    /// Emails the owner of `sub` the link that confirms their address
+    /// (`asked` says what was asked for), unless one went out in the last
+    /// day after they last confirmed: whoever typed the address cannot
+    /// fill its mailbox.
+    pub(super) fn ask_confirmation(
+        &self,
+        c: &Conn,
+        site: &Site,
+        sub: &subscribers::Subscriber,
+        by: Option<&str>,
+        asked: &str,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        // Once a day at most, but the first request since the owner
+        // confirmed is for something new: it is asked about at once.
+        let asked_since_confirmed = sub
+            .asked
+            .is_some_and(|a| sub.confirmed.is_none_or(|c| a > c));
+        if asked_since_confirmed && sub.asked.is_some_and(|a| now - a < ASK_AGAIN_AFTER) {
+            return Ok(());
+        }
+        let w = Words::new(&site.settings.language);
+        let name = site.name.as_str();
+        let unsubscribe = self.link(&Action::UnsubscribeAll(sub.id), now);
+        let mail = Body::new(w)
+            .para(&w.t(asked, &[("site", name)]))
+            .link(
+                &w.t("confirm_button", &[]),
+                &self.link(&Action::Confirm(sub.id), now),
+            )
+            .para(&w.t("confirm_ignore", &[]));
+        let mail = self
+            .reader_footer(mail, site, sub.id, Some(&unsubscribe), now)
+            .finish(
                 &w.t("confirm_subject", &[("site", name)]),
                 Some(unsubscribe),
             );
-            self.queue_email(c, site, "confirm", email, &mail, now)?;
-            subscribers::set_asked(c, sub.id, now, by)?;
+        self.queue_email(c, site, "confirm", &sub.email, &mail, now)?;
+        subscribers::set_asked(c, sub.id, now, by)
+    }
+
+    /// The closing lines of every email to a reader: the site, the page of
+    /// their subscriptions, the privacy page, and (when given) the link
+    /// that stops all emails.
+    pub(super) fn reader_footer(
+        &self,
+        body: Body,
+        site: &Site,
+        subscriber: i64,
+        stop_all: Option<&str>,
+        now: UnixTime,
+    ) -> Body {
+        let w = Words::new(&site.settings.language);
+        let yours = self.link(&Action::Subscriptions(subscriber), now);
+        let privacy = self.privacy_page(site);
+        let (yours_label, privacy_label, stop_label) = (
+            w.t("your_subscriptions", &[]),
+            w.t("privacy_link", &[]),
+            w.t("unsubscribe", &[]),
+        );
+        let mut links = vec![
+            (yours_label.as_str(), yours.as_str()),
+            (privacy_label.as_str(), privacy.as_str()),
+        ];
+        if let Some(url) = stop_all {
+            links.push((stop_label.as_str(), url));
         }
-        Ok(Subscribed::Confirm)
+        body.footer_links(&site.name, &links)
     }
 
     /// The email with a link to export or erase one's comments.
@@ -127,11 +179,8 @@ impl Notifier {
                 &format!("{url}#natter-comment-{}", row.id.0),
             );
         }
-        body.link(&w.t("unsubscribe", &[]), &unsubscribe)
-            .footer(
-                &site.name,
-                Some((&w.t("privacy_link", &[]), &self.privacy_page(site))),
-            )
+        let body = body.link(&w.t("unsubscribe", &[]), &unsubscribe);
+        self.reader_footer(body, site, to.subscriber_id, None, now)
             .finish(&w.t(subject, &args), Some(unsubscribe))
     }
 }

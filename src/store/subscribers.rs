@@ -1,7 +1,7 @@
 //! Subscribers table: an address that asked for notifications on a site,
 //! and whether its owner confirmed it.
 
-use super::{Conn, StoreError, subscriber_keys, subscriptions};
+use super::{Conn, StoreError, post_subscriptions, subscriber_keys, subscriptions};
 use crate::domain::{SiteId, UnixTime};
 use rusqlite::OptionalExtension;
 
@@ -94,6 +94,7 @@ pub fn confirm(conn: &Conn, id: i64, now: UnixTime) -> Result<(), StoreError> {
         .execute((id, now))?;
     super::found(n)?;
     subscriptions::confirm_waiting(conn, id, now)?;
+    post_subscriptions::confirm_waiting(conn, id, now)?;
     subscriber_keys::keep_asker(conn, id, now)
 }
 
@@ -101,6 +102,7 @@ pub fn confirm(conn: &Conn, id: i64, now: UnixTime) -> Result<(), StoreError> {
 /// confirmed: it must be confirmed again before anything more is sent.
 pub fn stop_all(conn: &Conn, subscriber: i64) -> Result<(), StoreError> {
     subscriptions::remove_all(conn, subscriber)?;
+    post_subscriptions::unfollow(conn, subscriber)?;
     conn.0
         .prepare_cached("UPDATE subscribers SET confirmed = NULL WHERE id = ?1")?
         .execute([subscriber])?;

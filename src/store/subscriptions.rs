@@ -41,16 +41,19 @@ pub struct Subscription {
     pub thread_id: ThreadId,
     /// The comment whose replies are followed; None for the whole thread.
     pub comment: Option<CommentId>,
+    /// When its owner confirmed it; None while it waits.
+    pub confirmed: Option<UnixTime>,
 }
 
 /// The one mapping of a subscription row, in the order of `SELECT id,
-/// subscriber_id, thread_id, comment_id`.
+/// subscriber_id, thread_id, comment_id, confirmed`.
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscription> {
     Ok(Subscription {
         id: r.get(0)?,
         subscriber_id: r.get(1)?,
         thread_id: r.get(2)?,
         comment: Some(r.get::<_, i64>(3)?).filter(|c| *c != 0).map(CommentId),
+        confirmed: r.get(4)?,
     })
 }
 
@@ -58,11 +61,22 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscription> {
 pub fn get(conn: &Conn, id: i64) -> Result<Subscription, StoreError> {
     conn.0
         .prepare_cached(
-            "SELECT id, subscriber_id, thread_id, comment_id FROM subscriptions WHERE id = ?1",
+            "SELECT id, subscriber_id, thread_id, comment_id, confirmed FROM subscriptions
+             WHERE id = ?1",
         )?
         .query_row([id], from_row)
         .optional()?
         .ok_or(StoreError::NotFound)
+}
+
+/// Every subscription of a subscriber, oldest first.
+pub fn of_subscriber(conn: &Conn, subscriber: i64) -> Result<Vec<Subscription>, StoreError> {
+    let mut stmt = conn.0.prepare_cached(
+        "SELECT id, subscriber_id, thread_id, comment_id, confirmed FROM subscriptions
+         WHERE subscriber_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([subscriber], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Ends one subscription; ending one that is gone is not an error.
@@ -99,6 +113,7 @@ pub(super) fn remove_all(conn: &Conn, subscriber: i64) -> Result<(), StoreError>
 #[derive(Debug, Clone)]
 pub struct Recipient {
     pub subscription_id: i64,
+    pub subscriber_id: i64,
     pub email: String,
     pub email_hash: String,
     /// Whether they follow the replies to the parent (rather than the thread).
@@ -124,6 +139,7 @@ pub fn recipients(
         Ok((
             Recipient {
                 subscription_id: r.get(0)?,
+                subscriber_id: r.get(4)?,
                 email: r.get(1)?,
                 email_hash: r.get(2)?,
                 reply: r.get(3)?,

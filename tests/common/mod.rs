@@ -1,6 +1,8 @@
 //! A real natter on 127.0.0.1:0 with a real SQLite file, and a real HTTP client.
 #![allow(dead_code)]
 
+pub mod email_sign_in;
+pub mod feed;
 pub mod importing;
 pub mod logged;
 pub mod mail;
