@@ -3,15 +3,18 @@
 //! audit log in the same transaction.
 
 use super::audit;
+use super::providers_admin::ProviderNames;
 use super::session::AdminSession;
 use super::threads::{AdminThread, thread_view};
 use super::{App, blocking};
 use crate::domain::audit::{Actor, Change, Entry, Target};
+use crate::domain::judge::HeldReason;
 use crate::domain::moderation::Search;
 use crate::domain::{CommentId, Decision, SiteSettings, Status, ThreadId, UnixTime, now, rfc3339};
 use crate::error::Error;
 use crate::store::{
-    Conn, StoreError, comments, comments::CommentRow, comments_search, threads, threads::ThreadRow,
+    Conn, StoreError, comments, comments::CommentRow, comments_search, providers, threads,
+    threads::ThreadRow,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -38,6 +41,18 @@ pub struct AdminComment {
     pub likes: i64,
     pub dislikes: i64,
     pub thread: AdminThread,
+    /// The signed-in reader's identity who wrote it, if one did.
+    pub identity: Option<i64>,
+    /// Written by a signed-in reader: the verified mark.
+    pub verified: bool,
+    /// The name of the provider they signed in with.
+    pub provider: Option<String>,
+    /// Written by a moderator: it carries the site's team badge.
+    pub team: bool,
+    pub pinned: bool,
+    /// Which rule held it (`domain::judge::HeldReason`), and that in words.
+    pub held_reason: Option<String>,
+    pub held_because: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -46,8 +61,16 @@ pub struct CommentList {
     pub total: u64,
 }
 
-fn admin_comment(c: CommentRow, t: &ThreadRow) -> AdminComment {
+pub(super) fn admin_comment(c: CommentRow, t: &ThreadRow, names: &ProviderNames) -> AdminComment {
+    let reason = c.held_reason.as_deref().and_then(HeldReason::parse);
     AdminComment {
+        identity: c.identity,
+        verified: c.identity.is_some(),
+        provider: c.provider.as_deref().map(|p| names.name_of(p)),
+        team: c.team,
+        pinned: c.pinned,
+        held_because: reason.map(HeldReason::words),
+        held_reason: c.held_reason,
         id: c.id,
         parent: c.parent,
         status: c.status,
@@ -70,13 +93,17 @@ fn admin_comment(c: CommentRow, t: &ThreadRow) -> AdminComment {
 impl App {
     /// Comments for the moderation page, newest first.
     pub async fn admin_comments(&self, filter: Search) -> Result<CommentList, Error> {
-        let (rows, total) = self
+        let ((rows, total), names) = self
             .db
-            .read(move |c| comments_search::search(c, &filter))
+            .read(move |c| {
+                let found = comments_search::search(c, &filter)?;
+                Ok::<_, StoreError>((found, providers::list(c)?))
+            })
             .await?;
+        let names = self.provider_names(&names);
         let comments = rows
             .into_iter()
-            .map(|l| admin_comment(l.comment, &l.thread))
+            .map(|l| admin_comment(l.comment, &l.thread, &names))
             .collect();
         Ok(CommentList { comments, total })
     }
@@ -176,7 +203,7 @@ impl App {
         let text = crate::domain::comment::validate_text(text, &SiteSettings::default())?;
         let html = blocking::render(text.clone()).await?;
         let actor = s.actor();
-        let (row, thread) = self
+        let (row, thread, names) = self
             .db
             .write(move |c| {
                 comments::update_text(c, id, &text, &html, now())?;
@@ -184,10 +211,10 @@ impl App {
                 audit::record(c, now(), &entry)?;
                 let row = comments::get(c, id)?;
                 let thread = threads::get(c, row.thread_id)?;
-                Ok::<_, StoreError>((row, thread))
+                Ok::<_, StoreError>((row, thread, providers::list(c)?))
             })
             .await?;
         self.cache.invalidate(&thread.site_id, &thread.key);
-        Ok(admin_comment(row, &thread))
+        Ok(admin_comment(row, &thread, &self.provider_names(&names)))
     }
 }
