@@ -1,6 +1,7 @@
 //! What natter does, between the doors (HTTP, the command line) and the
 //! store: each use case is one `App` method, one feature per file.
 
+mod admin_reply;
 mod admins;
 mod audit;
 pub mod avatar;
@@ -12,6 +13,7 @@ mod counts;
 mod demo;
 pub mod export;
 pub mod feed;
+mod identities;
 mod link_moderation;
 mod link_subscriptions;
 mod links;
@@ -20,6 +22,7 @@ mod moderation;
 mod outbox;
 mod own;
 mod pages;
+mod pins;
 mod post;
 mod privacy;
 mod providers_admin;
@@ -38,6 +41,7 @@ pub use crate::store::{audit::AuditRow, bans::BanRow};
 pub use admins::{Moderator, check_username};
 pub use bans::BanOf;
 pub use counts::{FieldLimits, SiteConfigView};
+pub use identities::IdentityView;
 pub use locate::{Located, PageQuery};
 pub use moderation::{AdminAuthor, AdminComment, CommentList};
 pub use outbox::{OutboxCounts, OutboxItem, OutboxList};
