@@ -206,7 +206,7 @@ impl App {
         };
         match site.settings.sign_in.iter().find(|id| !known(id)) {
             Some(id) => Err(Error::validation(
-                "sign_in",
+                "settings.sign_in",
                 format!(
                     "No provider has the id {id:?}: add it under Sign-in providers first, or take it off the list."
                 ),

@@ -98,3 +98,22 @@ pub fn identity_banned(conn: &Conn, identity_id: i64, at: UnixTime) -> Result<bo
         )?
         .query_row(rusqlite::params![identity_id.to_string(), at], |r| r.get(0))?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_identity_ban_holds_until_it_ends_and_only_for_that_identity() {
+        let c = Conn::in_memory();
+        add(&c, "identity", "7", "", 100, Some(200), "admin").unwrap();
+        add(&c, "email", "8", "", 100, None, "admin").unwrap();
+        assert!(identity_banned(&c, 7, 150).unwrap());
+        assert!(!identity_banned(&c, 7, 200).unwrap(), "ended");
+        assert!(
+            !identity_banned(&c, 8, 150).unwrap(),
+            "an email ban is not of identity 8"
+        );
+        assert!(!identity_banned(&c, 70, 150).unwrap());
+    }
+}
