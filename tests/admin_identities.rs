@@ -307,6 +307,18 @@ async fn a_reply_from_the_admin_page_is_published_as_the_team_and_reaches_the_re
     .await;
 }
 
+/// Posts a comment with a reader token, from a fresh address.
+async fn as_reader(s: &TestServer, token: &str, text: &str) -> reqwest::Response {
+    s.http
+        .post(s.url(&format!("/api/comments?url={}", enc(&page_url("/p")))))
+        .header("x-forwarded-for", fresh_ip())
+        .bearer_auth(token)
+        .json(&json!({ "text": text }))
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Makes a signed-in reader's identity as sign-in does, and gives it a
 /// comment; returns (identity id, comment id).
 async fn reader(s: &TestServer, name: &str, email: &str, provider: &str) -> (i64, i64) {
@@ -412,6 +424,25 @@ async fn signed_in_readers_are_listed_searched_linked_and_banned() {
             .await
             .contains(&format!("link_identity identity {ann}"))
     );
+    // Signed in as that identity, the moderator's comment carries the badge.
+    let token = "ann-reader-token";
+    db(&s)
+        .execute(
+            "INSERT INTO reader_tokens (hash, identity_id, created, last_used) VALUES (?1, ?2, 10, 10)",
+            (natter::keys::hash_token(token), ann),
+        )
+        .unwrap();
+    let res = as_reader(&s, token, "Signed in and linked").await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let thread = s.thread("/p").await;
+    let mine = thread["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["html"].as_str().unwrap().contains("Signed in and linked"))
+        .unwrap()
+        .clone();
+    assert_eq!(mine["badge"], "Blog team", "{mine}");
     let res = s
         .admin_call(&a, Method::POST, &link, Some(json!({"linked": false})))
         .await;
@@ -456,6 +487,9 @@ async fn signed_in_readers_are_listed_searched_linked_and_banned() {
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     assert!(find("").await.iter().all(|i| i["banned"] == true));
+    // The banned identity can no longer post, whatever address it uses.
+    let res = as_reader(&s, token, "Let me back in").await;
+    assert_error(res, StatusCode::FORBIDDEN, "banned", None).await;
     let bans: Value = s
         .admin_call(&a, Method::GET, "/admin/api/bans", None)
         .await

@@ -10,7 +10,7 @@ use crate::domain::comment::validate_text;
 use crate::domain::{CommentId, Status, now};
 use crate::error::Error;
 use crate::keys::new_token;
-use crate::store::{comments, providers, threads};
+use crate::store::{comments, threads};
 
 fn not_published() -> Error {
     Error::validation(
@@ -46,7 +46,7 @@ impl App {
         let (_, edit_hash) = new_token();
         let (actor, name) = (s.actor(), s.username.clone());
         let app = self.clone();
-        let (row, thread, stored) = self
+        let (row, thread) = self
             .db
             .write(move |c| {
                 let at = now();
@@ -82,11 +82,11 @@ impl App {
                     at,
                     &Entry::new(&actor, Change::Reply, Target::Comment(id), ""),
                 )?;
-                Ok::<_, Error>((row, thread, providers::list(c)?))
+                Ok::<_, Error>((row, thread))
             })
             .await?;
         self.notifier.wake();
         self.cache.invalidate(&thread.site_id, &thread.key);
-        Ok(admin_comment(row, &thread, &self.provider_names(&stored)))
+        Ok(admin_comment(row, &thread, &self.provider_names()))
     }
 }

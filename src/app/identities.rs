@@ -7,7 +7,7 @@ use super::{App, audit};
 use crate::domain::audit::{Change, Entry, Target};
 use crate::domain::{SiteId, now, rfc3339};
 use crate::error::Error;
-use crate::store::{StoreError, identities, identities_search, providers};
+use crate::store::{identities, identities_search};
 use serde::Serialize;
 
 /// The most identities one answer lists.
@@ -56,14 +56,11 @@ impl App {
             return Err(Error::validation("q", "Search for at most 200 characters."));
         }
         let q = q.to_string();
-        let (rows, stored) = self
+        let rows = self
             .db
-            .read(move |c| {
-                let rows = identities_search::search(c, site.as_ref(), &q, LIST_MAX, now())?;
-                Ok::<_, StoreError>((rows, providers::list(c)?))
-            })
+            .read(move |c| identities_search::search(c, site.as_ref(), &q, LIST_MAX, now()))
             .await?;
-        let names = self.provider_names(&stored);
+        let names = self.provider_names();
         Ok(rows
             .into_iter()
             .map(|l| {

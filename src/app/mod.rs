@@ -136,6 +136,8 @@ impl App {
             crate::notify::Notifier::new(keys.clone(), base.clone(), config.smtp.is_some());
         let outbound = readers::Outbound::new().map_err(StoreError::Sqlite)?;
         let providers = readers::Providers::new(config.providers.clone());
+        let stored = db.write_blocking(store::providers::list)?;
+        providers.replace_stored(providers_admin::checked(&stored));
         Ok(App(Arc::new(State {
             config: Arc::new(config),
             db,

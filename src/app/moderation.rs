@@ -13,8 +13,7 @@ use crate::domain::moderation::Search;
 use crate::domain::{CommentId, Decision, SiteSettings, Status, ThreadId, UnixTime, now, rfc3339};
 use crate::error::Error;
 use crate::store::{
-    Conn, StoreError, comments, comments::CommentRow, comments_search, providers, threads,
-    threads::ThreadRow,
+    Conn, StoreError, comments, comments::CommentRow, comments_search, threads, threads::ThreadRow,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -93,14 +92,11 @@ pub(super) fn admin_comment(c: CommentRow, t: &ThreadRow, names: &ProviderNames)
 impl App {
     /// Comments for the moderation page, newest first.
     pub async fn admin_comments(&self, filter: Search) -> Result<CommentList, Error> {
-        let ((rows, total), names) = self
+        let (rows, total) = self
             .db
-            .read(move |c| {
-                let found = comments_search::search(c, &filter)?;
-                Ok::<_, StoreError>((found, providers::list(c)?))
-            })
+            .read(move |c| comments_search::search(c, &filter))
             .await?;
-        let names = self.provider_names(&names);
+        let names = self.provider_names();
         let comments = rows
             .into_iter()
             .map(|l| admin_comment(l.comment, &l.thread, &names))
@@ -203,7 +199,7 @@ impl App {
         let text = crate::domain::comment::validate_text(text, &SiteSettings::default())?;
         let html = blocking::render(text.clone()).await?;
         let actor = s.actor();
-        let (row, thread, names) = self
+        let (row, thread) = self
             .db
             .write(move |c| {
                 comments::update_text(c, id, &text, &html, now())?;
@@ -211,10 +207,10 @@ impl App {
                 audit::record(c, now(), &entry)?;
                 let row = comments::get(c, id)?;
                 let thread = threads::get(c, row.thread_id)?;
-                Ok::<_, StoreError>((row, thread, providers::list(c)?))
+                Ok::<_, StoreError>((row, thread))
             })
             .await?;
         self.cache.invalidate(&thread.site_id, &thread.key);
-        Ok(admin_comment(row, &thread, &self.provider_names(&names)))
+        Ok(admin_comment(row, &thread, &self.provider_names()))
     }
 }

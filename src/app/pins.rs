@@ -7,7 +7,7 @@ use super::{App, audit};
 use crate::domain::audit::{Change, Entry, Target};
 use crate::domain::{CommentId, Status, now};
 use crate::error::Error;
-use crate::store::{comments, providers, threads};
+use crate::store::{comments, threads};
 
 impl App {
     /// `POST /admin/api/comments/{id}/pin`: pins or unpins a comment.
@@ -18,7 +18,7 @@ impl App {
         pinned: bool,
     ) -> Result<AdminComment, Error> {
         let actor = s.actor();
-        let (row, thread, stored) = self
+        let (row, thread) = self
             .db
             .write(move |c| {
                 let row = comments::get(c, id)?;
@@ -39,10 +39,10 @@ impl App {
                 audit::record(c, now(), &Entry::new(&actor, change, Target::Comment(id), ""))?;
                 let row = comments::get(c, id)?;
                 let thread = threads::get(c, row.thread_id)?;
-                Ok((row, thread, providers::list(c)?))
+                Ok((row, thread))
             })
             .await?;
         self.cache.invalidate(&thread.site_id, &thread.key);
-        Ok(admin_comment(row, &thread, &self.provider_names(&stored)))
+        Ok(admin_comment(row, &thread, &self.provider_names()))
     }
 }

@@ -226,6 +226,11 @@ impl App {
         if bans::is_banned(c, &r.ip_hash, new.email.as_deref(), r.created)? {
             return Err(Error::Banned);
         }
+        if let Some(reader) = &r.reader
+            && bans::identity_banned(c, reader.id, r.created)?
+        {
+            return Err(Error::Banned);
+        }
         let title = new.title.as_deref();
         let thread = threads::find_or_create(
             c,

@@ -49,7 +49,7 @@ fn provider_view(p: &Provider, from_config: bool) -> ProviderView {
 
 /// The stored providers that still pass `Provider::new` (a row written by
 /// an older natter that no longer does is left out, and logged).
-fn checked(rows: &[ProviderRow]) -> Vec<Provider> {
+pub(super) fn checked(rows: &[ProviderRow]) -> Vec<Provider> {
     rows.iter()
         .filter_map(|r| match Provider::new(r.spec.clone()) {
             Ok(p) => Some(p),
@@ -83,10 +83,16 @@ fn offered_by(sites: &[std::sync::Arc<Site>], id: &str) -> Option<String> {
 }
 
 impl App {
-    pub(super) fn provider_names(&self, stored: &[ProviderRow]) -> ProviderNames {
-        let config = self.config.providers.iter().cloned();
-        let all = config.chain(checked(stored));
-        ProviderNames(all.map(|p| (p.id.to_string(), p.name)).collect())
+    /// The names of the providers natter knows now.
+    pub(super) fn provider_names(&self) -> ProviderNames {
+        ProviderNames(self.providers.names())
+    }
+
+    /// Hands the stored providers to the sign-in registry, after a change.
+    async fn reload_providers(&self) -> Result<(), Error> {
+        self.providers
+            .replace_stored(self.stored_providers().await?);
+        Ok(())
     }
 
     /// The providers added in the admin page, checked: what the sign-in
@@ -114,12 +120,7 @@ impl App {
         create: bool,
     ) -> Result<ProviderView, Error> {
         spec.id = spec.id.trim().to_string();
-        if self
-            .config
-            .providers
-            .iter()
-            .any(|p| p.id.as_str() == spec.id)
-        {
+        if self.providers.is_configured(&spec.id) {
             return Err(Error::validation(
                 "provider.id",
                 format!(
@@ -161,13 +162,14 @@ impl App {
                 )
             })
             .await?;
+        self.reload_providers().await?;
         Ok(provider_view(&provider, false))
     }
 
     /// Deletes a stored provider that no site offers.
     pub async fn delete_provider(&self, s: &AdminSession, id: &str) -> Result<(), Error> {
         let pid = crate::domain::ProviderId::parse(id)?;
-        if self.config.providers.iter().any(|p| p.id == pid) {
+        if self.providers.is_configured(pid.as_str()) {
             return Err(Error::validation(
                 "provider.id",
                 format!("Provider {pid} comes from natter.toml: remove it there."),
@@ -190,28 +192,6 @@ impl App {
                 Ok::<_, StoreError>(())
             })
             .await?;
-        Ok(())
-    }
-
-    /// Refuses a site whose sign-in list names a provider that is neither
-    /// in `natter.toml` nor stored.
-    pub(super) async fn check_sign_in(&self, site: &Site) -> Result<(), Error> {
-        if site.settings.sign_in.is_empty() {
-            return Ok(());
-        }
-        let stored = self.stored_providers().await?;
-        let known = |id: &String| {
-            let all = self.config.providers.iter().chain(stored.iter());
-            all.clone().any(|p| p.id.as_str() == id)
-        };
-        match site.settings.sign_in.iter().find(|id| !known(id)) {
-            Some(id) => Err(Error::validation(
-                "settings.sign_in",
-                format!(
-                    "No provider has the id {id:?}: add it under Sign-in providers first, or take it off the list."
-                ),
-            )),
-            None => Ok(()),
-        }
+        self.reload_providers().await
     }
 }

@@ -95,15 +95,6 @@ impl Tree {
     }
 }
 
-/// Puts the pinned comments of an order first (DESIGN §15), each part
-/// keeping the order it had: a thread's sorts (oldest, newest, top) all
-/// show what a moderator pinned at the top.
-pub fn pinned_first<T: Copy>(order: &[T], pinned: impl Fn(T) -> bool) -> Vec<T> {
-    let (mut first, rest): (Vec<T>, Vec<T>) = order.iter().copied().partition(|&v| pinned(v));
-    first.extend(rest);
-    first
-}
-
 /// Visible: not deleted, or above something visible. Each walk up stops
 /// at the first comment already lifted, so this is linear.
 fn visible(nodes: &[Node], parent: &[Option<usize>]) -> Vec<bool> {
@@ -161,13 +152,5 @@ mod tests {
         let nodes = [node(1, Some(2), false), node(2, Some(1), false)];
         let tree = Tree::shape(&nodes, 5);
         assert!(!tree.shown(0) && !tree.shown(1));
-    }
-
-    #[test]
-    fn pinned_comments_come_first_in_any_order() {
-        let pinned = |v: u32| v == 3 || v == 1;
-        assert_eq!(pinned_first(&[0, 1, 2, 3, 4], pinned), vec![1, 3, 0, 2, 4]);
-        assert_eq!(pinned_first(&[4, 3, 2, 1, 0], pinned), vec![3, 1, 4, 2, 0]);
-        assert_eq!(pinned_first(&[2, 0], pinned), vec![2, 0]);
     }
 }
