@@ -175,8 +175,8 @@ async fn a_moderator_pins_top_level_published_comments_only() {
     assert_eq!(v["comment"]["pinned"], true);
     assert!(audit(&s, &a).await.contains(&format!("pin comment {last}")));
 
-    // A held comment cannot be pinned.
-    s.moderate(&[first.clone()], "delete").await;
+    // A deleted comment cannot be pinned.
+    s.moderate(std::slice::from_ref(&first), "delete").await;
     let body = assert_error(
         pin(&first, true).await,
         StatusCode::BAD_REQUEST,
@@ -287,9 +287,9 @@ async fn a_reply_from_the_admin_page_is_published_as_the_team_and_reaches_the_re
         "{mail}"
     );
 
-    // A held comment gets no reply before it is approved.
+    // A comment marked as spam gets no reply.
     let held = s.post_text("/p", "another").await["comment"]["id"].clone();
-    s.moderate(&[held.clone()], "spam").await;
+    s.moderate(std::slice::from_ref(&held), "spam").await;
     let res = s
         .admin_call(
             &a,
