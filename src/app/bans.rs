@@ -1,5 +1,5 @@
-//! Bans of an address or an email (DESIGN §5), given directly or as the
-//! author of a comment.
+//! Bans of an address, an email or a signed-in reader's identity (DESIGN
+//! §5, §15), given directly or as the author of a comment.
 
 use super::session::AdminSession;
 use super::{App, audit};
@@ -46,6 +46,7 @@ impl App {
         let author = row.as_ref().map(|r| Author {
             ip_hash: r.ip_hash.as_deref(),
             email: r.email.as_deref(),
+            identity: r.identity,
         });
         let ban = NewBan::new(kind, value, author, reason, days, now())?;
         let actor = s.actor();

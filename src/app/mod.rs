@@ -1,6 +1,7 @@
 //! What natter does, between the doors (HTTP, the command line) and the
 //! store: each use case is one `App` method, one feature per file.
 
+mod admin_reply;
 mod admins;
 mod audit;
 pub mod avatar;
@@ -12,6 +13,7 @@ mod counts;
 mod demo;
 pub mod export;
 pub mod feed;
+mod identities;
 mod link_moderation;
 mod link_subscriptions;
 mod links;
@@ -21,8 +23,10 @@ mod new_posts;
 mod outbox;
 mod own;
 mod pages;
+mod pins;
 mod post;
 mod privacy;
+mod providers_admin;
 mod read;
 pub mod readers;
 mod session;
@@ -39,12 +43,14 @@ pub use crate::store::{audit::AuditRow, bans::BanRow};
 pub use admins::{Moderator, check_username};
 pub use bans::BanOf;
 pub use counts::{FieldLimits, SiteConfigView};
+pub use identities::IdentityView;
 pub use locate::{Located, PageQuery};
 pub use moderation::{AdminAuthor, AdminComment, CommentList};
 pub use outbox::{OutboxCounts, OutboxItem, OutboxList};
 pub use pages::LinkAnswer;
 pub use post::{Extras, Posted};
 pub use privacy::PRIVACY_EVERY;
+pub use providers_admin::ProviderView;
 pub use read::ThreadParams;
 pub use session::{AdminSession, hash_blocking};
 pub use sites::{SiteView, Sites};
@@ -132,6 +138,8 @@ impl App {
             crate::notify::Notifier::new(keys.clone(), base.clone(), config.smtp.is_some());
         let outbound = readers::Outbound::new().map_err(StoreError::Sqlite)?;
         let providers = readers::Providers::new(config.providers.clone());
+        let stored = db.write_blocking(store::providers::list)?;
+        providers.replace_stored(providers_admin::checked(&stored));
         Ok(App(Arc::new(State {
             config: Arc::new(config),
             db,

@@ -3,10 +3,12 @@
 //! audit log in the same transaction.
 
 use super::audit;
+use super::providers_admin::ProviderNames;
 use super::session::AdminSession;
 use super::threads::{AdminThread, thread_view};
 use super::{App, blocking};
 use crate::domain::audit::{Actor, Change, Entry, Target};
+use crate::domain::judge::HeldReason;
 use crate::domain::moderation::Search;
 use crate::domain::{CommentId, Decision, SiteSettings, Status, ThreadId, UnixTime, now, rfc3339};
 use crate::error::Error;
@@ -38,6 +40,18 @@ pub struct AdminComment {
     pub likes: i64,
     pub dislikes: i64,
     pub thread: AdminThread,
+    /// The signed-in reader's identity who wrote it, if one did.
+    pub identity: Option<i64>,
+    /// Written by a signed-in reader: the verified mark.
+    pub verified: bool,
+    /// The name of the provider they signed in with.
+    pub provider: Option<String>,
+    /// Written by a moderator: it carries the site's team badge.
+    pub team: bool,
+    pub pinned: bool,
+    /// Which rule held it (`domain::judge::HeldReason`), and that in words.
+    pub held_reason: Option<String>,
+    pub held_because: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -46,8 +60,16 @@ pub struct CommentList {
     pub total: u64,
 }
 
-fn admin_comment(c: CommentRow, t: &ThreadRow) -> AdminComment {
+pub(super) fn admin_comment(c: CommentRow, t: &ThreadRow, names: &ProviderNames) -> AdminComment {
+    let reason = c.held_reason.as_deref().and_then(HeldReason::parse);
     AdminComment {
+        identity: c.identity,
+        verified: c.identity.is_some(),
+        provider: c.provider.as_deref().map(|p| names.name_of(p)),
+        team: c.team,
+        pinned: c.pinned,
+        held_because: reason.map(HeldReason::words),
+        held_reason: c.held_reason,
         id: c.id,
         parent: c.parent,
         status: c.status,
@@ -74,9 +96,10 @@ impl App {
             .db
             .read(move |c| comments_search::search(c, &filter))
             .await?;
+        let names = self.provider_names();
         let comments = rows
             .into_iter()
-            .map(|l| admin_comment(l.comment, &l.thread))
+            .map(|l| admin_comment(l.comment, &l.thread, &names))
             .collect();
         Ok(CommentList { comments, total })
     }
@@ -188,6 +211,6 @@ impl App {
             })
             .await?;
         self.cache.invalidate(&thread.site_id, &thread.key);
-        Ok(admin_comment(row, &thread))
+        Ok(admin_comment(row, &thread, &self.provider_names()))
     }
 }

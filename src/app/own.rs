@@ -5,7 +5,7 @@ use super::post::known_author;
 use super::view::{CommentView, comment_view};
 use super::{App, Client, blocking};
 use crate::domain::comment::validate_text;
-use crate::domain::judge::{Signals, Verdict, judge};
+use crate::domain::judge::{HeldReason, Signals, Verdict, judge};
 use crate::domain::moderation::after_edit;
 use crate::domain::{CommentId, Site, Status, now};
 use crate::error::Error;
@@ -109,6 +109,7 @@ impl App {
                 let status = after_edit(before.status, held);
                 if status != before.status {
                     comments::set_status(c, id, status)?;
+                    comments::set_held_reason(c, id, Some(HeldReason::Edit.as_str()))?;
                 }
                 let row = comments::get(c, id)?;
                 app.notifier.comment_edited(c, &s, &t, &row, edited)?;

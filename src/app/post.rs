@@ -3,7 +3,7 @@
 
 use super::view::{CommentView, comment_view};
 use super::{App, Client, Located, PageQuery, blocking};
-use crate::domain::judge::{Signals, judge};
+use crate::domain::judge::{Signals, judge_why};
 use crate::domain::{ModerationMode, NewComment, Site, Status, UnixTime, Validated, now, rfc3339};
 use crate::error::Error;
 use crate::keys::{FormTiming, new_token};
@@ -226,6 +226,11 @@ impl App {
         if bans::is_banned(c, &r.ip_hash, new.email.as_deref(), r.created)? {
             return Err(Error::Banned);
         }
+        if let Some(reader) = &r.reader
+            && bans::identity_banned(c, reader.id, r.created)?
+        {
+            return Err(Error::Banned);
+        }
         let title = new.title.as_deref();
         let thread = threads::find_or_create(
             c,
@@ -254,7 +259,7 @@ impl App {
             known_author: known_author(c, site, r.voter_hash.as_deref(), email)?,
             ..r.signals
         };
-        let verdict = judge(&r.html, &site.settings, signals);
+        let (verdict, reason) = judge_why(&r.html, &site.settings, signals);
         let id = comments::insert(
             c,
             &comments::Insert {
@@ -273,7 +278,7 @@ impl App {
                 created: r.created,
                 identity: r.reader.as_ref().map(|i| i.id),
                 team: r.reader.as_ref().is_some_and(|i| i.admin_id.is_some()),
-                held_reason: None,
+                held_reason: reason.map(|r| r.as_str()),
             },
         )?;
         let row = comments::get(c, id)?;

@@ -4,7 +4,7 @@
 //! whichever door the change came through.
 
 use super::moderation::Decision;
-use super::{BanId, BanKind, CommentId, OutboxId, SiteId, ThreadId};
+use super::{BanId, BanKind, CommentId, OutboxId, ProviderId, SiteId, ThreadId};
 use std::fmt;
 
 /// Who made a change.
@@ -46,6 +46,15 @@ pub enum Change {
     SaveSite,
     Retry,
     Erase,
+    /// A reply written from the admin page.
+    Reply,
+    Pin,
+    Unpin,
+    /// An identity linked to, or unlinked from, a moderator's account.
+    LinkIdentity,
+    UnlinkIdentity,
+    SaveProvider,
+    DeleteProvider,
 }
 
 impl Change {
@@ -65,6 +74,13 @@ impl Change {
             Change::SaveSite => "save_site",
             Change::Retry => "retry",
             Change::Erase => "erase",
+            Change::Reply => "reply",
+            Change::Pin => "pin",
+            Change::Unpin => "unpin",
+            Change::LinkIdentity => "link_identity",
+            Change::UnlinkIdentity => "unlink_identity",
+            Change::SaveProvider => "save_provider",
+            Change::DeleteProvider => "delete_provider",
         }
     }
 }
@@ -79,6 +95,9 @@ pub enum Target {
     Ban(BanId),
     Site(SiteId),
     Outbox(OutboxId),
+    /// A signed-in reader's identity, by its row id.
+    Identity(i64),
+    Provider(ProviderId),
 }
 
 impl fmt::Display for Target {
@@ -91,6 +110,8 @@ impl fmt::Display for Target {
             Target::Ban(id) => write!(f, "ban {id}"),
             Target::Site(id) => write!(f, "site {id}"),
             Target::Outbox(id) => write!(f, "outbox {id}"),
+            Target::Identity(id) => write!(f, "identity {id}"),
+            Target::Provider(id) => write!(f, "provider {id}"),
         }
     }
 }
@@ -127,5 +148,8 @@ mod tests {
         assert_eq!(Target::Comment(CommentId(7)).to_string(), "comment 7");
         assert_eq!(Change::Decided(Decision::Spam).as_str(), "spam");
         assert_eq!(Actor::CommandLine.name(), "command line");
+        let p = Target::Provider(ProviderId::parse("gitlab").unwrap());
+        assert_eq!(p.to_string(), "provider gitlab");
+        assert_eq!(Target::Identity(4).to_string(), "identity 4");
     }
 }

@@ -9,6 +9,9 @@ pub enum BanKind {
     /// The keyed hash of the address comments came from.
     Ip,
     Email,
+    /// A signed-in reader's identity, by its row id: whatever address or
+    /// email they post from.
+    Identity,
 }
 
 /// The longest reason kept with a ban, in characters.
@@ -19,7 +22,11 @@ impl BanKind {
         match s {
             "ip" => Ok(BanKind::Ip),
             "email" => Ok(BanKind::Email),
-            _ => Err(Invalid::new("kind", "kind must be \"ip\" or \"email\"")),
+            "identity" => Ok(BanKind::Identity),
+            _ => Err(Invalid::new(
+                "kind",
+                "kind must be \"ip\", \"email\" or \"identity\"",
+            )),
         }
     }
 
@@ -27,6 +34,7 @@ impl BanKind {
         match self {
             BanKind::Ip => "ip",
             BanKind::Email => "email",
+            BanKind::Identity => "identity",
         }
     }
 }
@@ -36,6 +44,8 @@ impl BanKind {
 pub struct Author<'a> {
     pub ip_hash: Option<&'a str>,
     pub email: Option<&'a str>,
+    /// The identity of a signed-in author.
+    pub identity: Option<i64>,
 }
 
 /// A ban checked and ready to store.
@@ -47,6 +57,17 @@ pub struct NewBan {
     pub reason: String,
     pub created: UnixTime,
     pub expires: Option<UnixTime>,
+}
+
+/// An identity's row id, as a ban of it stores it.
+fn identity_value(v: &str) -> Result<String, Invalid> {
+    match v.parse::<i64>() {
+        Ok(id) if id > 0 => Ok(id.to_string()),
+        _ => Err(Invalid::new(
+            "value",
+            "Give the number of the identity to ban, as the identities list shows it.",
+        )),
+    }
 }
 
 impl NewBan {
@@ -62,7 +83,14 @@ impl NewBan {
     ) -> Result<NewBan, Invalid> {
         let given = value.map(str::trim).filter(|v| !v.is_empty());
         let value = match (kind, given, author) {
+            (BanKind::Identity, Some(v), None) => identity_value(v)?,
             (_, Some(v), None) => v.to_lowercase(),
+            (BanKind::Identity, _, Some(a)) => a.identity.map(|i| i.to_string()).ok_or_else(|| {
+                Invalid::new(
+                    "comment_id",
+                    "That comment was written by a guest, not a signed-in reader. Ban its email or IP hash instead.",
+                )
+            })?,
             (BanKind::Ip, _, Some(a)) => a
                 .ip_hash
                 .map(str::to_string)
@@ -99,6 +127,7 @@ mod tests {
         let author = Author {
             ip_hash: Some("abc"),
             email: Some("Ann@Example.org"),
+            identity: None,
         };
         let by_value = NewBan::new(BanKind::Email, Some(" X@Y.org "), None, "", None, 10);
         assert_eq!(by_value.unwrap().value, "x@y.org");
@@ -114,6 +143,32 @@ mod tests {
         let nothing = NewBan::new(BanKind::Ip, Some("  "), None, "", None, 10);
         assert_eq!(nothing.unwrap_err().field, "value");
         assert_eq!(BanKind::parse("name").unwrap_err().field, "kind");
+    }
+
+    #[test]
+    fn an_identity_is_banned_by_its_number() {
+        let signed_in = Author {
+            ip_hash: Some("abc"),
+            email: None,
+            identity: Some(12),
+        };
+        let kind = BanKind::parse("identity").unwrap();
+        let ban = NewBan::new(kind, None, Some(signed_in), "", None, 0).unwrap();
+        assert_eq!(ban.value, "12");
+        let guest = Author {
+            identity: None,
+            ..signed_in
+        };
+        let refused = NewBan::new(kind, None, Some(guest), "", None, 0);
+        assert!(refused.unwrap_err().message.contains("guest"));
+        assert_eq!(
+            NewBan::new(kind, Some(" 7 "), None, "", None, 0)
+                .unwrap()
+                .value,
+            "7"
+        );
+        let bad = NewBan::new(kind, Some("ann"), None, "", None, 0);
+        assert_eq!(bad.unwrap_err().field, "value");
     }
 
     #[test]

@@ -35,27 +35,107 @@ pub struct Signals {
     pub known_author: bool,
 }
 
+/// Which rule held a comment (or kept it as spam), as stored with it and
+/// shown beside it in the admin queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeldReason {
+    /// More links than the site allows.
+    Links,
+    /// A word of the site's block list.
+    BlockedWord,
+    /// Sent sooner than a person could have written it.
+    Timing,
+    /// The honeypot field was filled in.
+    Honeypot,
+    /// The site holds a new author's first comment.
+    FirstComment,
+    /// The site holds every comment.
+    ModeAll,
+    /// Its author edited it after it was published.
+    Edit,
+}
+
+impl HeldReason {
+    /// Its name as stored and in the admin API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeldReason::Links => "links",
+            HeldReason::BlockedWord => "blocked_word",
+            HeldReason::Timing => "timing",
+            HeldReason::Honeypot => "honeypot",
+            HeldReason::FirstComment => "first_comment",
+            HeldReason::ModeAll => "mode_all",
+            HeldReason::Edit => "edit",
+        }
+    }
+
+    /// The reason named by [`HeldReason::as_str`], if it is one.
+    pub fn parse(s: &str) -> Option<HeldReason> {
+        [
+            HeldReason::Links,
+            HeldReason::BlockedWord,
+            HeldReason::Timing,
+            HeldReason::Honeypot,
+            HeldReason::FirstComment,
+            HeldReason::ModeAll,
+            HeldReason::Edit,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
+    /// The reason in plain words, for a moderator.
+    pub fn words(self) -> &'static str {
+        match self {
+            HeldReason::Links => "It has more links than the site allows.",
+            HeldReason::BlockedWord => "It contains a word from the site's block list.",
+            HeldReason::Timing => "It was sent sooner than a person could have written it.",
+            HeldReason::Honeypot => "It filled in a field people never see, as spam robots do.",
+            HeldReason::FirstComment => "It is the author's first comment on the site.",
+            HeldReason::ModeAll => "The site holds every comment for a moderator.",
+            HeldReason::Edit => "Its author changed it after it was published.",
+        }
+    }
+}
+
 /// The moderation rules of DESIGN §5, in the order they apply. They weigh
 /// what readers will see (DESIGN §14): the links of the rendered HTML and
 /// its text with character references decoded, so `&#58;` or `cas&#105;no`
 /// count as what they show.
 pub fn judge(html: &SafeHtml, site: &SiteSettings, signals: Signals) -> Verdict {
+    judge_why(html, site, signals).0
+}
+
+/// The same rules as [`judge`], with the one that decided when the comment
+/// is not published: the first of them that applies.
+pub fn judge_why(
+    html: &SafeHtml,
+    site: &SiteSettings,
+    signals: Signals,
+) -> (Verdict, Option<HeldReason>) {
     if signals.honeypot {
-        return Verdict::Spam;
+        return (Verdict::Spam, Some(HeldReason::Honeypot));
     }
-    let links = render::link_count(html);
+    let held = |r| (Verdict::Hold, Some(r));
+    if render::link_count(html) > site.max_links as usize {
+        return held(HeldReason::Links);
+    }
     let seen = seen_text(html);
     let blocked = site.block_words.iter().any(|w| {
         let w = w.trim().to_lowercase();
         !w.is_empty() && seen.contains(&w)
     });
-    if links > site.max_links as usize || blocked || signals.too_fast {
-        return Verdict::Hold;
+    if blocked {
+        return held(HeldReason::BlockedWord);
+    }
+    if signals.too_fast {
+        return held(HeldReason::Timing);
     }
     match site.moderation {
-        ModerationMode::None => Verdict::Publish,
-        ModerationMode::First if signals.known_author => Verdict::Publish,
-        ModerationMode::First | ModerationMode::All => Verdict::Hold,
+        ModerationMode::None => (Verdict::Publish, None),
+        ModerationMode::First if signals.known_author => (Verdict::Publish, None),
+        ModerationMode::First => held(HeldReason::FirstComment),
+        ModerationMode::All => held(HeldReason::ModeAll),
     }
 }
 
@@ -178,5 +258,50 @@ mod tests {
             assert_eq!(j(text, &s, plain), Verdict::Hold, "{text}");
         }
         assert_eq!(j("a casual note", &s, plain), Verdict::Publish);
+    }
+
+    #[test]
+    fn the_rule_that_held_a_comment_is_named() {
+        let why =
+            |text: &str, s: &SiteSettings, signals| judge_why(&render::render(text), s, signals);
+        let mut s = SiteSettings::default();
+        let plain = Signals::default();
+        assert_eq!(why("hello", &s, plain), (Verdict::Publish, None));
+        let links = "a http://a.org b https://b.org c [c](https://c.org)";
+        assert_eq!(why(links, &s, plain).1, Some(HeldReason::Links));
+        let fast = Signals {
+            too_fast: true,
+            ..plain
+        };
+        assert_eq!(why("x", &s, fast).1, Some(HeldReason::Timing));
+        let trap = Signals {
+            honeypot: true,
+            ..plain
+        };
+        assert_eq!(
+            why("x", &s, trap),
+            (Verdict::Spam, Some(HeldReason::Honeypot))
+        );
+        s.block_words = vec!["casino".into()];
+        assert_eq!(why("a casino", &s, plain).1, Some(HeldReason::BlockedWord));
+        s.block_words.clear();
+        s.moderation = ModerationMode::First;
+        assert_eq!(why("x", &s, plain).1, Some(HeldReason::FirstComment));
+        s.moderation = ModerationMode::All;
+        assert_eq!(why("x", &s, plain).1, Some(HeldReason::ModeAll));
+        for r in [
+            "links",
+            "blocked_word",
+            "timing",
+            "honeypot",
+            "first_comment",
+            "mode_all",
+            "edit",
+        ] {
+            let parsed = HeldReason::parse(r).unwrap();
+            assert_eq!(parsed.as_str(), r);
+            assert!(parsed.words().ends_with('.'));
+        }
+        assert_eq!(HeldReason::parse("other"), None);
     }
 }

@@ -1,5 +1,5 @@
-//! Bans table: an IP hash or an (lower-cased) email address kept from
-//! posting, for good or until it expires.
+//! Bans table: an IP hash, an (lower-cased) email address or a signed-in
+//! reader's identity kept from posting, for good or until it expires.
 
 use super::{Conn, StoreError};
 use crate::domain::{BanId, UnixTime};
@@ -85,4 +85,35 @@ pub fn is_banned(
             rusqlite::params![ip_hash, email.map(str::to_lowercase), now],
             |r| r.get(0),
         )?)
+}
+
+/// Whether a signed-in reader's identity is banned at `at`. Posting checks
+/// it for every comment written with a reader token.
+pub fn identity_banned(conn: &Conn, identity_id: i64, at: UnixTime) -> Result<bool, StoreError> {
+    Ok(conn
+        .0
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM bans WHERE (expires IS NULL OR expires > ?2)
+               AND kind = 'identity' AND value = ?1)",
+        )?
+        .query_row(rusqlite::params![identity_id.to_string(), at], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_identity_ban_holds_until_it_ends_and_only_for_that_identity() {
+        let c = Conn::in_memory();
+        add(&c, "identity", "7", "", 100, Some(200), "admin").unwrap();
+        add(&c, "email", "8", "", 100, None, "admin").unwrap();
+        assert!(identity_banned(&c, 7, 150).unwrap());
+        assert!(!identity_banned(&c, 7, 200).unwrap(), "ended");
+        assert!(
+            !identity_banned(&c, 8, 150).unwrap(),
+            "an email ban is not of identity 8"
+        );
+        assert!(!identity_banned(&c, 70, 150).unwrap());
+    }
 }

@@ -249,6 +249,24 @@ pub fn set_status(conn: &Conn, id: CommentId, status: Status) -> Result<(), Stor
     super::found(n)
 }
 
+/// Records which rule held a comment (see `domain::judge::HeldReason`).
+pub fn set_held_reason(conn: &Conn, id: CommentId, reason: Option<&str>) -> Result<(), StoreError> {
+    let n = conn
+        .0
+        .prepare_cached("UPDATE comments SET held_reason = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![id.0, reason])?;
+    super::found(n)
+}
+
+/// Marks a comment as pinned to the top of its thread, or not.
+pub fn set_pinned(conn: &Conn, id: CommentId, pinned: bool) -> Result<(), StoreError> {
+    let n = conn
+        .0
+        .prepare_cached("UPDATE comments SET pinned = ?2 WHERE id = ?1")?
+        .execute((id.0, pinned))?;
+    super::found(n)
+}
+
 /// Notes that readers were told about a comment; false when they already were.
 pub fn announce(conn: &Conn, comment: CommentId, now: UnixTime) -> Result<bool, StoreError> {
     let n = conn

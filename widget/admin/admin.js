@@ -7,6 +7,7 @@ import { queueSection, commentsSection } from './comments.js';
 import { threadsSection } from './threads.js';
 import { sitesSection } from './sites.js';
 import { bansSection } from './bans.js';
+import { readersSection } from './readers.js';
 import { auditSection } from './audit.js';
 import { outboxSection } from './outbox.js';
 
@@ -16,6 +17,7 @@ const makers = {
   queue: queueSection,
   comments: commentsSection,
   threads: threadsSection,
+  readers: readersSection,
   sites: sitesSection,
   bans: bansSection,
   outbox: outboxSection,

@@ -1,10 +1,10 @@
-// The Bans section: who may not post (by IP hash or email), until when,
+// The Bans section: who may not post (by IP hash, email or identity), until when,
 // and why; remove a ban, or add one by value.
 
 import { api } from './api.js';
 import { h, uid, hidden, heading, announce, errorBox, formError, fieldError, clearErrors, field, select, busy, when, plural } from './ui.js';
 
-const KIND = { ip: 'IP hash', email: 'Email address' };
+const KIND = { ip: 'IP hash', email: 'Email address', identity: 'Signed-in identity' };
 
 export function bansSection() {
   const head = heading('Bans');
@@ -66,7 +66,7 @@ export function bansSection() {
   const submit = h('button', { type: 'submit', class: 'danger', text: 'Ban' });
   const form = h('form', { class: 'inline-form', 'aria-labelledby': uid('addban') },
     field('Ban by', kind),
-    field('IP hash or email address', value, 'An IP hash as shown beside a comment, or an email address. Or use “Ban author” on a comment.'),
+    field('IP hash, email address or identity', value, 'An IP hash as shown beside a comment, an email address, or a reader’s number from the Readers section. Or use “Ban author” on a comment.'),
     field('Reason (optional, for other moderators)', reason),
     field('Days', days, 'Leave empty for a ban without end.'),
     box.el,

@@ -3,6 +3,7 @@
 
 import { api } from './api.js';
 import { h, uid, hidden, when, announce, errorBox, formError, fieldError, clearErrors, field, busy } from './ui.js';
+import { marks, heldReason, pinButton, replyTool } from './comment-tools.js';
 
 export const STATUS = { pending: 'Held', published: 'Published', spam: 'Spam', deleted: 'Deleted' };
 export const ACTION = { approve: 'Approve', spam: 'Mark as spam', delete: 'Delete', restore: 'Restore' };
@@ -83,19 +84,26 @@ export function commentRow(c, list) {
   ban.addEventListener('click', () => toggle(ban, banForm, 'input:not([disabled])'));
   if (c.text) buttons.push(edit);
   buttons.push(ban);
+  const reply = replyTool(c, name, list, toggle, close);
+  if (reply) buttons.push(reply.opener);
+  const pin = pinButton(c, name, list, box);
+  if (pin) buttons.push(pin);
 
   const row = h('li', { class: 'comment', 'data-id': String(c.id) },
     h('article', { 'aria-labelledby': titleId },
       h('div', { class: 'row-head' },
         h('div', { class: 'check' }, select, h('label', { for: select.id }, 'Select', hidden(` comment by ${name}`))),
         h('h2', { id: titleId }, name),
-        h('span', { class: 'badge badge-' + c.status, text: STATUS[c.status] || c.status })),
+        h('span', { class: 'badge badge-' + c.status, text: STATUS[c.status] || c.status }),
+        marks(c)),
       meta(c),
+      heldReason(c),
       preview,
       h('div', { class: 'actions' }, buttons),
       box.el,
       note,
       editForm,
+      reply?.form,
       banForm));
   return row;
 }
@@ -141,7 +149,7 @@ function editor(c, list, opener, rowBox) {
   return form;
 }
 
-/** The form that bans a comment's author by IP hash or email. */
+/** The form that bans a comment's author by IP hash, email or identity. */
 function banner(c, opener, note) {
   const box = errorBox();
   const radio = (value, label, detail) => {
@@ -155,7 +163,8 @@ function banner(c, opener, note) {
   const kinds = h('fieldset', {},
     h('legend', { text: 'Ban by' }),
     radio('ip', 'IP hash', c.ip_hash && c.ip_hash.slice(0, 12) + '…'),
-    radio('email', 'Email address', c.author.email));
+    radio('email', 'Email address', c.author.email),
+    c.identity ? radio('identity', 'Signed-in identity', `${c.provider || 'provider'} account of ${authorName(c)}`) : null);
   const form = h('form', { class: 'inline-form', id: uid('ban'), hidden: true },
     h('h3', { text: `Ban ${authorName(c)}` }),
     h('p', { class: 'hint', text: 'A banned author can no longer post on any site. Their comments stay as they are.' }),
@@ -184,7 +193,7 @@ function banner(c, opener, note) {
       }
       try {
         await api.post('bans', body);
-        const what = kind === 'ip' ? 'IP hash' : 'email address';
+        const what = { ip: 'IP hash', email: 'email address', identity: 'signed-in identity' }[kind];
         const message = `${authorName(c)} is banned by ${what} ${d ? `for ${d} day${+d === 1 ? '' : 's'}` : 'with no end'}.`;
         note.textContent = message;
         reason.value = '';

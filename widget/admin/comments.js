@@ -70,17 +70,22 @@ function commentList({ actions, params, summary, onLoaded, onChanged }) {
     });
   }
 
-  /** Puts an edited comment in place of the old one. */
-  function replace(old, c) {
+  /** Puts a changed comment in place of the old one; the focus goes back
+   *  to the button of `tool` (the editor's by default). */
+  function replace(old, c, tool) {
     const i = comments.indexOf(old);
     if (i < 0) return;
     comments[i] = c;
     const row = commentRow(c, view);
     list.children[i].replaceWith(row);
-    row.querySelector('button[aria-controls^="edit"]')?.focus();
+    const again = tool ? `button[data-tool="${tool}"]` : 'button[aria-controls^="edit"]';
+    row.querySelector(again)?.focus();
   }
 
-  const view = { selected, onSelect: update, moderate, replace };
+  /** Loads the list again after a reply, keeping the focus near `c`. */
+  const reload = (c) => load(comments.indexOf(c));
+
+  const view = { selected, onSelect: update, moderate, replace, reload };
 
   function page(step) {
     offset = Math.max(0, offset + step * LIMIT);

@@ -4,6 +4,7 @@
 
 import { api } from './api.js';
 import { h, uid, hidden, heading, announce, errorBox, formError, fieldError, clearErrors, field, checkbox, select, busy } from './ui.js';
+import { providersPart } from './providers.js';
 
 const MODES = [
   ['none', 'Publish at once (spam rules may still hold a comment)'],
@@ -20,7 +21,7 @@ const LANGUAGES = [
 const DEFAULTS = {
   moderation: 'none', edit_window_seconds: 900, max_depth: 5, require_name: false, require_email: false,
   keep_query: [], max_links: 2, block_words: [], text_max: 10000, name_max: 80, email_max: 254, website_max: 500,
-  language: 'en', moderator_emails: [], webhooks: [],
+  language: 'en', moderator_emails: [], webhooks: [], sign_in: [], guests: true, team_badge: 'Blog team',
 };
 
 const lines = (s) => s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean);
@@ -48,6 +49,9 @@ function siteForm(site, known, done, cancel) {
   const hooks = h('textarea', {
     name: 'settings.webhooks', rows: '3', spellcheck: 'false', value: s.webhooks.map((w) => `${w.url} ${w.secret}`).join('\n'),
   });
+  const signIn = h('input', { name: 'settings.sign_in', value: (s.sign_in || []).join(', '), autocomplete: 'off', spellcheck: 'false' });
+  const guests = checkbox('Guests may comment without signing in', { name: 'settings.guests', checked: s.guests !== false });
+  const badge = h('input', { name: 'settings.team_badge', value: s.team_badge ?? 'Blog team', autocomplete: 'off' });
   const limits = [
     ['settings.text_max', 'Longest comment, in characters', s.text_max],
     ['settings.name_max', 'Longest name, in characters', s.name_max],
@@ -69,6 +73,10 @@ function siteForm(site, known, done, cancel) {
       field('Time authors may edit their comment, in minutes', edit),
       field('Reply depth shown indented', depth, 'From 1 to 20; deeper replies are shown flat.'),
       field('Address query parameters that tell pages apart', keep, 'Comma separated, like p, id. Leave empty if the path alone names a page.')),
+    h('fieldset', {}, h('legend', { text: 'Sign-in' }),
+      field('Sign-in providers offered', signIn, 'Provider ids in the order of their buttons, separated by commas, like gitlab, email. Leave empty for guests only.'),
+      guests.el,
+      field('Badge on the team’s comments', badge, 'Shown beside replies by moderators, like Blog team.')),
     h('fieldset', {}, h('legend', { text: 'Limits' }), limits),
     h('fieldset', {}, h('legend', { text: 'Email and webhooks' }),
       field('Language of emails', language, 'Also of natter’s own pages, like the one that confirms a reader’s address.'),
@@ -103,6 +111,11 @@ function siteForm(site, known, done, cancel) {
       bad ||= edit;
     }
     const settings = {
+      // Settings this form does not show are sent back as they were.
+      ...(site ? site.settings : {}),
+      sign_in: lines(signIn.value),
+      guests: guests.input.checked,
+      team_badge: badge.value.trim() || 'Blog team',
       moderation: mode.value,
       edit_window_seconds: editSeconds,
       max_depth: whole(depth),
@@ -155,6 +168,7 @@ export function sitesSection(ctx) {
   let sites = [];
   const known = () => sites;
 
+  const providers = providersPart(() => ctx.sitesChanged());
   const add = h('button', { type: 'button', 'aria-expanded': 'false', text: 'Add a site' });
   const addArea = h('div', { class: 'add', id: uid('add'), hidden: true });
   add.setAttribute('aria-controls', addArea.id);
@@ -209,6 +223,9 @@ export function sitesSection(ctx) {
         h('p', { class: 'meta', text: `${modeName(st.moderation)}. Required: ${required.join(' and ') || 'nothing'}. `
           + `Edits allowed for ${Math.round(st.edit_window_seconds / 60)} minutes.`
           + (st.block_words.length ? ` ${st.block_words.length} blocked words.` : '') }),
+        h('p', { class: 'meta', text: st.sign_in?.length
+          ? `Sign-in with ${st.sign_in.join(', ')}${st.guests === false ? '; guests may not comment.' : '; guests welcome.'}`
+          : 'Guests only: no sign-in offered.' }),
         h('div', { class: 'actions' }, edit),
         form));
   }
@@ -227,12 +244,13 @@ export function sitesSection(ctx) {
   return {
     el: h('section', { 'aria-labelledby': head.id }, head,
       h('p', { class: 'intro', text: 'The sites whose pages natter serves comments on, and how each one is moderated.' }),
-      h('div', { class: 'actions' }, add), addArea, loadBox.el, list),
+      h('div', { class: 'actions' }, add), addArea, loadBox.el, list, providers.el),
     title: 'Sites',
     heading: head,
     show() {
       ctx.sitesChanged();
       load();
+      providers.load();
     },
   };
 }

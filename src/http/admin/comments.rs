@@ -87,3 +87,55 @@ pub(super) fn edit(
             },
         )
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplyBody {
+    text: String,
+}
+
+/// POST /admin/api/comments/{id}/reply
+pub(super) fn reply(
+    ctx: &Ctx,
+) -> impl warp::Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("admin" / "api" / "comments" / i64 / "reply")
+        .and(warp::post())
+        .and(ctx.admin_change())
+        .and(ctx.app())
+        .and(json_body::<ReplyBody>())
+        .then(
+            |id: i64, s: AdminSession, app: App, body: ReplyBody| async move {
+                respond(
+                    app.admin_reply(&s, CommentId(id), &body.text)
+                        .await
+                        .map(|c| json_reply(StatusCode::CREATED, &json!({"comment": c}))),
+                )
+            },
+        )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PinBody {
+    pinned: bool,
+}
+
+/// POST /admin/api/comments/{id}/pin
+pub(super) fn pin(
+    ctx: &Ctx,
+) -> impl warp::Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    warp::path!("admin" / "api" / "comments" / i64 / "pin")
+        .and(warp::post())
+        .and(ctx.admin_change())
+        .and(ctx.app())
+        .and(json_body::<PinBody>())
+        .then(
+            |id: i64, s: AdminSession, app: App, body: PinBody| async move {
+                respond(
+                    app.pin(&s, CommentId(id), body.pinned)
+                        .await
+                        .map(|c| json_reply(StatusCode::OK, &json!({"comment": c}))),
+                )
+            },
+        )
+}

@@ -4,6 +4,8 @@
 mod answers;
 mod bans;
 mod comments;
+mod identities;
+mod providers;
 mod session;
 mod sites;
 mod threads;
@@ -31,6 +33,22 @@ pub fn routes(
         .or(comments::bulk(ctx))
         .unify()
         .or(comments::edit(ctx))
+        .unify()
+        .or(comments::reply(ctx))
+        .unify()
+        .or(comments::pin(ctx))
+        .unify()
+        .or(identities::list_identities(ctx))
+        .unify()
+        .or(identities::link_identity(ctx))
+        .unify()
+        .or(providers::list_providers(ctx))
+        .unify()
+        .or(providers::add_provider(ctx))
+        .unify()
+        .or(providers::change_provider(ctx))
+        .unify()
+        .or(providers::delete_provider(ctx))
         .unify()
         .or(bans::list_bans(ctx))
         .unify()
