@@ -23,9 +23,10 @@ export const snippet = (natter, attrs = '') =>
 
 /** A host page server on its own origin; `pages` maps a path to a function
  *  (natterOrigin) -> HTML body, so pages can name natter's port once known.
- *  A function may instead give {type, body}: a file sent as it is, with an
- *  ETag that a conditional GET (If-None-Match) is answered 304 by, as a
- *  blog's feed is. `state.requests` lists the paths asked for. */
+ *  A function may instead give {type, body, headers}: a file sent as it is
+ *  (with those headers), with an ETag that a conditional GET
+ *  (If-None-Match) is answered 304 by, as a blog's feed is.
+ *  `state.requests` lists the paths asked for. */
 export async function startPages(pages) {
   const state = { natter: '', requests: [] };
   const server = createServer((req, res) => {
@@ -43,7 +44,7 @@ export async function startPages(pages) {
         res.writeHead(304, { ETag: etag }).end();
         return;
       }
-      res.writeHead(200, { 'Content-Type': body.type, ETag: etag }).end(body.body);
+      res.writeHead(200, { 'Content-Type': body.type, ETag: etag, ...body.headers }).end(body.body);
       return;
     }
     const html = body.startsWith('<!doctype') ? body
@@ -316,4 +317,45 @@ export async function axe(page) {
     });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ') + ' :: ' + n.failureSummary) }));
   });
+}
+
+/** The test provider's readers: Ann, whose email the provider has verified. */
+export const accounts = [{ sub: 'ann', name: 'Ann', email: 'ann@example.org', email_verified: true }];
+
+/** The OpenID provider (as "Test ID", id `testid`) and natter offering it on
+ *  `sites` (each given `signIn: ['testid']` unless it names its own); the
+ *  provider knows natter's redirect URL. `more` goes to `startNatter`.
+ *  Resolves with {provider, natter, stop}. */
+export async function startSignIn(sites, more = {}) {
+  const port = await freePort();
+  const provider = await startProvider({
+    clients: [{ client_id: 'natter', client_secret: 's3cret', redirect_uris: [`http://127.0.0.1:${port}/auth/callback/testid`] }],
+    accounts,
+  });
+  const natter = await startNatter({
+    ...more,
+    port,
+    providers: [{ id: 'testid', kind: 'oidc', name: 'Test ID', issuer: provider.issuer, client_id: 'natter', client_secret: 's3cret' }],
+    sites: sites.map((s) => ({ signIn: ['testid'], ...s })),
+  }).catch(async (e) => {
+    await provider.stop();
+    throw e;
+  });
+  return {
+    provider,
+    natter,
+    async stop() {
+      await natter.stop();
+      await provider.stop();
+    },
+  };
+}
+
+/** Signs in as `username` on the test provider's login page in `popup`, by
+ *  typing, and waits until the popup has closed itself. */
+export async function providerLogin(popup, username = 'ann') {
+  await popup.getByLabel('Username').pressSequentially(username);
+  const closed = popup.waitForEvent('close', { timeout: 15000 });
+  await popup.getByRole('button', { name: 'Sign in' }).click();
+  await closed;
 }
