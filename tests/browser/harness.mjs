@@ -319,8 +319,12 @@ export async function axe(page) {
   });
 }
 
-/** The test provider's readers: Ann, whose email the provider has verified. */
-export const accounts = [{ sub: 'ann', name: 'Ann', email: 'ann@example.org', email_verified: true }];
+/** The test provider's readers, each with an email the provider has
+ *  verified; a test that renames one or revokes its tokens uses its own. */
+export const accounts = ['Ann', 'Bob', 'Cy', 'Dee'].map((name) => {
+  const sub = name.toLowerCase();
+  return { sub, name, email: `${sub}@example.org`, email_verified: true };
+});
 
 /** The OpenID provider (as "Test ID", id `testid`) and natter offering it on
  *  `sites` (each given `signIn: ['testid']` unless it names its own); the

@@ -103,7 +103,7 @@ test('a signed-in reader with a verified email is subscribed at once', async () 
   const popup = page.waitForEvent('popup');
   await w.getByRole('button', { name: 'Sign in with Test ID' }).click();
   await providerLogin(await popup);
-  await w.getByText('Signed in as Ann with Test ID').waitFor();
+  await w.getByText('Signed in as Ann with Test ID', { exact: true }).waitFor();
   const { body, request } = await postWithBox(page, w, 'Ann wants new posts');
   assert.equal(body.status, 'subscribed');
   assert.match(request.headers().authorization || '', /^Bearer \S+/);

@@ -73,7 +73,7 @@ test('signs in, comments, edits past the guest window, renames and signs out by 
   const closed = pop.waitForEvent('close');
   await pop.keyboard.press('Enter');
   await closed;
-  await w.getByText('Signed in as Ann with Test ID').waitFor();
+  await w.getByText('Signed in as Ann with Test ID', { exact: true }).waitFor();
   assert.match(await status.innerText(), /You are signed in as Ann with Test ID/);
   // Back in the thread, the focus waits in the comment field.
   assert.equal((await focused(page)).name, 'text');
@@ -112,7 +112,7 @@ test('signs in, comments, edits past the guest window, renames and signs out by 
   await page.keyboard.press('Control+A');
   await page.keyboard.type('Ann K.');
   await page.keyboard.press('Enter');
-  await w.getByText('Signed in as Ann K. with Test ID').waitFor();
+  await w.getByText('Signed in as Ann K. with Test ID', { exact: true }).waitFor();
   assert.match(await status.innerText(), /Your name is now Ann K\./);
   assert.equal((await focused(page)).text, 'Change name');
 

@@ -41,12 +41,13 @@ after(async () => {
   await pages?.close();
 });
 
-/** Clicks "Sign in with Test ID" and signs in as Ann in the popup. */
-async function signIn(page, w) {
+/** Clicks "Sign in with Test ID" and signs in as `user` in the popup;
+ *  resolves once the widget says so, under the name it has (`shown`). */
+async function signIn(page, w, user = 'Ann', shown = user) {
   const popup = page.waitForEvent('popup');
   await w.getByRole('button', { name: 'Sign in with Test ID' }).click();
-  await providerLogin(await popup);
-  await w.getByText('Signed in as Ann with Test ID').waitFor();
+  await providerLogin(await popup, user.toLowerCase());
+  await w.getByText(`Signed in as ${shown} with Test ID`, { exact: true }).waitFor();
 }
 
 /** Posts `text` from the thread's form; resolves with the request made. */
@@ -71,7 +72,9 @@ test('a reader signs in in the popup, comments with the verified mark, edits aft
   assert.equal(await w.getByLabel('Name (optional)').count(), 0);
   assert.equal(await w.getByLabel('Email (optional)').count(), 0);
   assert.equal(await w.getByRole('button', { name: 'Sign in with Test ID' }).count(), 0);
-  for (const name of ['Sign out', 'Sign out everywhere', 'Change name']) assert.ok(await w.getByRole('button', { name }).isVisible(), name);
+  for (const name of ['Sign out', 'Sign out everywhere', 'Change name']) {
+    assert.ok(await w.getByRole('button', { name, exact: true }).isVisible(), name);
+  }
   // The focus is back in the form, ready to write.
   assert.equal(await page.evaluate(() => document.activeElement.shadowRoot.activeElement.name), 'text');
 
@@ -88,7 +91,7 @@ test('a reader signs in in the popup, comments with the verified mark, edits aft
   await new Promise((r) => setTimeout(r, 1500));
   await page.reload();
   await w.locator('h2').waitFor();
-  await w.getByText('Signed in as Ann with Test ID').waitFor();
+  await w.getByText('Signed in as Ann with Test ID', { exact: true }).waitFor();
   const again = w.locator('article', { hasText: 'Signed in and glad to be here' });
   await again.getByRole('button', { name: 'Edit' }).click();
   const editor = w.getByRole('form', { name: 'Edit your comment' });
@@ -115,54 +118,59 @@ test('a reader signs in in the popup, comments with the verified mark, edits aft
   await page.close();
 });
 
-test('a reader changes their name, and "sign out everywhere" signs out the other tab too', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
+test('a reader changes their name, and "sign out everywhere" signs out their other devices', async () => {
+  const laptop = await browser.newContext();
+  const page = await laptop.newPage();
   await page.goto(url('/flow'));
   const w = page.locator('#natter');
-  await signIn(page, w);
+  await signIn(page, w, 'Bob');
   await w.getByRole('button', { name: 'Change name' }).click();
   const box = w.getByRole('group', { name: 'Change name' });
-  await typeIn(box.getByLabel('Your display name'), 'Ann Lee');
+  await typeIn(box.getByLabel('Your display name'), 'Bob Lee');
   await box.getByRole('button', { name: 'Save' }).click();
-  await w.getByText('Signed in as Ann Lee with Test ID').waitFor();
-  assert.match(await w.getByRole('status').innerText(), /Your name is now Ann Lee\./);
+  await w.getByText('Signed in as Bob Lee with Test ID', { exact: true }).waitFor();
+  assert.match(await w.getByRole('status').innerText(), /Your name is now Bob Lee\./);
 
-  // A second tab of the same browser shares the sign-in.
-  const other = await context.newPage();
+  // Another device (a browser context of its own) signs in as the same reader.
+  const phone = await browser.newContext();
+  const other = await phone.newPage();
   await other.goto(url('/flow'));
   const ow = other.locator('#natter');
-  await ow.getByText('Signed in as Ann Lee with Test ID').waitFor();
+  await signIn(other, ow, 'Bob', 'Bob Lee');
   await w.getByRole('button', { name: 'Sign out everywhere' }).click();
   await w.getByRole('button', { name: 'Sign in with Test ID' }).waitFor();
   assert.match(await w.getByRole('status').innerText(), /You are signed out on every device\./);
-  // The other tab still believes it is signed in; natter tells it otherwise
-  // when it posts, and it says so.
+  // The phone learns it when it next loads the thread, and says so.
   await other.reload();
-  await ow.locator('h2').waitFor();
   await ow.getByRole('button', { name: 'Sign in with Test ID' }).waitFor();
-  assert.match(await ow.getByRole('status').innerText(), /You are signed out on every device|You were signed out/);
-  await context.close();
+  assert.match(await ow.getByRole('status').innerText(), /You were signed out\. Please sign in again/);
+  assert.ok(await ow.getByLabel('Name (optional)').isVisible());
+  await laptop.close();
+  await phone.close();
 });
 
 test('a revoked token: posting signs the widget out and says so, and the text stays', async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
+  const laptop = await browser.newContext();
+  const page = await laptop.newPage();
   await page.goto(url('/flow'));
   const w = page.locator('#natter');
-  await signIn(page, w);
-  // Revoked elsewhere (another device's "sign out everywhere").
-  const other = await context.newPage();
+  await signIn(page, w, 'Cy');
+  // Revoked from another device.
+  const phone = await browser.newContext();
+  const other = await phone.newPage();
   await other.goto(url('/flow'));
-  await other.locator('#natter').getByRole('button', { name: 'Sign out everywhere' }).click();
-  await other.locator('#natter').getByRole('button', { name: 'Sign in with Test ID' }).waitFor();
+  const ow = other.locator('#natter');
+  await signIn(other, ow, 'Cy');
+  await ow.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await ow.getByRole('button', { name: 'Sign in with Test ID' }).waitFor();
   await typeIn(w.getByLabel('Comment', { exact: true }), 'Am I still me?');
   await w.getByRole('button', { name: 'Post comment' }).click();
   await w.getByRole('button', { name: 'Sign in with Test ID' }).waitFor();
   assert.match(await w.getByRole('status').innerText(), /You were signed out\. Please sign in again/);
   assert.equal(await w.getByLabel('Comment', { exact: true }).inputValue(), 'Am I still me?');
   assert.equal(await w.locator('article', { hasText: 'Am I still me?' }).count(), 0);
-  await context.close();
+  await laptop.close();
+  await phone.close();
 });
 
 test('popups blocked: the same tab goes to sign in and comes back signed in', async () => {
@@ -176,7 +184,7 @@ test('popups blocked: the same tab goes to sign in and comes back signed in', as
   await page.getByLabel('Username').pressSequentially('ann');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((u) => u.href.startsWith(url('/blocked')));
-  await w.getByText('Signed in as Ann with Test ID').waitFor();
+  await w.getByText('Signed in as Ann with Test ID', { exact: true }).waitFor();
   // The token went from the address into the widget, out of the address.
   assert.equal(page.url(), url('/blocked'));
   assert.match(await w.getByRole('status').innerText(), /You are signed in as Ann with Test ID/);
@@ -204,7 +212,7 @@ test('a message that is not natter\'s callback signs no one in', async () => {
   assert.ok(await w.getByRole('button', { name: 'Sign in with Test ID' }).isVisible());
   // The real one still works.
   await providerLogin(pop);
-  await w.getByText('Signed in as Ann with Test ID').waitFor();
+  await w.getByText('Signed in as Ann with Test ID', { exact: true }).waitFor();
   await w.getByRole('button', { name: 'Sign out', exact: true }).click();
   await w.getByRole('button', { name: 'Sign in with Test ID' }).waitFor();
   await page.close();
