@@ -167,6 +167,7 @@
         if (value) localStorage.setItem('natter:' + key, JSON.stringify(value));
         else localStorage.removeItem('natter:' + key);
       } catch {
+        // Blocked or full: forgotten.
       }
     },
     /** Own comments in their edit window, by id. */
@@ -307,7 +308,7 @@
     const boxes = full && [f.notify && 'Replies', f.notify && 'Thread', kind == 'new' && cfg.new_posts && 'Posts'].filter(Boolean);
     // Sign-in buttons, or who is signed in (js/signin.js).
     f.in = full && (r || (cfg.sign_in || []).length) && h('div', { class: 'n-in' }, !r && [
-      !cfg.guests && h('p', { text: s.t('sign_in_required') }),
+      cfg.guests === false && h('p', { text: s.t('sign_in_required') }),
       cfg.sign_in.map((p) => btn(s.t('signIn', p), {
         // Opened in the click, or popup blockers stop it.
         onclick() {
