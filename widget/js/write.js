@@ -15,9 +15,11 @@ export function use(kit) {
 const alias = { forbidden_origin: 'unknown_site', invalid_token: 'edit_window_closed', missing_token: 'edit_window_closed', payload_too_large: 'eLong' };
 
 // What the server will do about the notify boxes (a post's `notify`, and
-// /api/new-posts's `status` as posts_STATUS), in each language. They live here rather than in embed.js's `en` because
-// embed.js is at its size budget (DESIGN §12); i18n/*.json hold exactly
-// embed.js's keys (tests/browser/i18n.test.mjs).
+// /api/new-posts's `status` as posts_STATUS), in each language. They live
+// here rather than in embed.js's `en` because embed.js is at its size budget
+// (DESIGN §12); i18n/*.json hold exactly embed.js's keys
+// (tests/browser/i18n.test.mjs), and tests/browser/signin.test.mjs checks
+// that each of these has all seven languages.
 export const notices = {
   confirm: {
     en: 'We have sent you an email. Click the link in it to start getting emails about new comments.',
@@ -200,6 +202,7 @@ async function subscribe(t, email, token) {
     const r = await t.api.call('POST', 'new-posts', { url: t.o.pageUrl, email }, token);
     return notices['posts_' + r.status];
   } catch (e) {
+    // (Already in the reader's words: shown whatever the language.)
     return { en: explain(t.s, e) };
   }
 }
