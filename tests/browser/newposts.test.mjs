@@ -71,7 +71,7 @@ test('a guest ticks the box, confirms by the emailed link, and is emailed about 
   await typeIn(w.getByLabel('Email (optional)'), 'reader@example.org');
   const { body, request, status } = await postWithBox(page, w, 'Tell me about new posts');
   assert.equal(status, 202);
-  assert.equal(body.status, 'confirm');
+  assert.equal(body.status, 'confirm', JSON.stringify(body));
   assert.deepEqual(JSON.parse(request.postData()), { url: url('/guest'), email: 'reader@example.org' });
   // The live region says a confirmation email was sent.
   assert.match(await w.getByRole('status').innerText(), /Thank you! Your comment is published\..*click the link in the email we have sent you\./s);
@@ -105,7 +105,7 @@ test('a signed-in reader with a verified email is subscribed at once', async () 
   await providerLogin(await popup);
   await w.getByText('Signed in as Ann with Test ID', { exact: true }).waitFor();
   const { body, request } = await postWithBox(page, w, 'Ann wants new posts');
-  assert.equal(body.status, 'subscribed');
+  assert.equal(body.status, 'subscribed', JSON.stringify(body));
   assert.match(request.headers().authorization || '', /^Bearer \S+/);
   assert.match(await w.getByRole('status').innerText(), /We will email you about each new post\./);
   await page.close();
