@@ -1,13 +1,12 @@
-/* natter's widget: the snippet's classic async script. It shows threads and
- * fills counts; js/write.js adds writing. README.md beside it has the map. */
+/* natter's widget, the snippet's script: README.md beside it is its map. */
 (() => {
   'use strict';
-  // (window.natter alone may be the #natter element itself: named access.)
   if (window.natter && window.natter.mount) return;
   const me = document.currentScript || document.querySelector('script[src*="/embed.js"]');
   const base = new URL('.', me ? me.src : location.href).href;
+  const READER = 'reader:' + new URL(base).origin;
 
-  // English words (the others: i18n/LANG.json); an object is a plural.
+  // English (others: i18n/LANG.json); an object is a plural.
   const en = {
     count: { one: '{n} comment', other: '{n} comments' },
     loading: 'Loading comments…',
@@ -32,6 +31,7 @@
     md: 'You can use Markdown: *italic*, **bold**, [link](https://example.org), > quote.',
     notifyReplies: 'Email me when someone replies to me',
     notifyThread: 'Email me about new comments on this page',
+    notifyPosts: 'Email me new posts',
     confirmHint: 'We will first send you a link to confirm your address.',
     preview: 'Preview',
     keepWriting: 'Keep writing',
@@ -58,6 +58,10 @@
     updated: 'Your comment is updated.',
     removed: 'Your comment is deleted.',
     thread_locked: 'Comments are closed on this page.',
+    signIn: 'Sign in with {name}',
+    sign_in_required: 'Please sign in to comment on this page.',
+    verified: 'signed in with {provider}',
+    pinned: 'Pinned',
     now: 'just now',
     network: 'We could not reach the comment server. Check your connection and try again. Your text is still here.',
     rate_limited: { one: 'You are going too fast. Please wait {n} second, then try again.', other: 'You are going too fast. Please wait {n} seconds, then try again.' },
@@ -81,14 +85,14 @@
   const units = { year: 31536e3, month: 2592e3, day: 864e2, hour: 3600, minute: 60 };
   const made = {};
 
-  /** The reader's language: data-lang, then the page's lang, then the browser. */
+  /** The reader's language. */
   function pick(el, wanted) {
     const page = el.closest('[lang]');
     const all = [wanted, page && page.lang, ...navigator.languages].map((l) => l && l.toLowerCase().split('-')[0]);
     return all.find((l) => known.includes(l)) || 'en';
   }
 
-  /** {t, ago, dir} for `lang`, made once; missing words are English. */
+  /** {t, ago, dir} for `lang`, made once. */
   function strings(lang) {
     return (made[lang] ||= (async () => {
       const file = lang != 'en' && (await fetch(base + 'i18n/' + lang + '.json').then((r) => r.json()).catch(() => ({})));
@@ -98,7 +102,7 @@
       const rel = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
       return {
         dir: lang == 'ar' ? 'rtl' : 'ltr',
-        /** `key`'s words, {slots} filled from `v`; `v.n` picks the plural. */
+        /** `key`'s words, {slots} from `v`. */
         t(key, v = {}) {
           let w = s[key];
           if (w.other) w = w[plural.select(v.n)] || w.other;
@@ -115,13 +119,13 @@
 
   // API
 
-  /** natter's API for one page; `signal` aborts its calls on unmount. */
+  /** natter's API for one page. */
   function connect(pageUrl, pageId, signal) {
     const page = new URLSearchParams({ url: pageUrl });
     if (pageId) page.set('page_id', pageId);
 
-    /** The JSON answer, with `held` (202) and `token` (a form token); or an
-     *  Error with the server's `code`, `field` and `wait`. */
+    /** The JSON answer, with `held` and `token`; or an Error with `code`,
+     *  `field` and `wait`. */
     async function call(method, path, body, token) {
       const headers = {};
       if (body) headers['Content-Type'] = 'application/json';
@@ -149,8 +153,7 @@
     return { page, call, get };
   }
 
-  /** localStorage (natter sets no cookies): `own` (id -> {token, until,
-   *  text}), `votes` (id -> ±1), `voter`, `author` and `draft:KEY`. */
+  /** localStorage (README.md says what it holds). */
   const store = {
     get(key, empty) {
       try {
@@ -164,10 +167,10 @@
         if (value) localStorage.setItem('natter:' + key, JSON.stringify(value));
         else localStorage.removeItem('natter:' + key);
       } catch {
-        // Blocked or full: the widget only forgets.
+        // Blocked or full: forgotten.
       }
     },
-    /** Own comments still inside their edit window, by id. */
+    /** Own comments in their edit window, by id. */
     own() {
       const all = store.get('own', {});
       for (const id in all) if (!(Date.parse(all[id].until) > Date.now())) delete all[id];
@@ -177,8 +180,7 @@
 
   // DOM
 
-  /** createElement: `text` sets the text, `on…` a handler, true an empty
-   *  attribute; null and false are left out, of attrs and (nested) kids. */
+  /** createElement; null and false are left out. */
   function h(tag, attrs, ...kids) {
     const e = document.createElement(tag);
     for (const k in attrs) {
@@ -191,12 +193,11 @@
     return e;
   }
 
-  /** A button that never submits its form. */
+  /** A button that never submits. */
   const btn = (text, attrs) => h('button', { type: 'button', part: 'button', ...attrs }, text);
   const REL = 'nofollow ugc noopener noreferrer';
 
-  /** A `.n-body` div per comment's HTML, sanitised by the server and checked
-   *  again here, all in one inert parse (natter's HTML is balanced). */
+  /** A `.n-body` per comment's HTML, checked again in one inert parse. */
   function bodies(htmls) {
     const tpl = h('template');
     tpl.innerHTML = htmls.map((x) => '<div class="n-body" part="body">' + x + '</div>').join('');
@@ -214,7 +215,7 @@
     return [...tpl.content.children];
   }
 
-  /** One comment's <article>, around its `body`; `t` is its thread. */
+  /** One comment's <article>; `t` is its thread. */
   function comment(c, t, replyTo, body) {
     const { s } = t;
     const a = { class: 'n-c', id: 'natter-comment-' + c.id, part: 'comment' };
@@ -223,30 +224,29 @@
     a['aria-label'] = name;
     const site = /^https?:\/\//i.test(c.author.website) && c.author.website;
     const held = c.status == 'pending';
-    const mine = t.own[c.id];
+    const mine = t.own[c.id] || (c.by && c.by == t.me);
     const vote = (value, key, n) => btn(s.t(key) + ' ' + n, { name: 'vote', value, 'aria-pressed': String(t.votes[c.id] == value) });
     return h('article', a,
       h('header', { class: 'n-ch' },
-        // `loading` before `src`, or the image starts loading at once.
+        // `loading` before `src`.
         c.author.avatar && h('img', { loading: 'lazy', class: 'n-av', alt: '', part: 'avatar', src: new URL(c.author.avatar, base) }),
         h('span', { class: 'n-who' },
           h(site ? 'a' : 'b', { class: 'n-author', href: site, rel: site && REL, part: 'author', text: name }),
           replyTo != null && h('span', { class: 'n-muted', text: s.t('inReplyTo', { name: replyTo || s.t('anon') }) }),
           h('time', { class: 'n-muted', datetime: c.created, text: s.ago(c.created) }),
           c.edited && h('span', { class: 'n-muted', text: s.t('edited') }),
-          held && h('strong', { class: 'n-badge', part: 'badge', text: s.t('pending') }))),
+          c.verified && h('span', { class: 'n-ok', text: s.t('verified', c) }),
+          [held && s.t('pending'), c.badge, c.pinned && s.t('pinned')].map((b) => b && h('strong', { class: 'n-badge', part: 'badge', text: b })))),
       body,
       h('div', { class: 'n-acts' },
         !t.thread.locked && !held && btn(s.t('reply'), { name: 'reply', 'aria-expanded': 'false' }),
-        // Own comments (and held ones) show their counts but take no votes.
         mine || held
           ? h('span', { class: 'n-muted', text: `${s.t('like')} ${c.likes} · ${s.t('dislike')} ${c.dislikes}` })
           : [vote(1, 'like', c.likes), vote(-1, 'dislike', c.dislikes)],
         mine && [btn(s.t('edit'), { name: 'edit' }), btn(s.t('del'), { name: 'del' })]));
   }
 
-  /** <li>s nested up to the site's depth; deeper ones flat, "in reply to".
-   *  No recursion: any depth fits. */
+  /** <li>s nested to the site's depth, deeper flat; no recursion. */
   function tree(list, t) {
     const depth = t.cfg.max_depth || 5;
     const all = [], names = {};
@@ -267,30 +267,29 @@
 
   // Forms
 
-  // js/write.js is loaded when a reader first goes to act on thread `t`; it
-  // gets these helpers (a classic script cannot export), then does `then`.
-  // Should it not come, `alert` says so.
-  let writer;
-  function writing(t, then, alert = t.note) {
-    writer ||= import(base + 'js/write.js').then((w) => {
-      w.use({ en, h, btn, bodies, store, form });
+  // Loads js/NAME.js, hands it helpers, then does `then`, or `alert` says it failed.
+  const mods = {};
+  function need(name, t, then, alert = t.note) {
+    mods[name] ||= import(base + 'js/' + name + '.js').then((w) => {
+      w.use({ en, h, btn, bodies, store, form, need, base, READER });
       return w;
     });
-    return writer.then(then, () => {
-      writer = null;
+    return mods[name].then(then, () => {
+      delete mods[name];
       if (then) alert.textContent = t.s.t('network');
     });
   }
+  const writing = (t, then, alert) => need('write', t, then, alert);
 
   let seq = 0;
 
-  /** A form (new, reply or edit) for thread `t`; `more`: {id (of the comment
-   *  replied to or edited), text}. Its behaviour is in js/write.js. */
+  /** A form (new, reply or edit); `more`: {id, text}. Acts in js/write.js. */
   function form(t, kind, title, more = {}) {
     const { s, cfg } = t;
     const id = 'n' + ++seq;
     const full = kind != 'edit';
     const who = store.get('author', {});
+    const r = store.get(READER);
     const f = { t, kind, full, id: more.id, fields: {}, draft: 'draft:' + t.key + (kind == 'reply' ? ':' + more.id : '') };
 
     function field(name, attrs, hint, need) {
@@ -306,6 +305,17 @@
     }
 
     f.notify = full && cfg.email_notifications;
+    const boxes = full && [f.notify && 'Replies', f.notify && 'Thread', kind == 'new' && cfg.new_posts && 'Posts'].filter(Boolean);
+    // Sign-in buttons, or who is signed in (js/signin.js).
+    f.in = full && (r || (cfg.sign_in || []).length) && h('div', { class: 'n-in' }, !r && [
+      cfg.guests === false && h('p', { text: s.t('sign_in_required') }),
+      cfg.sign_in.map((p) => btn(s.t('signIn', p), {
+        // Opened in the click, or popup blockers stop it.
+        onclick() {
+          const pop = open('', 'natter', 'popup,width=500,height=650');
+          need('signin', t, (m) => m.go(t, p.id, pop));
+        },
+      }))]);
     f.textField = field('text', { rows: 5, part: 'textarea' }, s.t('md'), true);
     f.text = f.fields.text.input;
     f.text.value = full ? store.get(f.draft, '') : more.text;
@@ -313,34 +323,35 @@
     f.previewBtn = btn(s.t('preview'), { onclick: () => writing(t, (w) => w.preview(f), f.alert) });
     f.submitBtn = h('button', { class: 'n-primary', part: 'button', text: s.t(full ? 'post' : 'save') });
     f.alert = h('p', { class: 'n-err', role: 'alert', part: 'error' });
-    f.el = h('form', { class: 'n-form', 'data-kind': kind, novalidate: true, part: 'form', 'aria-labelledby': id + 't' },
+    f.el = h('form', { class: 'n-form' + (!r && cfg.guests === false ? ' n-gate' : ''), 'data-kind': kind, novalidate: true, part: 'form', 'aria-labelledby': id + 't' },
       h('h3', { id: id + 't', text: title }),
+      f.in,
       f.textField,
       f.shown,
-      full && h('div', { class: 'n-who-f' }, ['name', 'email', 'website'].map((k) => {
+      full && !r && h('div', { class: 'n-who-f' }, ['name', 'email', 'website'].map((k) => {
         const url = k == 'website';
         const hint = k == 'email' && s.t(f.notify ? 'emailHint' : 'emailHintOff');
         return field(k, { type: url ? 'url' : k == 'email' && k, autocomplete: url ? 'url' : k, part: 'input', value: who[k] }, hint, !url && cfg['require_' + k]);
       })),
-      f.notify && h('div', { class: 'n-f n-notify' },
-        ['replies', 'thread'].map((k) => h('div', null,
-          h('input', { type: 'checkbox', id: id + k, name: k }),
-          h('label', { for: id + k, text: s.t(k == 'replies' ? 'notifyReplies' : 'notifyThread') }))),
-        h('p', { class: 'n-hint', text: s.t('confirmHint') })),
+      boxes.length && h('div', { class: 'n-f n-notify' },
+        boxes.map((k) => h('div', null,
+          h('input', { type: 'checkbox', id: id + k, name: k.toLowerCase() }),
+          h('label', { for: id + k, text: s.t('notify' + k) }))),
+        !r && h('p', { class: 'n-hint', text: s.t('confirmHint') })),
       f.alert,
       (f.btns = h('div', { class: 'n-btns' }, f.submitBtn, f.previewBtn)));
     f.el.onsubmit = (e) => {
       e.preventDefault();
       writing(t, (w) => w.submit(f), f.alert);
     };
-    // Drafts and the reader's details are kept at every keystroke.
     f.el.oninput = ({ target: i }) => {
       if (i == f.text) {
         if (full) store.set(f.draft, i.value);
-      } else if (i.type != 'checkbox') {
+      } else if (f.fields[i.name]) {
         store.set('author', Object.assign(who, { [i.name]: i.value.trim() }));
       }
     };
+    if (r) need('signin', t, (m) => m.bar(f));
     return f;
   }
 
@@ -353,8 +364,7 @@
     mounted.delete(el);
   }
 
-  /** Renders a thread into `host`; `opts` override its data-* options:
-   *  pageId, pageUrl, title, lang, theme (light|dark|auto), sort. */
+  /** Renders a thread into `host`; `opts` override its data-*. */
   function mount(host, opts) {
     unmount(host);
     const d = host.dataset;
@@ -380,8 +390,7 @@
       shadow.replaceChildren();
     });
 
-    // The thread, for js/write.js too; `s`, `cfg`, `thread`, `token` (for
-    // posting), `own` and `votes` come with its data.
+    // The thread, for js/*.js too.
     const t = {
       o, api, signal: ctl.signal, key: o.pageId || o.pageUrl.split('#')[0], comments: [],
       heading: h('h2', { tabindex: -1, part: 'title' }),
@@ -389,7 +398,6 @@
       render, focus,
       article: (id) => shadow.getElementById('natter-comment-' + id),
     };
-    // A date's full form is its tooltip, made when the pointer comes.
     const list = h('ol', {
       class: 'n-list',
       onclick: ({ target }) => {
@@ -407,13 +415,12 @@
       const s = (t.s = await strings(lang));
       root.dir = s.dir;
       root.append(h('p', { class: 'n-muted', text: s.t('loading') }));
-      store.own(); // (A first read of localStorage is slow: do it while the data comes.)
+      store.own(); // (A slow first read, while the data comes.)
       let page;
       try {
         [t.cfg, page] = await ready;
       } catch (e) {
         const site = /site|origin/.test(e.code);
-        // For an unregistered site, the server's sentence says what to do.
         root.replaceChildren(h('div', { class: 'n-fail', role: 'alert', part: 'error' },
           h('p', { text: s.t(site ? 'unknown_site' : 'eLoad') }), site && h('p', { class: 'n-muted', text: e.message })));
         return;
@@ -430,26 +437,27 @@
           t.heading,
           h('a', { class: 'n-feed', type: 'application/atom+xml', href: base + 'api/feed?' + api.page, text: s.t('feed') }),
           h('div', { class: 'n-sort' }, h('label', { for: 'n-sort', text: s.t('sort') }), sort)),
-        t.thread.locked ? h('p', { class: 'n-note', text: s.t('thread_locked') }) : form(t, 'new', s.t('write')).el,
+        t.thread.locked ? h('p', { class: 'n-note', text: s.t('thread_locked') }) : (t.form = form(t, 'new', s.t('write'))).el,
         t.note, empty, list, more);
-      // Fetch the code for acting once the reader points at, touches or
-      // focuses a form or a button.
-      const soon = (e) => e.target.closest('form, button') && writing(t);
+      // Fetch the code for acting when a form or button is near.
+      const soon = (e) => e.target.closest('form, button') && writing(t) && e.target.closest('.n-in') && need('signin', t);
       for (const type of ['pointerover', 'pointerdown', 'focusin']) root.addEventListener(type, soon);
+      // Back from signing in in this tab.
+      if (/natter-token=/.test(location.hash)) need('signin', t, (m) => m.landed(t));
       host.dispatchEvent(new CustomEvent('natter:rendered', { detail: { count: t.thread.count } }));
     }
 
     function take(page) {
       ({ thread: t.thread, next_cursor: cursor } = page);
-      // (A new own comment may come again.)
       const ids = new Set(t.comments.map((c) => c.id));
       t.comments = t.comments.concat(page.comments.filter((c) => !ids.has(c.id)));
       t.token = page.token || t.token;
     }
 
-    /** Renders the thread again, and says `msg`, if any. */
+    /** Renders the thread again, saying `msg`. */
     function render(msg) {
       t.own = store.own();
+      t.me = (store.get(READER) || {}).key;
       t.votes = store.get('votes', {});
       t.heading.textContent = t.s.t('count', { n: t.thread.count });
       empty.hidden = t.comments.length;
@@ -465,7 +473,7 @@
       }
     }
 
-    /** Loads the first page again (a new sort) or, with `from`, the next one. */
+    /** Loads the first page again or, `from` a cursor, the next. */
     async function load(from) {
       try {
         const page = await api.get('comments', { sort: o.sort, cursor: from });
@@ -480,7 +488,7 @@
     }
   }
 
-  /** Fills each `[data-natter-count]` under `root`, from one request. */
+  /** Fills each `[data-natter-count]` under `root`. */
   async function counts(root) {
     const els = [...(root || document).querySelectorAll('[data-natter-count]')];
     const abs = (el) => new URL(el.dataset.natterCount || location.href, location.href).href;

@@ -3,22 +3,24 @@
 // thread, so that reading needs none of it. `t` is a thread and `f` a form,
 // as embed.js makes them.
 
-let en, h, btn, bodies, store, form;
+let en, h, btn, bodies, store, form, need, READER;
 
 /** Takes what embed.js shares (a classic script cannot export). */
 export function use(kit) {
-  ({ en, h, btn, bodies, store, form } = kit);
+  ({ en, h, btn, bodies, store, form, need, READER } = kit);
 }
 
 // Error codes that share words; `n` is a rate limit's wait or the text's
 // limit. A code without words of its own shows the server's sentence.
 const alias = { forbidden_origin: 'unknown_site', invalid_token: 'edit_window_closed', missing_token: 'edit_window_closed', payload_too_large: 'eLong' };
 
-// What the server will do about the notify boxes (a post's `notify`), in
-// each language. They live here rather than in embed.js's `en` because
-// embed.js is at its size budget (DESIGN §12); i18n/*.json hold exactly
-// embed.js's keys (tests/browser/i18n.test.mjs).
-const notices = {
+// What the server will do about the notify boxes (a post's `notify`, and
+// /api/new-posts's `status` as posts_STATUS), in each language. They live
+// here rather than in embed.js's `en` because embed.js is at its size budget
+// (DESIGN §12); i18n/*.json hold exactly embed.js's keys
+// (tests/browser/i18n.test.mjs), and tests/browser/signin.test.mjs checks
+// that each of these has all seven languages.
+export const notices = {
   confirm: {
     en: 'We have sent you an email. Click the link in it to start getting emails about new comments.',
     de: 'Wir haben Ihnen eine E-Mail geschickt. Klicken Sie auf den Link darin, um E-Mails über neue Kommentare zu bekommen.',
@@ -37,7 +39,28 @@ const notices = {
     pt: 'Vamos enviar-lhe um e-mail quando houver novos comentários.',
     ar: 'سنرسل إليك رسالة بريد إلكتروني عندما تصل تعليقات جديدة.',
   },
+  posts_confirm: {
+    en: 'To get emails about new posts, click the link in the email we have sent you.',
+    de: 'Um E-Mails zu neuen Beiträgen zu bekommen, klicken Sie auf den Link in der E-Mail, die wir Ihnen geschickt haben.',
+    fr: 'Pour recevoir les nouveaux articles par e-mail, cliquez sur le lien de l’e-mail que nous vous avons envoyé.',
+    es: 'Para recibir por correo las nuevas entradas, haz clic en el enlace del correo que te hemos enviado.',
+    nl: 'Klik op de link in de e-mail die we je hebben gestuurd om e-mails over nieuwe berichten te krijgen.',
+    pt: 'Para receber e-mails sobre novos artigos, clique na ligação do e-mail que lhe enviámos.',
+    ar: 'لتصلك رسائل عن المقالات الجديدة، انقر على الرابط في الرسالة التي أرسلناها إليك.',
+  },
+  posts_subscribed: {
+    en: 'We will email you about each new post.',
+    de: 'Wir schicken Ihnen zu jedem neuen Beitrag eine E-Mail.',
+    fr: 'Nous vous enverrons un e-mail pour chaque nouvel article.',
+    es: 'Te enviaremos un correo por cada nueva entrada.',
+    nl: 'We sturen je een e-mail bij elk nieuw bericht.',
+    pt: 'Vamos enviar-lhe um e-mail sobre cada novo artigo.',
+    ar: 'سنرسل إليك رسالة عن كل مقال جديد.',
+  },
 };
+
+/** The signed-in reader, if any: {token, key, name, provider, provider_name}. */
+const reader = () => store.get(READER);
 
 /** A failed call in the reader's words. */
 function explain(s, e) {
@@ -65,7 +88,8 @@ export async function submit(f) {
     f.text.value = '';
     back(f);
   } catch (e) {
-    if (f.fields[e.field]) show(f, { [e.field]: explain(t.s, e) });
+    if (e.code == 'signed_out') need('signin', t, (m) => m.lost(t));
+    else if (f.fields[e.field]) show(f, { [e.field]: explain(t.s, e) });
     else f.alert.textContent = explain(t.s, e);
   }
   f.busy = false;
@@ -98,17 +122,21 @@ function back(f, focus) {
   if (focus) f.text.focus();
 }
 
-/** The values to send: empty fields left out, a bare website made whole. */
+/** The values to send: empty fields left out, a bare website made whole.
+ *  (A signed-in reader's form has no name, email or website: natter takes
+ *  them from the identity.) */
 function values(f) {
   const v = { text: f.text.value };
   if (!f.full) return v;
   for (const k of ['name', 'email', 'website']) {
-    const value = f.fields[k].input.value.trim();
+    const value = f.fields[k] && f.fields[k].input.value.trim();
     if (value) v[k] = value;
   }
   // Most people type "example.org"; the server wants a full address.
   if (v.website && !/^[a-z][\w+.-]*:/i.test(v.website)) v.website = 'https://' + v.website;
-  if (f.notify) v.notify = { replies: f.el.elements.replies.checked, thread: f.el.elements.thread.checked };
+  const box = (k) => !!(f.el.elements[k] && f.el.elements[k].checked);
+  if (f.notify) v.notify = { replies: box('replies'), thread: box('thread') };
+  if (box('posts')) v.posts = true;
   return v;
 }
 
@@ -124,8 +152,9 @@ function check(f, v) {
   }
   if (!f.full) return bad;
   for (const k of ['name', 'email']) if (cfg['require_' + k] && !v[k]) fail(k, 'eReq');
-  if (v.notify && (v.notify.replies || v.notify.thread) && !v.email) fail('email', 'eNotify');
-  if (v.email && f.fields.email.input.validity.typeMismatch) fail('email', 'eEmail');
+  const asks = v.posts || (v.notify && (v.notify.replies || v.notify.thread));
+  if (asks && !v.email && f.fields.email) fail('email', 'eNotify');
+  if (v.email && f.fields.email && f.fields.email.input.validity.typeMismatch) fail('email', 'eEmail');
   if (v.website && !/^https?:\/\/[^\s/]+\.\S+$/i.test(v.website)) fail('website', 'eUrl');
   return bad;
 }
@@ -145,27 +174,52 @@ function show(f, bad) {
   }
 }
 
-/** Posts a comment (a reply to `parent`, if given) and shows it, focused. */
+/** Posts a comment (a reply to `parent`, if given) and shows it, focused;
+ *  a ticked "new posts" box then subscribes its address. */
 async function send(t, v, parent) {
   const { s, o } = t;
-  const r = await t.api.call('POST', 'comments?' + t.api.page, { ...v, parent, title: o.title, voter: voter(), form_token: t.token });
+  const { posts, ...body } = v;
+  const { token } = reader() || {};
+  const r = await t.api.call('POST', 'comments?' + t.api.page, { ...body, parent, title: o.title, voter: voter(), form_token: t.token }, token);
   const c = Object.assign(r.comment, { replies: [] });
   own(c.id, { token: r.edit_token, until: r.edit_until, text: v.text });
   if (parent) (find(t, parent)[0].replies ||= []).push(c);
   else t.comments[o.sort == 'newest' ? 'unshift' : 'push'](c);
   if (!r.held) t.thread.count++;
-  const mins = Math.round((Date.parse(r.edit_until) - Date.now()) / 6e4);
+  // (A signed-in reader's own comments stay theirs to change.)
+  const mins = token ? 0 : Math.round((Date.parse(r.edit_until) - Date.now()) / 6e4);
   const said = r.held ? s.t('held') : s.t('published') + (mins > 0 ? ' ' + s.t('editFor', { n: mins }) : '');
-  const notice = notices[r.notify];
-  t.render(notice ? said + ' ' + (notice[t.heading.closest('[lang]').lang] || notice.en) : said);
+  const notice = [notices[r.notify], posts && (await subscribe(t, v.email, token))];
+  const lang = t.heading.closest('[lang]').lang;
+  t.render([said, ...notice.map((n) => n && (n[lang] || n.en))].filter(Boolean).join(' '));
   t.focus(t.article(c.id));
+}
+
+/** POST /api/new-posts for `email` (the identity's, with a token): its
+ *  notice, or a failure's own words (the comment is posted all the same). */
+async function subscribe(t, email, token) {
+  try {
+    const r = await t.api.call('POST', 'new-posts', { url: t.o.pageUrl, email }, token);
+    return notices['posts_' + r.status];
+  } catch (e) {
+    // (Already in the reader's words: shown whatever the language.)
+    return { en: explain(t.s, e) };
+  }
+}
+
+/** The token that may change comment `id`: the reader's when it is theirs
+ *  (for as long as the site lets them), else its own edit token. */
+function tokenFor(t, id) {
+  const [c] = find(t, id) || [];
+  const r = reader();
+  return c && r && c.by && c.by == r.key ? r.token : (store.own()[id] || {}).token;
 }
 
 /** Saves the edited text of an own comment. */
 async function save(f, text) {
   const { t, id } = f;
   const mine = store.own()[id] || {};
-  const r = await t.api.call('PATCH', 'comments/' + id, { text }, mine.token);
+  const r = await t.api.call('PATCH', 'comments/' + id, { text }, tokenFor(t, id));
   own(id, { ...mine, text });
   const [c] = find(t, id);
   Object.assign(c, r.comment, { replies: c.replies });
@@ -245,7 +299,9 @@ function reply(t, b, art, id) {
 }
 
 function edit(t, b, art, id) {
-  const { text } = store.own()[id] || {};
+  // A comment kept only by its reader's key (past the guest window, or from
+  // another device) is edited from its shown text.
+  const { text = art.querySelector('.n-body').innerText.trim() } = store.own()[id] || {};
   if (open(t, b, art, 'edit', t.s.t('editing'), { id, text })) art.querySelector('.n-body').hidden = true;
 }
 
@@ -259,7 +315,7 @@ function del(t, b, art, id) {
   yes.focus();
 
   async function gone() {
-    await t.api.call('DELETE', 'comments/' + id, null, (store.own()[id] || {}).token);
+    await t.api.call('DELETE', 'comments/' + id, null, tokenFor(t, id));
     own(id);
     const [c, siblings] = find(t, id);
     if (c.status == 'published') t.thread.count--;
@@ -291,6 +347,7 @@ async function vote(t, b, art, id) {
 /** An error of a comment's action, shown right under that comment. */
 function problem(t, art, e) {
   if (t.signal.aborted) return;
+  if (e.code == 'signed_out') return need('signin', t, (m) => m.lost(t));
   let p = art.querySelector('.n-err');
   if (!p) art.append((p = h('p', { class: 'n-err', role: 'alert', part: 'error' })));
   p.textContent = explain(t.s, e);
