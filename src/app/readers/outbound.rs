@@ -21,6 +21,9 @@ pub struct Outbound(reqwest::Client);
 
 impl Outbound {
     pub fn new() -> Result<Outbound, String> {
+        // The command line opens an App too, without the server's start,
+        // which is where the TLS provider is otherwise installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none())
