@@ -95,14 +95,7 @@ impl App {
             }
             Action::Unsubscribe(id) => {
                 let site = self.unsubscribe(*id, choice == Some("all")).await?;
-                let lang = site
-                    .and_then(|s| self.sites.by_id(&s))
-                    .map_or("en".to_string(), |s| s.settings.language.clone());
-                Ok(done_page(
-                    Words::new(&lang),
-                    "page_unsub_title",
-                    "page_unsub_done",
-                ))
+                Ok(self.unsubscribed(site))
             }
             Action::UnsubscribeAll(id) => {
                 let site = self.unsubscribe_all(*id).await?;
@@ -121,6 +114,15 @@ impl App {
     /// The page that says a link did its work, in the site's language.
     fn done(&self, site: SiteId, title: &str, message: &str) -> Result<LinkAnswer, Error> {
         Ok(done_page(self.words(&site)?, title, message))
+    }
+
+    /// The page that says emails are stopped, in the language of the site
+    /// they came from (English when it is gone).
+    pub(super) fn unsubscribed(&self, site: Option<SiteId>) -> LinkAnswer {
+        let lang = site
+            .and_then(|s| self.sites.by_id(&s))
+            .map_or("en".to_string(), |s| s.settings.language.clone());
+        done_page(Words::new(&lang), "page_unsub_title", "page_unsub_done")
     }
 
     /// The words of a site's language.

@@ -2,7 +2,7 @@
 //! posts, and a poller reads each site's feed every `feed_every` and emails
 //! each confirmed reader once per new post, through the outbox.
 
-use super::pages::{LinkAnswer, done_page};
+use super::pages::LinkAnswer;
 use super::{App, Client, PageQuery};
 use crate::domain::{Site, SiteId, now};
 use crate::error::Error;
@@ -122,14 +122,7 @@ impl App {
                 Ok(Some(sub.site_id))
             })
             .await?;
-        let lang = site
-            .and_then(|s| self.sites.by_id(&s))
-            .map_or("en".to_string(), |s| s.settings.language.clone());
-        Ok(done_page(
-            Words::new(&lang),
-            "page_unsub_title",
-            "page_unsub_done",
-        ))
+        Ok(self.unsubscribed(site))
     }
 
     /// Reads every site's feed when it is due, until `stop` turns true. A

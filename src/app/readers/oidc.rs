@@ -14,8 +14,9 @@ use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm as Alg, CoreProviderMetadata,
 };
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, TokenResponse,
 };
 use std::sync::Arc;
 
@@ -77,6 +78,33 @@ fn chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// The provider's client, from its discovery, with natter's redirect URL.
+async fn client(
+    out: &Outbound,
+    reg: &Providers,
+    p: &Provider,
+    callback: &str,
+) -> Result<Client, Error> {
+    let meta = metadata(out, reg, p, false).await?;
+    Ok(CoreClient::from_provider_metadata(
+        (*meta).clone(),
+        ClientId::new(p.client_id.clone()),
+        Some(ClientSecret::new(p.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect(callback)?))
+}
+
+/// What discovery makes: the authorization endpoint known, the token and
+/// user-info endpoints if the provider named them.
+type Client = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
 fn redirect(url: &str) -> Result<RedirectUrl, Error> {
     RedirectUrl::new(url.to_string()).map_err(|e| Error::Internal(format!("redirect url: {e}")))
 }
@@ -91,13 +119,7 @@ pub(super) async fn authorize_url(
     nonce: &str,
     verifier: &str,
 ) -> Result<String, Error> {
-    let meta = metadata(out, reg, p, false).await?;
-    let client = CoreClient::from_provider_metadata(
-        (*meta).clone(),
-        ClientId::new(p.client_id.clone()),
-        Some(ClientSecret::new(p.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect(callback)?);
+    let client = client(out, reg, p, callback).await?;
     let (state, nonce) = (state.to_string(), nonce.to_string());
     let challenge =
         PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(verifier.into()));
@@ -125,13 +147,7 @@ pub(super) async fn finish(
     verifier: &str,
     nonce: &str,
 ) -> Result<Profile, Error> {
-    let meta = metadata(out, reg, p, false).await?;
-    let client = CoreClient::from_provider_metadata(
-        (*meta).clone(),
-        ClientId::new(p.client_id.clone()),
-        Some(ClientSecret::new(p.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect(callback)?);
+    let client = client(out, reg, p, callback).await?;
     let http = client_fn(out);
     let token = client
         .exchange_code(AuthorizationCode::new(code.to_string()))
