@@ -4,6 +4,7 @@
 
 use super::answer::{self, Negotiation};
 use crate::app::cache::Encoded;
+use sha2::Digest;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 use warp::http::{HeaderValue, header};
@@ -89,7 +90,32 @@ fn load(path: &str) -> Option<(Arc<Encoded>, &'static str)> {
     let mut encoded = ENCODED.lock().unwrap_or_else(|p| p.into_inner());
     let answer = encoded
         .entry(format!("{path}:{key}"))
-        .or_insert_with(|| Arc::new(Encoded::from_bytes(&file.data, &key)))
+        .or_insert_with(|| {
+            if path == "embed.js" {
+                // Its tag is of what is sent: the words too.
+                let data = with_english(&file.data);
+                let tag = crate::keys::hex(&sha2::Sha256::digest(&data));
+                return Arc::new(Encoded::from_bytes(&data, &tag));
+            }
+            Arc::new(Encoded::from_bytes(&file.data, &key))
+        })
         .clone();
     Some((answer, mime))
+}
+
+/// Where `embed.js` takes its English words, which are kept in
+/// `i18n/en.json` so that natter's own pages can use them too.
+const ENGLISH_SLOT: &str = "/*i18n/en.json*/ {}";
+
+/// `embed.js` with `i18n/en.json` (without its spaces) in its slot: an
+/// English reader needs no other file.
+fn with_english(script: &[u8]) -> Vec<u8> {
+    let script = std::str::from_utf8(script).expect("embed.js is UTF-8");
+    let words = Files::get("i18n/en.json").expect("i18n/en.json is embedded");
+    let words: serde_json::Value =
+        serde_json::from_slice(&words.data).expect("i18n/en.json is JSON");
+    assert!(script.contains(ENGLISH_SLOT), "embed.js has {ENGLISH_SLOT}");
+    script
+        .replacen(ENGLISH_SLOT, &words.to_string(), 1)
+        .into_bytes()
 }
