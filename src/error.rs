@@ -67,6 +67,11 @@ pub enum Error {
     /// Heavy work (password checks) is at its limit; refused at once.
     #[error("natter is busy with other sign-ins. Please try again in {retry_after} seconds.")]
     Busy { retry_after: u64 },
+    /// Too many live streams: from this address, or in all.
+    #[error(
+        "Too many live comment streams are open. Close a few tabs of this site, or try again in a minute."
+    )]
+    TooManyStreams,
     /// A reader's token is unknown: it was signed out, or never issued.
     #[error("You are signed out. Sign in again to go on.")]
     SignedOut,

@@ -78,6 +78,7 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
         }
     })?;
     let mut feeds = tokio::spawn(app.clone().poll_feeds(stop_worker.subscribe()));
+    tokio::spawn(app.clone().dispatch_events());
     let ctx = http::Ctx::new(app.clone());
     spawn_housekeeping(&ctx);
     let (tx, rx) = oneshot::channel::<()>();

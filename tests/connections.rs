@@ -20,6 +20,7 @@ fn relaxed() -> Limits {
         idle_timeout: Duration::from_secs(60),
         max_connections: 100,
         shutdown_grace: Duration::from_secs(60),
+        ..Limits::default()
     }
 }
 

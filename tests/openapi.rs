@@ -277,6 +277,17 @@ async fn real_answers_match_the_spec() {
     c.answer(&post, "/api/counts", r).await;
     let r = s.get(&format!("/api/config?url={page}")).await;
     c.answer(&get, "/api/config", r).await;
+    // The stream itself never ends (tests/live.rs reads it): its errors.
+    let r = s.get(&format!("/api/events?url={page}&since=x")).await;
+    c.answer(&get, "/api/events", r).await;
+    let r = s
+        .http
+        .get(s.url(&format!("/api/events?url={page}")))
+        .header("origin", "https://elsewhere.example")
+        .send()
+        .await
+        .unwrap();
+    c.answer(&get, "/api/events", r).await;
     let avatar = thread["comments"][0]["replies"][0]["author"]["avatar"]
         .as_str()
         .unwrap()

@@ -307,6 +307,7 @@ mod tests {
             title: None,
             count: 0,
             locked: false,
+            event_id: 0,
         }
     }
 

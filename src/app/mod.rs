@@ -17,6 +17,7 @@ mod identities;
 mod link_moderation;
 mod link_subscriptions;
 mod links;
+pub mod live;
 mod locate;
 mod moderation;
 mod new_posts;
@@ -92,6 +93,8 @@ pub struct State {
     pub outbound: readers::Outbound,
     /// How browsers reach natter: the base of its own links.
     pub base: url::Url,
+    /// The open live streams and the threads they watch.
+    pub live: live::Live,
     /// The current form token and the second it was made for.
     form_token: std::sync::Mutex<(i64, String)>,
 }
@@ -151,6 +154,7 @@ impl App {
             providers,
             outbound,
             base,
+            live: Default::default(),
             form_token: Default::default(),
         })))
     }

@@ -7,7 +7,7 @@ use super::{App, PageQuery, blocking};
 use crate::domain::comment::validate_text;
 use crate::domain::now;
 use crate::error::Error;
-use crate::store::{comments, threads};
+use crate::store::{comments, events, threads};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
@@ -55,6 +55,8 @@ impl App {
             return Ok(hit);
         }
         let Some(built) = self.built_thread(&page).await? else {
+            // A live stream from here misses none of the first comments.
+            let event_id = self.db.read(events::last_id).await?;
             return Ok(Arc::new(Encoded::encode(&ThreadAnswer {
                 thread: ThreadInfo {
                     key: page.key.to_string(),
@@ -62,6 +64,7 @@ impl App {
                     title: None,
                     count: 0,
                     locked: false,
+                    event_id,
                 },
                 comments: Vec::new(),
                 next_cursor: None,
@@ -100,6 +103,9 @@ impl App {
                 let Some(t) = threads::find(c, &site, &key)? else {
                     return Ok(None);
                 };
+                // In the same read as the comments: events after it are
+                // of changes the rows do not show yet.
+                let event_id = events::last_id(c)?;
                 let rows = comments::public_in_thread(c, t.id)?;
                 let info = ThreadInfo {
                     key: t.key.to_string(),
@@ -107,6 +113,7 @@ impl App {
                     title: t.title,
                     count: 0,
                     locked: t.locked,
+                    event_id,
                 };
                 Ok(Some(Arc::new(BuiltThread::build(
                     info, &rows, &look, &keys,

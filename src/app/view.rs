@@ -67,6 +67,9 @@ pub struct ThreadInfo {
     pub title: Option<String>,
     pub count: u64,
     pub locked: bool,
+    /// The newest event when this was read: where a live stream of the
+    /// thread starts so that it misses nothing.
+    pub event_id: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -113,27 +116,7 @@ pub fn comment_view(row: &CommentRow, keys: &Keys, look: &Look) -> CommentView {
         s => s,
     };
     if row.status == Status::Deleted {
-        return CommentView {
-            id: row.id,
-            parent: row.parent,
-            status: Status::Deleted,
-            author: AuthorView {
-                name: String::new(),
-                website: None,
-                avatar: avatar_path(&keys.avatar_seed("deleted")),
-            },
-            html: String::new(),
-            created: rfc3339(row.created),
-            edited: None,
-            likes: 0,
-            dislikes: 0,
-            verified: false,
-            provider: None,
-            by: None,
-            badge: None,
-            pinned: row.pinned,
-            replies: Vec::new(),
-        };
+        return tombstone(row.id, row.parent, row.created, row.pinned, keys);
     }
     // Keyed by the author key, which is per site; a comment without one has
     // a face of its own. Never by the email: that would tell which comments
@@ -166,6 +149,37 @@ pub fn comment_view(row: &CommentRow, keys: &Keys, look: &Look) -> CommentView {
         by: row.identity.map(|i| reader_key(keys, i)),
         badge: row.team.then(|| look.badge.clone()),
         pinned: row.pinned,
+        replies: Vec::new(),
+    }
+}
+
+/// What is left of a deleted comment: its place, and nothing of its author.
+pub fn tombstone(
+    id: CommentId,
+    parent: Option<CommentId>,
+    created: crate::domain::UnixTime,
+    pinned: bool,
+    keys: &Keys,
+) -> CommentView {
+    CommentView {
+        id,
+        parent,
+        status: Status::Deleted,
+        author: AuthorView {
+            name: String::new(),
+            website: None,
+            avatar: avatar_path(&keys.avatar_seed("deleted")),
+        },
+        html: String::new(),
+        created: rfc3339(created),
+        edited: None,
+        likes: 0,
+        dislikes: 0,
+        verified: false,
+        provider: None,
+        by: None,
+        badge: None,
+        pinned,
         replies: Vec::new(),
     }
 }

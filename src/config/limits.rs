@@ -17,6 +17,13 @@ pub struct Limits {
     pub max_connections: usize,
     /// How long stopping waits for requests in flight before closing them.
     pub shutdown_grace: std::time::Duration,
+    /// Live event streams open at once, in all (each holds a connection,
+    /// so fewer than `max_connections`), and from one client address.
+    pub live_streams: usize,
+    pub live_streams_per_client: usize,
+    /// How often an idle event stream gets a heartbeat, which also finds
+    /// readers who went away.
+    pub live_heartbeat: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -29,6 +36,9 @@ impl Default for Limits {
             // the database, the log and outbound mail and webhooks.
             max_connections: 768,
             shutdown_grace: std::time::Duration::from_secs(10),
+            live_streams: 512,
+            live_streams_per_client: 8,
+            live_heartbeat: std::time::Duration::from_secs(25),
         }
     }
 }
@@ -42,6 +52,9 @@ pub(super) struct LimitsFile {
     idle_timeout: Option<String>,
     max_connections: Option<usize>,
     shutdown_grace: Option<String>,
+    live_streams: Option<usize>,
+    live_streams_per_client: Option<usize>,
+    live_heartbeat: Option<String>,
 }
 
 impl LimitsFile {
@@ -69,12 +82,35 @@ impl LimitsFile {
             Some(n) => n,
             None => d.max_connections,
         };
+        // Two of every three connections by default, so that streams never
+        // keep readers from loading a page.
+        let live_streams = self.live_streams.unwrap_or(max_connections * 2 / 3);
+        if live_streams >= max_connections {
+            return Err(format!(
+                "[limits] live_streams = {live_streams} would let event streams take every \
+                 connection (max_connections = {max_connections}): write fewer, like {}",
+                max_connections * 2 / 3
+            ));
+        }
+        let live_streams_per_client = self
+            .live_streams_per_client
+            .unwrap_or(d.live_streams_per_client);
+        if live_streams_per_client == 0 {
+            return Err(
+                "[limits] live_streams_per_client = 0 would refuse every stream: write at \
+                 least 1, like 8"
+                    .into(),
+            );
+        }
         Ok(Limits {
             header_timeout: secs("header_timeout", self.header_timeout, d.header_timeout)?,
             body_timeout: secs("body_timeout", self.body_timeout, d.body_timeout)?,
             idle_timeout: secs("idle_timeout", self.idle_timeout, d.idle_timeout)?,
             max_connections,
             shutdown_grace: secs("shutdown_grace", self.shutdown_grace, d.shutdown_grace)?,
+            live_streams,
+            live_streams_per_client,
+            live_heartbeat: secs("live_heartbeat", self.live_heartbeat, d.live_heartbeat)?,
         })
     }
 }

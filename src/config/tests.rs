@@ -144,6 +144,15 @@ fn bad_values_say_what_to_write() {
         ("[limits]\nbody_timeout = \"soon\"", "90s"),
         ("[limits]\nmax_connections = 0", "at least 1, like 768"),
         ("[limits]\nidle = \"60s\"", "idle_timeout"),
+        (
+            "[limits]\nmax_connections = 100\nlive_streams = 100",
+            "take every connection (max_connections = 100): write fewer, like 66",
+        ),
+        (
+            "[limits]\nlive_streams_per_client = 0",
+            "at least 1, like 8",
+        ),
+        ("[limits]\nlive_heartbeat = \"0s\"", "at least 1s, like 25s"),
     ] {
         let f = write(text);
         let e = Config::load(Some(&f.0), &vec![], &Overrides::default())
@@ -163,4 +172,10 @@ fn limits_default_and_load() {
     assert_eq!(c.limits.idle_timeout.as_secs(), 120);
     assert_eq!(c.limits.max_connections, 50);
     assert_eq!(c.limits.body_timeout.as_secs(), 30);
+    assert_eq!(c.limits.live_streams, 33, "two thirds of the connections");
+    assert_eq!(c.limits.live_streams_per_client, 8);
+    let f = write("[limits]\nlive_streams = 100\nlive_heartbeat = \"5s\"\n");
+    let c = Config::load(Some(&f.0), &vec![], &Overrides::default()).unwrap();
+    assert_eq!(c.limits.live_streams, 100);
+    assert_eq!(c.limits.live_heartbeat.as_secs(), 5);
 }

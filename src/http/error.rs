@@ -4,7 +4,7 @@
 use crate::error::Error;
 use serde::Serialize;
 use std::convert::Infallible;
-use warp::http::StatusCode;
+use warp::http::{HeaderValue, StatusCode};
 use warp::reply::Response;
 use warp::{Rejection, Reply};
 
@@ -34,6 +34,7 @@ pub(super) fn status_and_code(e: &Error) -> (StatusCode, &'static str) {
         Error::InvalidToken => (StatusCode::FORBIDDEN, "invalid_token"),
         Error::EditWindowClosed => (StatusCode::FORBIDDEN, "edit_window_closed"),
         Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+        Error::TooManyStreams => (StatusCode::TOO_MANY_REQUESTS, "too_many_streams"),
         Error::UnsupportedMediaType => {
             (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
         }
@@ -83,6 +84,10 @@ pub fn error_response(e: &Error) -> Response {
             "retry-after",
             retry_after.to_string().parse().expect("digits"),
         );
+    }
+    if let Error::TooManyStreams = e {
+        res.headers_mut()
+            .insert("retry-after", HeaderValue::from_static("60"));
     }
     res
 }

@@ -10,6 +10,7 @@ pub mod client;
 mod comments;
 mod cors;
 pub mod error;
+mod events;
 pub mod limits;
 mod metrics;
 mod new_posts;
@@ -91,6 +92,8 @@ pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallib
         .or(auth::routes(&ctx).boxed())
         .unify()
         .or(new_posts::routes(&ctx).boxed())
+        .unify()
+        .or(events::routes(&ctx).boxed())
         .unify()
         .or(metrics::route(&ctx).boxed())
         .unify()

@@ -19,6 +19,7 @@ pub mod comments_checks;
 pub mod comments_import;
 pub mod comments_search;
 mod conn;
+pub mod events;
 pub mod feeds;
 pub mod identities;
 pub mod identities_of_email;
@@ -174,6 +175,8 @@ pub struct Db {
     trouble: std::sync::Arc<std::sync::Mutex<Option<Trouble>>>,
     readers: pool::ReadPool,
     path: std::sync::Arc<Path>,
+    /// Woken after each committed batch that wrote.
+    committed: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl Db {
@@ -182,14 +185,26 @@ impl Db {
         let mut conn = Conn::open_writer(path)?;
         migrate::apply(&mut conn, None)?;
         let trouble = std::sync::Arc::default();
-        let writer = writer::Writer::start(conn, std::sync::Arc::clone(&trouble));
+        let committed = std::sync::Arc::default();
+        let writer = writer::Writer::start(
+            conn,
+            std::sync::Arc::clone(&trouble),
+            std::sync::Arc::clone(&committed),
+        );
         let readers = pool::ReadPool::open(path, 4)?;
         Ok(Db {
             writer,
             trouble,
             readers,
             path: path.into(),
+            committed,
         })
+    }
+
+    /// Wakes (one waiter) after each batch the writer committed: the
+    /// moment to look for new events.
+    pub fn committed(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        std::sync::Arc::clone(&self.committed)
     }
 
     /// Runs `f` on a read-only connection, off the async runtime.

@@ -59,12 +59,17 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread; it keeps `trouble` up to date.
-    pub(super) fn start(conn: Conn, trouble: Arc<Mutex<Option<Trouble>>>) -> Writer {
+    /// Starts the writer thread; it keeps `trouble` up to date and wakes
+    /// `committed` after each batch it commits.
+    pub(super) fn start(
+        conn: Conn,
+        trouble: Arc<Mutex<Option<Trouble>>>,
+        committed: Arc<tokio::sync::Notify>,
+    ) -> Writer {
         let (tx, rx) = mpsc::channel::<Job>();
         let thread = std::thread::Builder::new()
             .name("natter-writer".into())
-            .spawn(move || run_loop(conn, rx, &trouble))
+            .spawn(move || run_loop(conn, rx, &trouble, &committed))
             .expect("spawning the writer thread");
         Writer {
             queue: Arc::new(Mutex::new(Some(tx))),
@@ -138,7 +143,12 @@ impl Writer {
     }
 }
 
-fn run_loop(conn: Conn, rx: mpsc::Receiver<Job>, trouble: &Mutex<Option<Trouble>>) {
+fn run_loop(
+    conn: Conn,
+    rx: mpsc::Receiver<Job>,
+    trouble: &Mutex<Option<Trouble>>,
+    wake: &tokio::sync::Notify,
+) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -168,9 +178,13 @@ fn run_loop(conn: Conn, rx: mpsc::Receiver<Job>, trouble: &Mutex<Option<Trouble>
             finishes.push(finish);
         }
         let committed = commit(&conn).map_err(|e| CommitError::of(&e));
-        if let Err(e) = &committed {
-            tracing::error!(error = %e.message, problem = e.trouble.map(Trouble::as_str), "commit failed");
-            seen.commit_failed(e);
+        match &committed {
+            Err(e) => {
+                tracing::error!(error = %e.message, problem = e.trouble.map(Trouble::as_str), "commit failed");
+                seen.commit_failed(e);
+            }
+            Ok(()) if seen.wrote => wake.notify_one(),
+            Ok(()) => {}
         }
         for finish in finishes {
             finish(committed.clone());

@@ -47,6 +47,14 @@ use warp::reply::Response;
 #[derive(Debug, Clone, Copy)]
 pub struct Peer(pub SocketAddr);
 
+/// A request in flight, for an answer that goes on after its handler
+/// returned (a live stream) to hold: the connection is not idle while it
+/// is held.
+#[derive(Clone)]
+pub struct Held {
+    _request: Arc<clock::InFlight>,
+}
+
 /// What a request's body is handed to the routes as: read whole, or (too
 /// large to read) as it comes.
 type RouteBody = Either<Full<Bytes>, Incoming>;
@@ -55,6 +63,7 @@ type RouteBody = Either<Full<Bytes>, Incoming>;
 /// within the grace.
 pub async fn run(listener: TcpListener, ctx: Ctx, stop: impl Future<Output = ()>) {
     let limits = ctx.app.config.limits;
+    let ctx_live = ctx.app.live.clone();
     let routes = TowerToHyperService::new(warp::service(super::routes(ctx)));
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let (stopping_tx, stopping) = watch::channel(false);
@@ -97,6 +106,8 @@ pub async fn run(listener: TcpListener, ctx: Ctx, stop: impl Future<Output = ()>
         ));
     }
     drop(listener);
+    // Live streams end now; their readers come back with Last-Event-ID.
+    ctx_live.close();
     let _ = stopping_tx.send(true);
     let drained = async { while connections.join_next().await.is_some() {} };
     if tokio::time::timeout(limits.shutdown_grace, drained)
@@ -191,9 +202,12 @@ async fn request<S>(
 where
     S: Service<Request<RouteBody>, Response = Response, Error = Infallible>,
 {
-    let _busy = clock.begin();
+    let busy = Held {
+        _request: Arc::new(clock.begin()),
+    };
     let (mut parts, body) = req.into_parts();
     parts.extensions.insert(Peer(peer));
+    parts.extensions.insert(busy.clone());
     let declared = parts
         .headers
         .get(header::CONTENT_LENGTH)
