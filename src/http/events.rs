@@ -3,9 +3,9 @@
 //! this file only writes them the way EventSource reads them.
 
 use super::limits::Bucket;
-use super::serve::Held;
+use super::serve::{Handoff, Held};
 use super::{Ctx, first, page_query, query_pairs, respond};
-use crate::app::live::{Frame, Stream};
+use crate::app::live::{Frame, Next, Stream};
 use crate::app::{App, Client};
 use crate::error::Error;
 use std::collections::VecDeque;
@@ -14,7 +14,6 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
 use warp::reply::Response;
 use warp::sse::Event;
 use warp::{Filter, Rejection, Reply};
@@ -30,12 +29,14 @@ pub fn routes(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection
         .and(query_pairs())
         .and(warp::header::optional::<String>("last-event-id"))
         .and(warp::ext::optional::<Held>())
+        .and(warp::ext::optional::<Handoff>())
         .then(
             |client: Client,
              app: App,
              pairs: Vec<(String, String)>,
              last: Option<String>,
-             held: Option<Held>| async move {
+             held: Option<Held>,
+             handoff: Option<Handoff>| async move {
                 let since = match resume_point(last.as_deref(), first(&pairs, "since")) {
                     Ok(n) => n,
                     Err(e) => return respond(Err(e)),
@@ -43,7 +44,7 @@ pub fn routes(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection
                 respond(
                     app.events(&page_query(&pairs), &client, since)
                         .await
-                        .map(|stream| answer(stream, held)),
+                        .map(|stream| answer(stream, held, handoff)),
                 )
             },
         )
@@ -67,19 +68,39 @@ fn resume_point(last: Option<&str>, since: Option<String>) -> Result<Option<i64>
     }
 }
 
-/// The stream as an answer, with a heartbeat when it is quiet.
-fn answer(mut stream: Stream, held: Option<Held>) -> Response {
+/// The stream as an answer. Served by natter's own connection loop (the
+/// usual case), the answer carries only what the stream starts with, as
+/// HTTP/1.0 (its body ends when the connection closes), and the rest of
+/// the stream is handed to the loop, which writes it on the bare socket:
+/// a stream open for hours then holds none of the HTTP machinery's buffers
+/// (see `serve/live.rs`). Without the loop, warp streams it all.
+fn answer(mut stream: Stream, held: Option<Held>, handoff: Option<Handoff>) -> Response {
+    let first: Vec<Arc<Frame>> = std::mem::take(&mut stream.first);
     let heartbeat = stream.heartbeat;
-    let state = Reading {
-        first: std::mem::take(&mut stream.first).into_iter().collect(),
-        retry: true,
-        stream,
-        _held: held,
+    let mut res = match handoff {
+        Some(h) => {
+            h.put(stream);
+            let events = first
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| Ok::<_, Infallible>(with_retry(i, &f)));
+            let mut res = warp::sse::reply(futures_util::stream::iter(events)).into_response();
+            *res.version_mut() = warp::http::Version::HTTP_10;
+            res
+        }
+        None => {
+            let state = Reading {
+                first: first.into_iter().collect(),
+                stream,
+                _held: held,
+            };
+            let events = Owned(Mutex::new(Box::pin(futures_util::stream::unfold(
+                state, next,
+            ))));
+            warp::sse::reply(warp::sse::keep_alive().interval(heartbeat).stream(events))
+                .into_response()
+        }
     };
-    let events = futures_util::stream::unfold(state, next);
-    let events = Owned(Mutex::new(Box::pin(events)));
-    let mut res = warp::sse::reply(warp::sse::keep_alive().interval(heartbeat).stream(events))
-        .into_response();
     // Proxies that buffer answers (nginx) must pass events on at once.
     res.headers_mut().insert(
         "x-accel-buffering",
@@ -88,40 +109,29 @@ fn answer(mut stream: Stream, held: Option<Held>) -> Response {
     res
 }
 
-/// A stream being read: what it sends first, then its channel.
+/// The `i`th event a stream starts with; the first also tells the browser
+/// how soon to reconnect.
+fn with_retry(i: usize, f: &Frame) -> Event {
+    let e = event(f);
+    if i == 0 { e.retry(RETRY) } else { e }
+}
+
+/// A stream warp writes: what it sends first, then its channel.
 struct Reading {
     first: VecDeque<Arc<Frame>>,
-    /// The first event also tells the browser how soon to reconnect.
-    retry: bool,
     stream: Stream,
     /// Keeps the connection from counting as idle.
     _held: Option<Held>,
 }
 
-/// The next event of a stream; none once natter stops.
+/// The next event of a stream warp writes; none once natter stops.
 async fn next(mut r: Reading) -> Option<(Result<Event, Infallible>, Reading)> {
     if let Some(f) = r.first.pop_front() {
-        let mut event = event(&f);
-        if std::mem::take(&mut r.retry) {
-            event = event.retry(RETRY);
-        }
-        return Some((Ok(event), r));
+        return Some((Ok(event(&f)), r));
     }
-    let sent = loop {
-        let s = &mut r.stream;
-        tokio::select! {
-            got = s.events.recv() => match got {
-                Ok(f) if f.id <= s.after => continue,
-                Ok(f) => {
-                    s.after = f.id;
-                    break event(&f);
-                }
-                // Fell too far behind: some events are gone for it.
-                Err(RecvError::Lagged(_)) => break Event::default().event("reset").data("{}"),
-                Err(RecvError::Closed) => return None,
-            },
-            _ = s.closing.wait_for(|c| *c) => return None,
-        }
+    let sent = match r.stream.next().await? {
+        Next::Frame(f) => event(&f),
+        Next::Reset => Event::default().event("reset").data("{}"),
     };
     Some((Ok(sent), r))
 }

@@ -19,6 +19,15 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// The frame as a stream writes it.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        format!(
+            "id: {}\nevent: {}\ndata: {}\n\n",
+            self.id, self.kind, self.data
+        )
+        .into_bytes()
+    }
+
     /// A frame about the stream itself: `ready` (from here on, events
     /// follow) or `reset` (some events are no longer kept: reload).
     pub fn control(id: i64, kind: &'static str) -> Frame {

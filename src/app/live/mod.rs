@@ -19,7 +19,6 @@ use super::{App, Client, Located, PageQuery};
 use crate::domain::{SiteId, ThreadKey};
 use crate::error::Error;
 use crate::store::events;
-use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, watch};
@@ -65,6 +64,33 @@ pub struct Stream {
     pub closing: watch::Receiver<bool>,
     pub heartbeat: std::time::Duration,
     pub slot: Slot,
+}
+
+/// What a stream sends next.
+pub enum Next {
+    Frame(Arc<Frame>),
+    /// It fell too far behind and missed events: the reader must reload.
+    Reset,
+}
+
+impl Stream {
+    /// The next event for this stream; none once natter stops.
+    pub async fn next(&mut self) -> Option<Next> {
+        loop {
+            tokio::select! {
+                got = self.events.recv() => match got {
+                    Ok(f) if f.id <= self.after => continue,
+                    Ok(f) => {
+                        self.after = f.id;
+                        return Some(Next::Frame(f));
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => return Some(Next::Reset),
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = self.closing.wait_for(|c| *c) => return None,
+            }
+        }
+    }
 }
 
 /// A stream's place in the counts, given back when it drops.
@@ -248,6 +274,7 @@ impl App {
 }
 
 /// The bytes of a heartbeat: a comment line, which browsers ignore.
-pub fn heartbeat() -> Bytes {
-    Bytes::from_static(b": \n\n")
-}
+pub const HEARTBEAT: &[u8] = b": \n\n";
+
+/// The bytes of a `reset` for a stream that fell behind.
+pub const RESET: &[u8] = b"event: reset\ndata: {}\n\n";

@@ -18,6 +18,7 @@
 //!   `shutdown_grace`, then closes what is left.
 
 mod clock;
+mod live;
 
 use super::{Ctx, MAX_BODY};
 use crate::config::Limits;
@@ -29,10 +30,12 @@ use hyper::server::conn::http1;
 use hyper::service::Service;
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
+pub use live::Handoff;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
@@ -144,12 +147,13 @@ async fn connection<S>(
     routes: S,
     limits: Limits,
     mut stopping: watch::Receiver<bool>,
-    _slot: OwnedSemaphorePermit,
+    slot: OwnedSemaphorePermit,
 ) where
     S: Service<Request<RouteBody>, Response = Response, Error = Infallible>
         + Clone
         + Send
         + Sync
+        + Unpin
         + 'static,
     S::Future: Send,
 {
@@ -160,34 +164,57 @@ async fn connection<S>(
         clock: clock.clone(),
     });
     let requests = clock.clone();
-    let service = hyper::service::service_fn(move |req| {
-        request(routes.clone(), requests.clone(), peer, limits, req)
-    });
-    let conn = http1::Builder::new()
+    let handoff = Handoff::default();
+    let handed = handoff.clone();
+    // Boxed, so that the connection can be polled without shutting down
+    // its socket (which asks for futures that can move).
+    let service =
+        hyper::service::service_fn(move |req| -> Pin<Box<dyn Future<Output = _> + Send>> {
+            Box::pin(request(
+                routes.clone(),
+                requests.clone(),
+                handed.clone(),
+                peer,
+                limits,
+                req,
+            ))
+        });
+    let mut conn = http1::Builder::new()
         // natter keeps its own header and idle deadlines (see `Clock`).
         .header_read_timeout(None)
         .serve_connection(io, service);
-    let mut conn = std::pin::pin!(conn);
-    tokio::select! {
-        ended = conn.as_mut() => {
-            if let Err(e) = ended {
-                tracing::debug!(%peer, error = %e, "connection closed");
-            }
-            return;
-        }
+    let ended = tokio::select! {
+        ended = std::future::poll_fn(|cx| conn.poll_without_shutdown(cx)) => Some(ended),
         why = clock.expired() => {
             tracing::debug!(%peer, why, "connection closed");
             return;
         }
-        _ = stopping.wait_for(|s| *s) => {}
-    }
-    // Stopping: a connection with nothing in flight (idle, or half a
-    // request's headers) is closed now; one with a request finishes it.
-    if !clock.busy() {
+        _ = stopping.wait_for(|s| *s) => None,
+    };
+    let ended = match ended {
+        Some(ended) => ended,
+        // Stopping: a connection with nothing in flight (idle, or half a
+        // request's headers) is closed now; one with a request finishes it.
+        None if !clock.busy() => return,
+        None => {
+            Pin::new(&mut conn).graceful_shutdown();
+            std::future::poll_fn(|cx| conn.poll_without_shutdown(cx)).await
+        }
+    };
+    if let Err(e) = ended {
+        tracing::debug!(%peer, error = %e, "connection closed");
         return;
     }
-    conn.as_mut().graceful_shutdown();
-    let _ = conn.await;
+    let mut io = conn.into_parts().io.into_inner().io;
+    match handoff.take() {
+        // A live stream goes on without hyper, in a task of its own.
+        Some(stream) => {
+            tokio::spawn(live::write(io, stream, slot));
+        }
+        None => {
+            let _ = tokio::io::AsyncWriteExt::shutdown(&mut io).await;
+        }
+    }
 }
 
 /// Reads a request's body (bounded in size and time), then hands it to
@@ -195,6 +222,7 @@ async fn connection<S>(
 async fn request<S>(
     routes: S,
     clock: Arc<Clock>,
+    handoff: Handoff,
     peer: SocketAddr,
     limits: Limits,
     req: Request<Incoming>,
@@ -208,6 +236,7 @@ where
     let (mut parts, body) = req.into_parts();
     parts.extensions.insert(Peer(peer));
     parts.extensions.insert(busy.clone());
+    parts.extensions.insert(handoff);
     let declared = parts
         .headers
         .get(header::CONTENT_LENGTH)
