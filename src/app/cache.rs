@@ -28,6 +28,12 @@ impl Encoded {
         Encoded::from_bytes(&json, &crate::keys::hex(&digest[..12]))
     }
 
+    /// Encodes an HTML page or fragment.
+    pub fn from_html(html: &str) -> Encoded {
+        let digest = Sha256::digest(html.as_bytes());
+        Encoded::from_bytes(html.as_bytes(), &crate::keys::hex(&digest[..12]))
+    }
+
     /// Wraps ready bytes whose content hash is `tag`.
     pub fn from_bytes(bytes: &[u8], tag: &str) -> Encoded {
         let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::default());
@@ -69,6 +75,18 @@ pub struct PageKey {
     pub sort: Sort,
     pub offset: u32,
     pub limit: u32,
+    /// What the page is sent as: a thread's JSON and HTML pages are kept
+    /// side by side, and dropped together.
+    pub format: Format,
+}
+
+/// What a cached page of a thread is sent as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// The JSON answer of `GET /api/comments`.
+    Json,
+    /// The HTML fragment of `GET /api/thread.html`.
+    Html,
 }
 
 /// A thread's build and the pages cut from it.
@@ -382,6 +400,7 @@ mod tests {
             sort: Sort::Oldest,
             offset: 0,
             limit: 0,
+            format: Format::Json,
         };
         cache.invalidate(&s, &k);
         let new = Arc::new(BuiltThread::build(info(), &[], &look5(), &keys));

@@ -33,6 +33,7 @@ pub mod readers;
 mod session;
 pub mod signin;
 mod sites;
+mod thread_html;
 mod threads;
 pub mod view;
 mod votes;
@@ -55,6 +56,7 @@ pub use providers_admin::ProviderView;
 pub use read::ThreadParams;
 pub use session::{AdminSession, hash_blocking};
 pub use sites::{SiteView, Sites};
+pub use thread_html::{FormFields, HtmlAnswer, PageAsk};
 pub use threads::{AdminThread, ThreadChange, ThreadWithCount};
 pub use votes::VoteCounts;
 
