@@ -236,7 +236,7 @@ async fn the_page_reads_the_thread_with_a_strict_policy() {
         html.contains("<title>Comments: https://blog.example.org/p</title>"),
         "{html}"
     );
-    assert!(html.contains("class=\"n-skip\" href=\"#n-text\""), "{html}");
+    assert!(html.contains("class=\"n-skip\" href=\"#form\""), "{html}");
     assert!(
         html.contains("<h2 class=\"n-count\">1 comment</h2>"),
         "{html}"

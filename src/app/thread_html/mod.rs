@@ -200,14 +200,13 @@ impl App {
                 escape(&w.page("page_thread_first", &[]))
             ));
         }
-        let writable = !answer.thread.locked && page.site.settings.guests;
         body.push_str(&self.form_box(page, &answer, &here, reply, again, w));
         let frame = Frame {
             words: w,
             title: &title,
             back: Some(&page.canonical),
             embed: ask.embed,
-            skip: Some(if writable { "n-text" } else { "form" }),
+            skip: Some("form"),
         };
         Ok(page::document(&frame, &body))
     }
