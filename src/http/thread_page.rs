@@ -60,7 +60,7 @@ fn page(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
                     done: first(&pairs, "done"),
                 };
                 if let Err(e) = limited {
-                    return respond(Err(e));
+                    return html(app.thread_page_refused(e, &ask));
                 }
                 html(app.thread_page(&ask).await)
             },
@@ -99,10 +99,10 @@ fn checked(
     let limits = ctx.limits.clone();
     let metrics = ctx.metrics.clone();
     super::client::client(ctx.trust.clone()).map(move |c: Client, key| {
-        limits.check(kind, key).map(|()| c).map_err(|e| {
-            metrics.rate_limited();
-            e
-        })
+        limits
+            .check(kind, key)
+            .map(|()| c)
+            .inspect_err(|_| metrics.rate_limited())
     })
 }
 

@@ -101,6 +101,13 @@ impl App {
         }
     }
 
+    /// `GET /thread` refused before it was read (its rate limit): a page
+    /// that says so.
+    pub fn thread_page_refused(&self, e: Error, ask: &PageAsk) -> HtmlAnswer {
+        let page = self.locate(&ask.page).ok();
+        self.failed_page(e, page.as_ref(), ask.embed)
+    }
+
     /// A page that says what went wrong, in the site's language if known.
     fn failed_page(&self, e: Error, page: Option<&Located>, embed: bool) -> HtmlAnswer {
         let lang = page.map_or("en", |p| p.site.settings.language.as_str());
