@@ -11,6 +11,7 @@ pub mod bulk;
 pub mod cache;
 mod counts;
 mod demo;
+mod encoded;
 pub mod export;
 pub mod feed;
 mod identities;

@@ -146,6 +146,40 @@ fn comment(out: &mut String, c: &CommentView, reply_to: Option<&str>, locked: bo
         ),
     }
     .ok();
+    marks(out, c, reply_to, &anon, w);
+    let held = c.status != Status::Published;
+    let _ = write!(
+        out,
+        "</span></header>\n<div class=\"n-body\" part=\"body\" itemprop=\"text\">{}</div>\n<div class=\"n-acts\">",
+        c.html
+    );
+    if let Some(reply) = shown.reply.filter(|_| !locked && !held) {
+        let _ = write!(
+            out,
+            "<a class=\"n-reply\" href=\"{}\"{} aria-label=\"{}\">{}</a> ",
+            escape(&reply(c.id)),
+            shown.own_target,
+            escape(&w.t("replyTo", &[("name", &c.author.name)])),
+            escape(&w.t("reply", &[]))
+        );
+    }
+    let votes = format!(
+        "{} {} · {} {}",
+        w.t("like", &[]),
+        c.likes,
+        w.t("dislike", &[]),
+        c.dislikes
+    );
+    let _ = write!(
+        out,
+        "<span class=\"n-muted\">{}</span></div></article>",
+        escape(&votes)
+    );
+}
+
+/// After the author's name: "in reply to", the date, "(edited)", who
+/// signed in, and the badges.
+fn marks(out: &mut String, c: &CommentView, reply_to: Option<&str>, anon: &str, w: Words) {
     if let Some(parent) = reply_to {
         let parent = if parent.is_empty() { &anon } else { parent };
         muted(out, &w.t("inReplyTo", &[("name", parent)]));
@@ -177,33 +211,6 @@ fn comment(out: &mut String, c: &CommentView, reply_to: Option<&str>, locked: bo
             escape(&b)
         );
     }
-    let _ = write!(
-        out,
-        "</span></header>\n<div class=\"n-body\" part=\"body\" itemprop=\"text\">{}</div>\n<div class=\"n-acts\">",
-        c.html
-    );
-    if let Some(reply) = shown.reply.filter(|_| !locked && !held) {
-        let _ = write!(
-            out,
-            "<a class=\"n-reply\" href=\"{}\"{} aria-label=\"{}\">{}</a> ",
-            escape(&reply(c.id)),
-            shown.own_target,
-            escape(&w.t("replyTo", &[("name", &c.author.name)])),
-            escape(&w.t("reply", &[]))
-        );
-    }
-    let votes = format!(
-        "{} {} · {} {}",
-        w.t("like", &[]),
-        c.likes,
-        w.t("dislike", &[]),
-        c.dislikes
-    );
-    let _ = write!(
-        out,
-        "<span class=\"n-muted\">{}</span></div></article>",
-        escape(&votes)
-    );
 }
 
 fn muted(out: &mut String, text: &str) {
