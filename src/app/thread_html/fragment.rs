@@ -181,7 +181,7 @@ fn comment(out: &mut String, c: &CommentView, reply_to: Option<&str>, locked: bo
 /// signed in, and the badges.
 fn marks(out: &mut String, c: &CommentView, reply_to: Option<&str>, anon: &str, w: Words) {
     if let Some(parent) = reply_to {
-        let parent = if parent.is_empty() { &anon } else { parent };
+        let parent = if parent.is_empty() { anon } else { parent };
         muted(out, &w.t("inReplyTo", &[("name", parent)]));
     }
     let _ = write!(
