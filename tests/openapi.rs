@@ -164,6 +164,8 @@ async fn real_answers_match_the_spec() {
 
     let r = s.get(&format!("/api/comments?url={page}")).await;
     c.answer(&get, "/api/comments", r).await;
+    let r = s.get(&format!("/api/thread.html?url={page}")).await;
+    c.answer(&get, "/api/thread.html", r).await;
     let r = s.post_as(&fresh_ip(), "/spec", json!({"text": "top", "name": "N", "website": "https://n.example", "notify": {"replies": false, "thread": false}})).await;
     let top = c.answer(&post, "/api/comments", r).await;
     let id = top["comment"]["id"].clone();

@@ -3,55 +3,11 @@
 //! changes them. The cache counts what it holds (keys, structure and
 //! bytes) and stays within its bounds under any input (DESIGN §14).
 
+pub use super::encoded::Encoded;
 use super::view::{BuiltThread, Sort};
 use crate::domain::{SiteId, ThreadKey};
-use bytes::Bytes;
-use flate2::{Compression, write::GzEncoder};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
-
-/// A JSON answer, encoded once and kept only compressed: nearly every
-/// browser takes gzip, and the rare client that does not gets it inflated.
-#[derive(Debug)]
-pub struct Encoded {
-    pub etag: String,
-    pub gzip: Bytes,
-}
-
-impl Encoded {
-    /// Encodes a value as JSON.
-    pub fn encode(value: &impl serde::Serialize) -> Encoded {
-        let json = serde_json::to_vec(value).expect("answers serialise");
-        let digest = Sha256::digest(&json);
-        Encoded::from_bytes(&json, &crate::keys::hex(&digest[..12]))
-    }
-
-    /// Wraps ready bytes whose content hash is `tag`.
-    pub fn from_bytes(bytes: &[u8], tag: &str) -> Encoded {
-        let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::default());
-        gz.write_all(bytes).expect("writing to memory");
-        let gzip = gz.finish().expect("writing to memory");
-        Encoded {
-            etag: format!("\"{}\"", &tag[..tag.len().min(24)]),
-            gzip: Bytes::from(gzip),
-        }
-    }
-
-    /// The uncompressed bytes.
-    pub fn plain(&self) -> Bytes {
-        let mut out = Vec::with_capacity(self.gzip.len() * 4);
-        flate2::read::GzDecoder::new(&self.gzip[..])
-            .read_to_end(&mut out)
-            .expect("our own gzip");
-        Bytes::from(out)
-    }
-
-    fn size(&self) -> usize {
-        self.gzip.len() + self.etag.len() + 64
-    }
-}
 
 /// How many bytes the cache may hold in all: answers, their keys, built
 /// threads and the maps' own entries.
@@ -69,6 +25,18 @@ pub struct PageKey {
     pub sort: Sort,
     pub offset: u32,
     pub limit: u32,
+    /// What the page is sent as: a thread's JSON and HTML pages are kept
+    /// side by side, and dropped together.
+    pub format: Format,
+}
+
+/// What a cached page of a thread is sent as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// The JSON answer of `GET /api/comments`.
+    Json,
+    /// The HTML fragment of `GET /api/thread.html`.
+    Html,
 }
 
 /// A thread's build and the pages cut from it.
@@ -382,6 +350,7 @@ mod tests {
             sort: Sort::Oldest,
             offset: 0,
             limit: 0,
+            format: Format::Json,
         };
         cache.invalidate(&s, &k);
         let new = Arc::new(BuiltThread::build(info(), &[], &look5(), &keys));

@@ -16,6 +16,7 @@ mod metrics;
 mod new_posts;
 mod notify;
 pub mod serve;
+mod thread_page;
 
 use crate::app::{App, Client, PageQuery};
 use crate::error::Error;
@@ -94,6 +95,8 @@ pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallib
         .or(new_posts::routes(&ctx).boxed())
         .unify()
         .or(events::routes(&ctx).boxed())
+        .unify()
+        .or(thread_page::routes(&ctx).boxed())
         .unify()
         .or(metrics::route(&ctx).boxed())
         .unify()
