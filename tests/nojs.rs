@@ -198,6 +198,32 @@ async fn the_fragment_is_cached_gzipped_and_dropped_by_a_new_comment() {
 }
 
 #[tokio::test]
+async fn the_page_is_kept_for_a_second_gzipped_and_never_outlives_a_new_comment() {
+    let s = TestServer::start().await;
+    s.post_text("/k", "kept words").await;
+    let url = s.url(&format!("/thread?url={}", enc(&page_url("/k"))));
+    let gz = s
+        .http
+        .get(&url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert_eq!(gz.headers()["cache-control"], "no-store");
+    let first = token(&s, "/k").await;
+    s.post_text("/k", "newer words").await;
+    let html = text_of(s.http.get(&url).send().await.unwrap()).await;
+    assert!(
+        html.contains("newer words"),
+        "a new comment drops the kept page"
+    );
+    // The form's signed time moves on with the clock, not with the cache.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_ne!(token(&s, "/k").await, first);
+}
+
+#[tokio::test]
 async fn the_page_reads_the_thread_with_a_strict_policy() {
     let s = TestServer::with_settings(holding()).await;
     let c = s

@@ -37,6 +37,17 @@ pub enum Format {
     Json,
     /// The HTML fragment of `GET /api/thread.html`.
     Html,
+    /// The no-JS page of `GET /thread` (framable or not): its form carries
+    /// the signed time of its second, so a page is kept for that second,
+    /// and the next second's replaces it.
+    Page { embed: bool, second: i64 },
+}
+
+impl Format {
+    /// Whether an entry in this format is out of date once `newer` is kept.
+    fn replaced_by(self, newer: Format) -> bool {
+        matches!((self, newer), (Format::Page { embed: a, second: s }, Format::Page { embed: b, second: t }) if a == b && s != t)
+    }
 }
 
 /// A thread's build and the pages cut from it.
@@ -160,6 +171,7 @@ impl Cache {
         if !current || !inner.make_room(size, 1) {
             return;
         }
+        let inner = &mut *inner;
         // Room was made without dropping this thread (else it would be gone).
         let Some(entry) = inner.threads.get_mut(site).and_then(|t| t.get_mut(key)) else {
             inner.bytes -= size;
@@ -167,6 +179,22 @@ impl Cache {
             return;
         };
         entry.bytes += size;
+        let replaced: Vec<PageKey> = entry
+            .pages
+            .keys()
+            .filter(|k| {
+                (k.sort, k.offset, k.limit) == (page.sort, page.offset, page.limit)
+                    && k.format.replaced_by(page.format)
+            })
+            .copied()
+            .collect();
+        for k in replaced {
+            if let Some(old) = entry.pages.remove(&k) {
+                entry.bytes -= old.size() + ENTRY_OVERHEAD;
+                inner.bytes -= old.size() + ENTRY_OVERHEAD;
+                inner.entries -= 1;
+            }
+        }
         if let Some(old) = entry.pages.insert(page, answer) {
             entry.bytes -= old.size() + ENTRY_OVERHEAD;
             inner.bytes -= old.size() + ENTRY_OVERHEAD;

@@ -49,8 +49,12 @@ fn page(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
         .and(checked(ctx, Bucket::Read))
         .and(ctx.app())
         .and(query_pairs())
+        .and(answer::negotiation())
         .then(
-            |limited: Result<Client, Error>, app: App, pairs: Vec<(String, String)>| async move {
+            |limited: Result<Client, Error>,
+             app: App,
+             pairs: Vec<(String, String)>,
+             n: Negotiation| async move {
                 let ask = PageAsk {
                     page: page_query(&pairs),
                     sort: first(&pairs, "sort"),
@@ -60,9 +64,9 @@ fn page(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
                     done: first(&pairs, "done"),
                 };
                 if let Err(e) = limited {
-                    return html(app.thread_page_refused(e, &ask));
+                    return html(app.thread_page_refused(e, &ask), &n);
                 }
-                html(app.thread_page(&ask).await)
+                html(app.thread_page(&ask).await, &n)
             },
         )
 }
@@ -76,16 +80,21 @@ fn post(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
         .and(ctx.app())
         .and(warp::header::optional::<String>("origin"))
         .and(form_body())
+        .and(answer::negotiation())
         .then(
             |limited: Result<Client, Error>,
              app: App,
              origin: Option<String>,
-             body: Result<FormFields, Error>| async move {
+             body: Result<FormFields, Error>,
+             n: Negotiation| async move {
                 let fields = match body {
                     Ok(f) => f,
                     Err(e) => return respond(Err(e)),
                 };
-                html(app.thread_form(limited, origin.as_deref(), fields).await)
+                html(
+                    app.thread_form(limited, origin.as_deref(), fields).await,
+                    &n,
+                )
             },
         )
 }
@@ -150,7 +159,7 @@ fn fields(pairs: &[(String, String)]) -> FormFields {
 }
 
 /// An HTML answer with its status and strict headers, or its 303.
-fn html(a: HtmlAnswer) -> Response {
+fn html(a: HtmlAnswer, n: &Negotiation) -> Response {
     if let Some(to) = a.location {
         let mut res = Response::new(Default::default());
         *res.status_mut() = StatusCode::SEE_OTHER;
@@ -159,18 +168,11 @@ fn html(a: HtmlAnswer) -> Response {
         }
         return res;
     }
-    let status = a
-        .error
-        .as_ref()
-        .map_or(StatusCode::OK, |e| super::error::status_and_code(e).0);
-    let mut res = Response::new(a.html.into());
-    *res.status_mut() = status;
+    let mut res = answer::send(&a.html, n, "text/html; charset=utf-8", "no-store");
+    if let Some(e) = a.error.as_ref().filter(|_| res.status() == StatusCode::OK) {
+        *res.status_mut() = super::error::status_and_code(e).0;
+    }
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
         "referrer-policy",
         HeaderValue::from_static("strict-origin-when-cross-origin"),

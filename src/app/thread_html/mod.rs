@@ -43,7 +43,7 @@ pub struct HtmlAnswer {
     pub error: Option<Error>,
     /// Where a posted form goes on (a 303), instead of a page.
     pub location: Option<String>,
-    pub html: String,
+    pub html: Arc<Encoded>,
     pub csp: String,
     /// Whether the site's origins may frame it (`embed=1`).
     pub framable: bool,
@@ -89,13 +89,38 @@ impl App {
         .await
     }
 
-    /// `GET /thread`: the thread as a whole page, with its form.
+    /// `GET /thread`: the thread as a whole page, with its form. The
+    /// plain page (no reply form open, no message) is cached like the
+    /// fragment, for the second its form's signed time is of.
     pub async fn thread_page(&self, ask: &PageAsk) -> HtmlAnswer {
         let page = match self.locate(&ask.page) {
             Ok(p) => p,
             Err(e) => return self.failed_page(e, None, ask.embed),
         };
-        match self.page_html(&page, ask, Again::default()).await {
+        let made = if ask.reply.is_none() && ask.done.is_none() {
+            let shared = PageAsk {
+                page: canonical(&page, &ask.page),
+                ..ask.clone()
+            };
+            let params = ThreadParams {
+                sort: ask.sort.clone(),
+                limit: None,
+                cursor: ask.cursor.clone(),
+            };
+            let format = Format::Page {
+                embed: ask.embed,
+                second: crate::domain::now(),
+            };
+            self.thread_as(&shared.page, &params, format, |answer, page| {
+                Encoded::from_html(&self.page_markup(page, &shared, answer, Again::default()))
+            })
+            .await
+        } else {
+            self.page_html(&page, ask, Again::default())
+                .await
+                .map(|html| Arc::new(Encoded::from_html(&html)))
+        };
+        match made {
             Ok(html) => self.answer(&page, ask.embed, None, html),
             Err(e) => self.failed_page(e, Some(&page), ask.embed),
         }
@@ -125,6 +150,7 @@ impl App {
             skip: None,
         };
         let html = page::document(&frame, &format!("<p>{}</p>\n", escape(&said)));
+        let html = Arc::new(Encoded::from_html(&html));
         HtmlAnswer {
             csp: page::csp(page.map(|p| &*p.site), embed),
             framable: embed && page.is_some(),
@@ -139,7 +165,7 @@ impl App {
         page: &Located,
         embed: bool,
         error: Option<Error>,
-        html: String,
+        html: Arc<Encoded>,
     ) -> HtmlAnswer {
         HtmlAnswer {
             error,
@@ -163,6 +189,17 @@ impl App {
             cursor: ask.cursor.clone(),
         };
         let answer = self.thread_answer(page, &params).await?;
+        Ok(self.page_markup(page, ask, &answer, again))
+    }
+
+    /// The whole page of a located thread, from a page of its comments.
+    fn page_markup(
+        &self,
+        page: &Located,
+        ask: &PageAsk,
+        answer: &ThreadAnswer,
+        again: Again<'_>,
+    ) -> String {
         let sort = Sort::parse(ask.sort.as_deref()).unwrap_or(Sort::Oldest);
         let reply = ask
             .reply
@@ -191,7 +228,7 @@ impl App {
         let mut body = status(w, ask.done.as_deref());
         body.push_str(&form::summary(again.bad, w));
         body.push_str(&page::sort_links(w, &here, sort, &self.base));
-        body.push_str(&self.comments(page, &answer, &here, w));
+        body.push_str(&self.comments(page, answer, &here, w));
         if here
             .cursor
             .as_deref()
@@ -207,7 +244,7 @@ impl App {
                 escape(&w.page("page_thread_first", &[]))
             ));
         }
-        body.push_str(&self.form_box(page, &answer, &here, reply, again, w));
+        body.push_str(&self.form_box(page, answer, &here, reply, again, w));
         let frame = Frame {
             words: w,
             title: &title,
@@ -215,7 +252,7 @@ impl App {
             embed: ask.embed,
             skip: Some("form"),
         };
-        Ok(page::document(&frame, &body))
+        page::document(&frame, &body)
     }
 
     /// The thread's comments, with a reply link on each and paging links.

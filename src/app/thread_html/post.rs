@@ -7,11 +7,13 @@ use super::form::{self, FormFields, Mistake};
 use super::page::Place;
 use super::words::Words;
 use super::{Again, HtmlAnswer, PageAsk};
+use crate::app::cache::Encoded;
 use crate::app::view::Sort;
 use crate::app::{App, Client, Extras, Located, PageQuery};
 use crate::domain::{CommentId, NewComment, Status};
 use crate::error::Error;
 use crate::notify::Wants;
+use std::sync::Arc;
 
 impl App {
     /// `POST /thread`. `limited` is the client after the post rate limit
@@ -42,7 +44,7 @@ impl App {
             Ok(location) => HtmlAnswer {
                 error: None,
                 location: Some(location),
-                html: String::new(),
+                html: Arc::new(Encoded::from_html("")),
                 csp: super::page::csp(Some(&page.site), fields.embed),
                 framable: fields.embed,
             },
@@ -148,7 +150,7 @@ impl App {
             bad,
         };
         match self.page_html(page, &ask, again).await {
-            Ok(html) => self.answer(page, f.embed, Some(e), html),
+            Ok(html) => self.answer(page, f.embed, Some(e), Arc::new(Encoded::from_html(&html))),
             Err(other) => self.failed_page(other, Some(page), f.embed),
         }
     }
