@@ -59,8 +59,9 @@ async function other(method, path, body, token) {
   if (body) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = 'Bearer ' + token;
   const r = await fetch(natter.origin + path, { method, headers, body: body && JSON.stringify(body) });
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${await r.text()}`);
-  return r.status == 204 ? null : r.json();
+  const text = await r.text();
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
 }
 
 const post = (path, fields) => other('POST', '/api/comments?url=' + encodeURIComponent(path), { name: 'Bea', ...fields });
@@ -92,7 +93,7 @@ test('another reader\'s comment waits behind "1 new comment: show" within a seco
   assert.match(await focusedText(page), /Hello from elsewhere/);
   assert.equal(await w.locator('h2').innerText(), '3 comments');
   // Oldest first: in the order they were written, after the one there was.
-  assert.deepEqual((await w.locator('.n-body').allInnerTexts()).map((s) => s.trim()),
+  assert.deepEqual((await w.locator('.n-list .n-body').allInnerTexts()).map((s) => s.trim()),
     ['Already here on /live', 'Hello from elsewhere', 'And a second one']);
   assert.equal(await w.getByRole('button', { name: /new comment/ }).count(), 0);
   // A reply goes under its parent.
@@ -121,7 +122,7 @@ test('the reader\'s own comment is not "new", and a new one does not move what t
   const before = await at();
   await post(url('/long'), { text: 'Meanwhile, elsewhere' });
   await w.getByRole('button', { name: '1 new comment: show' }).waitFor({ timeout: 1000 });
-  assert.equal(await at(), before, 'the comment being read stayed where it was');
+  assert.ok(Math.abs((await at()) - before) < 1, 'the comment being read stayed where it was');
   await page.close();
 });
 
@@ -189,7 +190,8 @@ test('a stream dropped by natter stopping comes back and gets what was posted me
   // widget's `since` of the last event it had.
   const since = (r) => new URL(r.url()).searchParams.get('since');
   const back = page.streams.at(-1);
-  assert.ok(back.headers()['last-event-id'] || since(back) != since(page.streams[0]), 'it resumed where it was');
+  const sent = await back.allHeaders();
+  assert.ok(sent['last-event-id'] || since(back) != since(page.streams[0]), 'it resumed where it was: ' + JSON.stringify([page.streams.map((r) => r.url()), sent]));
   await w.getByRole('button', { name: '1 new comment: show' }).click();
   await w.locator('article', { hasText: 'Posted while you were away' }).waitFor();
   await page.close();
