@@ -18,6 +18,7 @@ before(async () => {
   pages = await startPages({
     ...Object.fromEntries(paths.map((p) => [p, (n) => snippet(n)])),
     '/off': (n) => snippet(n, ' data-live="false"'),
+    '/spa': (n) => `<div id="app"></div><script src="${n}/embed.js" async></script>`,
   });
   strict = await startPages({ '/held': (n) => snippet(n) });
   natter = await startNatter({
@@ -269,5 +270,22 @@ test('hostile text in a live comment is inert, new or edited', async () => {
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   assert.equal(await art.locator('img:not(.n-av), script, [onerror], [onmouseover], a[href^="javascript"]').count(), 0);
   assert.match(await art.locator('.n-author').innerText(), /<img src=x/);
+  await page.close();
+});
+
+test('natter.unmount closes the stream', async () => {
+  const page = await browser.newPage();
+  await page.goto(url('/spa'));
+  await page.waitForFunction(() => window.natter && window.natter.mount);
+  const opened = page.waitForResponse((r) => r.url().includes('/api/events?') && r.status() === 200);
+  await page.evaluate((u) => window.natter.mount(document.getElementById('app'), { pageUrl: u }), url('/live'));
+  const stream = (await opened).request();
+  const ended = new Promise((ok) => {
+    page.on('requestfailed', (r) => r === stream && ok('failed'));
+    page.on('requestfinished', (r) => r === stream && ok('finished'));
+  });
+  await page.waitForTimeout(300);
+  await page.evaluate(() => window.natter.unmount(document.getElementById('app')));
+  assert.ok(await Promise.race([ended, new Promise((r) => setTimeout(() => r(false), 3000))]), 'the stream ended');
   await page.close();
 });
