@@ -10,20 +10,12 @@ import { startPages, startNatter, launch, seed, typeIn } from './harness.mjs';
 
 let pages, natter, browser;
 const url = (path) => pages.origin + path;
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The fragment for the thread of `path`, as a site would include it. */
+/** The fragment of the thread of `path` (GET /api/thread.html), as a
+ *  site's server-side include puts it into its page. */
 async function fragment(path) {
-  const r = await fetch(`${natter.origin}/api/comments?url=${encodeURIComponent(url(path))}`);
-  const { thread, comments } = await r.json();
-  const art = (c) => `<li><article class="n-c" id="natter-comment-${c.id}" part="comment" aria-label="${esc(c.author.name)}" itemscope itemtype="https://schema.org/Comment">`
-    + `<header class="n-ch"><img loading="lazy" class="n-av" alt="" part="avatar" src="${natter.origin}${c.author.avatar}"><span class="n-who">`
-    + `<b class="n-author" part="author" itemprop="author">${esc(c.author.name)}</b>`
-    + ` <time class="n-muted" datetime="${c.created}" itemprop="dateCreated">${new Date(c.created).toLocaleDateString('en-GB', { dateStyle: 'long' })}</time></span></header>\n`
-    + `<div class="n-body" part="body" itemprop="text">${c.html}</div>\n`
-    + `<div class="n-acts"><span class="n-muted">Like ${c.likes} · Dislike ${c.dislikes}</span></div></article></li>`;
-  return `<section class="natter-thread" data-natter-html lang="en" dir="ltr">\n<h2 class="n-count">${thread.count} comments</h2>\n`
-    + `<ol class="n-list">${comments.map(art).join('')}</ol>\n</section>\n`;
+  const r = await fetch(`${natter.origin}/api/thread.html?url=${encodeURIComponent(url(path))}`);
+  assert.equal(r.status, 200);
+  return r.text();
 }
 
 const included = {};
