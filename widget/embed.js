@@ -200,7 +200,7 @@
   const mods = {};
   function need(name, t, then, alert = t.note) {
     mods[name] ||= import(base + 'js/' + name + '.js').then((w) => {
-      w.use({ en, h, btn, bodies, store, form, need, base, READER });
+      w.use({ en, h, btn, bodies, comment, store, form, need, base, READER });
       return w;
     });
     return mods[name].then(then, () => {
@@ -299,17 +299,21 @@
     const d = host.dataset;
     const o = {
       pageId: d.pageId, pageUrl: d.pageUrl || location.href, title: d.title || document.title, lang: d.lang,
-      theme: d.theme, sort: d.sort || 'oldest', ...opts,
+      theme: d.theme, sort: d.sort || 'oldest', live: d.live != 'false', ...opts,
     };
     const ctl = new AbortController();
     const api = connect(o.pageUrl, o.pageId, ctl.signal);
     const css = h('link', { rel: 'stylesheet', href: base + 'embed.css' });
-    const ready = Promise.all([api.get('config'), api.get('comments', { sort: o.sort }), new Promise((r) => { css.onload = css.onerror = r; })]);
+    const styled = new Promise((r) => { css.onload = css.onerror = r; });
+    const ready = Promise.all([api.get('config'), api.get('comments', { sort: o.sort }), styled]);
     ready.catch(() => {});
+    // The thread as the site's page already holds it (GET /api/thread.html).
+    const frag = host.querySelector('[data-natter-html]');
     const lang = pick(host, o.lang);
     const root = h('section', { part: 'root', lang });
     const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
-    shadow.replaceChildren(css, root);
+    // (Until it is styled, the fragment shows where it is, through a slot.)
+    shadow.replaceChildren(css, frag ? h('slot') : root);
     const dark = o.theme == 'auto' && matchMedia('(prefers-color-scheme: dark)');
     const theme = () => { root.className = 'n n-' + (o.theme == 'dark' || dark.matches ? 'dark' : 'light'); };
     theme();
@@ -324,7 +328,7 @@
       o, api, signal: ctl.signal, key: o.pageId || o.pageUrl.split('#')[0], comments: [],
       heading: h('h2', { tabindex: -1, part: 'title' }),
       note: h('p', { class: 'n-note', role: 'status', part: 'status' }),
-      render, focus,
+      render, focus, load,
       article: (id) => shadow.getElementById('natter-comment-' + id),
     };
     const list = h('ol', {
@@ -343,31 +347,50 @@
     async function start() {
       const s = (t.s = await strings(lang));
       root.dir = s.dir;
-      root.append(h('p', { class: 'n-muted', text: s.t('loading') }));
+      const sort = h('select', { id: 'n-sort', onchange: () => { o.sort = sort.value; load(); } },
+        ['oldest', 'newest', 'top'].map((v) => h('option', { value: v, selected: v == o.sort, text: s.t(v) })));
+      const head = h('header', { class: 'n-head' },
+        t.heading,
+        h('a', { class: 'n-feed', type: 'application/atom+xml', href: base + 'api/feed?' + api.page, text: s.t('feed') }),
+        h('div', { class: 'n-sort' }, h('label', { for: 'n-sort', text: s.t('sort') }), sort));
+      const paint = (slot) => root.replaceChildren(head, slot, t.note, empty, list, more);
+      empty.textContent = s.t('empty');
+      more.textContent = s.t('more');
+      // Adopted, the form waits behind a button, so that nothing moves
+      // when the thread is painted again.
+      const write = btn(s.t('write'), { class: 'n-write', onclick: () => ready.then(() => t.form && (write.replaceWith(t.form.el), t.form.text.focus())) });
+      let slot = h('p', { class: 'n-muted', text: s.t('loading') });
+      if (frag) {
+        await styled;
+        if (ctl.signal.aborted) return;
+        const ols = frag.querySelector('.n-list'), a = frag.querySelector('.n-more'), count = frag.querySelector('h2');
+        if (ols) list.append(...ols.children);
+        cursor = a && new URL(a.href).searchParams.get('cursor');
+        more.hidden = !cursor;
+        empty.hidden = list.children.length;
+        t.heading.textContent = count && count.textContent;
+        paint((slot = write));
+        frag.remove();
+        shadow.replaceChildren(css, root);
+      } else root.append(slot);
       store.own(); // (A slow first read, while the data comes.)
       let page;
       try {
         [t.cfg, page] = await ready;
       } catch (e) {
         const site = /site|origin/.test(e.code);
-        root.replaceChildren(h('div', { class: 'n-fail', role: 'alert', part: 'error' },
+        slot.replaceWith(h('div', { class: 'n-fail', role: 'alert', part: 'error' },
           h('p', { text: s.t(site ? 'unknown_site' : 'eLoad') }), site && h('p', { class: 'n-muted', text: e.message })));
         return;
       }
       if (ctl.signal.aborted) return;
       take(page);
-      const sort = h('select', { id: 'n-sort', onchange: () => { o.sort = sort.value; load(); } },
-        ['oldest', 'newest', 'top'].map((v) => h('option', { value: v, selected: v == o.sort, text: s.t(v) })));
-      empty.textContent = s.t('empty');
-      more.textContent = s.t('more');
       render();
-      root.replaceChildren(
-        h('header', { class: 'n-head' },
-          t.heading,
-          h('a', { class: 'n-feed', type: 'application/atom+xml', href: base + 'api/feed?' + api.page, text: s.t('feed') }),
-          h('div', { class: 'n-sort' }, h('label', { for: 'n-sort', text: s.t('sort') }), sort)),
-        t.thread.locked ? h('p', { class: 'n-note', text: s.t('thread_locked') }) : (t.form = form(t, 'new', s.t('write'))).el,
-        t.note, empty, list, more);
+      const locked = t.thread.locked && h('p', { class: 'n-note', text: s.t('thread_locked') });
+      if (!locked) t.form = form(t, 'new', s.t('write'));
+      paint(locked || (frag ? write : t.form.el));
+      // New comments as they come (js/live.js).
+      if (o.live) need('live', t, (m) => m.live(t), {});
       // Fetch the code for acting when a form or button is near.
       const soon = (e) => e.target.closest('form, button') && writing(t) && e.target.closest('.n-in') && need('signin', t);
       for (const type of ['pointerover', 'pointerdown', 'focusin']) root.addEventListener(type, soon);
@@ -405,6 +428,7 @@
     /** Loads the first page again or, `from` a cursor, the next. */
     async function load(from) {
       try {
+        await ready;
         const page = await api.get('comments', { sort: o.sort, cursor: from });
         const had = from ? t.comments.length : 0;
         if (!from) t.comments = [];

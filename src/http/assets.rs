@@ -91,9 +91,12 @@ fn load(path: &str) -> Option<(Arc<Encoded>, &'static str)> {
     let answer = encoded
         .entry(format!("{path}:{key}"))
         .or_insert_with(|| {
-            if path == "embed.js" {
-                // Its tag is of what is sent: the words too.
-                let data = with_english(&file.data);
+            if path == "embed.js" || path.starts_with("js/") {
+                // Its tag is of what is sent: lean, and with the words.
+                let mut data = lean(&file.data);
+                if path == "embed.js" {
+                    data = with_english(&data);
+                }
                 let tag = crate::keys::hex(&sha2::Sha256::digest(&data));
                 return Arc::new(Encoded::from_bytes(&data, &tag));
             }
@@ -118,4 +121,78 @@ fn with_english(script: &[u8]) -> Vec<u8> {
     script
         .replacen(ENGLISH_SLOT, &words.to_string(), 1)
         .into_bytes()
+}
+
+/// The widget's script without what only its readers need: comment-only
+/// lines, blank lines and each line's indentation (DESIGN §12's budget).
+/// Line breaks stay, so the code means the same; it holds no string or
+/// template literal across lines (the tests check).
+fn lean(script: &[u8]) -> Vec<u8> {
+    let script = std::str::from_utf8(script).expect("the widget's scripts are UTF-8");
+    let mut out = String::with_capacity(script.len());
+    let mut in_comment = false;
+    for line in script.lines() {
+        let mut code = line.trim();
+        if in_comment {
+            // The rest of a `/* … */` that began on a line of its own.
+            let Some(end) = code.find("*/") else { continue };
+            in_comment = false;
+            code = code[end + 2..].trim_start();
+        } else if let Some(rest) = code.strip_prefix("/*") {
+            match rest.find("*/") {
+                None => {
+                    in_comment = true;
+                    continue;
+                }
+                Some(end) => code = rest[end + 2..].trim_start(),
+            }
+        }
+        if code.is_empty() || code.starts_with("//") {
+            continue;
+        }
+        out.push_str(code);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lean_drops_comment_lines_and_indentation_only() {
+        let src = "/* head */\n(() => {\n  // a note\n  /** doc\n   *  more */\n  const a = 1; // kept\n\n  /* x */ go(a);\n  const u = 'http://x';\n})();\n";
+        let out = String::from_utf8(lean(src.as_bytes())).unwrap();
+        assert_eq!(
+            out,
+            "(() => {\nconst a = 1; // kept\ngo(a);\nconst u = 'http://x';\n})();\n"
+        );
+    }
+
+    /// Leaning is safe only while no literal spans lines: a backtick
+    /// template that did would lose its indentation and comment-like lines.
+    #[test]
+    fn no_widget_script_has_a_literal_across_lines() {
+        for path in Files::iter().filter(|p| p == "embed.js" || p.starts_with("js/")) {
+            let file = Files::get(&path).unwrap();
+            let text = std::str::from_utf8(&file.data).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim();
+                if code.starts_with("//") || code.starts_with('*') || code.starts_with("/*") {
+                    continue;
+                }
+                assert!(
+                    line.matches('`').count() % 2 == 0,
+                    "{path}:{}: a template literal across lines",
+                    n + 1
+                );
+                assert!(
+                    !line.ends_with('\\'),
+                    "{path}:{}: a string across lines",
+                    n + 1
+                );
+            }
+        }
+    }
 }

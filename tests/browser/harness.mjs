@@ -80,9 +80,12 @@ export async function freePort() {
  *  the browser (natter knows an author by their address too). `prepare(cli)`,
  *  if given, runs first: `cli(...args)` runs a natter command on the same
  *  configuration and database, and resolves to its {code, out} (standard
- *  output and error). */
+ *  output and error). `more` lines end the configuration file; with
+ *  `adminPassword`, natter's first admin (`admin`) has it. `restart()` stops
+ *  natter and starts it again on the same port and database. */
 export async function startNatter({
   sites = [], rateLimit = false, smtp = false, mail, trustLoopback = false, prepare, providers = [], port,
+  more: lines = [], adminPassword,
 } = {}) {
   if (!existsSync(bin)) throw new Error(`natter binary not found at ${bin}: build it with cargo build`);
   const dir = mkdtempSync(join(tmpdir(), 'natter-browser-'));
@@ -107,6 +110,7 @@ export async function startNatter({
     config.push('[smtp]', 'host = "127.0.0.1"', `port = ${mail ? mail.port : 9}`, 'tls = "none"',
       'from = "Comments <comments@example.org>"', '');
   }
+  config.push(...lines, '');
   const file = join(dir, 'natter.toml');
   writeFileSync(file, config.join('\n'));
   const common = ['--config', file, '--database', join(dir, 'natter.db')];
@@ -119,13 +123,13 @@ export async function startNatter({
       cmd.on('close', (code, signal) => ok({ code: code ?? signal, out }));
     }));
   }
-  const args = ['serve', '--listen', `127.0.0.1:${port || 0}`, ...common];
-  const child = spawn(bin, args);
+  const env = adminPassword ? { ...process.env, NATTER_ADMIN_PASSWORD: adminPassword } : process.env;
+  let child, log = '';
   // Should the test process end without stopping it (a crash), natter goes too.
   const orphan = () => child.kill();
   process.on('exit', orphan);
-  let log = '';
-  const origin = await new Promise((ok, fail) => {
+  const run = (listen) => new Promise((ok, fail) => {
+    child = spawn(bin, ['serve', '--listen', listen, ...common], { env });
     const timer = setTimeout(() => fail(new Error('natter did not start in 15 s:\n' + log)), 15000);
     child.stderr.on('data', (d) => { log += d; });
     child.stdout.on('data', (d) => {
@@ -138,14 +142,23 @@ export async function startNatter({
     });
     child.on('exit', (code) => fail(new Error(`natter exited with ${code}:\n${log}`)));
   });
+  const origin = await run(`127.0.0.1:${port || 0}`);
+  const end = async () => {
+    child.kill('SIGTERM');
+    // (A natter that died of a signal has a signalCode but no exitCode.)
+    await new Promise((r) => (child.exitCode != null || child.signalCode != null ? r() : child.on('exit', r)));
+  };
   return {
     origin,
     log: () => log,
+    async restart() {
+      await end();
+      log = '';
+      await run(new URL(origin).host);
+    },
     async stop() {
       process.off('exit', orphan);
-      child.kill('SIGTERM');
-      // (A natter that died of a signal has a signalCode but no exitCode.)
-      await new Promise((r) => (child.exitCode != null || child.signalCode != null ? r() : child.on('exit', r)));
+      await end();
       rmSync(dir, { recursive: true, force: true });
     },
   };
