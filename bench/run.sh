@@ -8,9 +8,13 @@
 # comments, 500 threads of 5, 100 authors), then on 127.0.0.1 only, with wrk
 # (2 threads, `Accept-Encoding: gzip, br`, --latency) at 64 and 8 connections:
 # reads the 200-comment thread, reads the same bytes from nginx as a static
-# file, reads counts for 20 pages, posts new comments (rate limits off). Then
+# file, reads counts for 20 pages, reads the thread as an HTML fragment and
+# as the no-JS page (each beside nginx sending the same bytes), posts new
+# comments (rate limits off). Then
 # natter's memory after the run, its memory with 100,000 comments, and the
-# median time from start to the first answered /healthz over 5 fresh starts.
+# median time from start to the first answered /healthz over 5 fresh starts,
+# and live streams (bench/live.mjs: 10,000 open at once, and how soon a new
+# comment reaches 1,000 of them; BENCH_LIVE=0 skips it).
 # Prints a Markdown summary at the end. Everything it starts is stopped on
 # exit; its files live in a temp directory that is removed (BENCH_KEEP=1
 # keeps it).
@@ -184,6 +188,9 @@ for i in $(seq 1 100); do
     sleep 0.1
 done
 cat "$W/same.txt" >&2
+for f in fragment page; do
+    python3 bench/seed.py same "$NGINX_URL/$f.html" "$W/static/$f.html.gz" >&2
+done
 
 ENC_BIG='https%3A%2F%2Fblog.example.org%2Fpost%2Fbig'
 THREAD_PATH="/api/comments?url=$ENC_BIG&limit=200"
@@ -196,6 +203,11 @@ for c in $CONNECTIONS; do
     run_wrk nginx "$c" "$NGINX_URL/thread.json" bench/report.lua
     run_wrk counts "$c" "$NATTER_URL$COUNTS_PATH" bench/report.lua
 done
+log "the thread as HTML (wrk: $THREADS threads, $DURATION each, $FIRST_C connections)"
+run_wrk fragment "$FIRST_C" "$NATTER_URL/api/thread.html?limit=200&url=$ENC_BIG" bench/report.lua
+run_wrk nginxfragment "$FIRST_C" "$NGINX_URL/fragment.html" bench/report.lua
+run_wrk page "$FIRST_C" "$NATTER_URL/thread?url=$ENC_BIG" bench/report.lua
+run_wrk nginxpage "$FIRST_C" "$NGINX_URL/page.html" bench/report.lua
 stop_pid "$NGINX_PID"
 NGINX_PID=""
 
@@ -260,6 +272,14 @@ python3 bench/seed.py start "$BIN" "$W/natter.toml" "$W/starts" "$STARTS" >"$W/s
 cat "$W/starts.txt" >&2
 START_MS=$(sed -n 's/^START_MS=//p' "$W/starts.txt")
 START_ALL=$(sed -n 's/^START_MS_ALL=//p' "$W/starts.txt")
+LIVE_MD=""
+if [ "${BENCH_LIVE:-1}" != 0 ]; then
+    log "live streams (bench/live.mjs)"
+    # Each stream is a socket on both sides: raise the open-file limit.
+    ulimit -n 30000 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
+    node bench/live.mjs "$BIN" >"$W/live.md" || die "live streams missed events (see $W/live.md)"
+    LIVE_MD=$(cat "$W/live.md")
+fi
 LOAD_AFTER=$(uptime)
 
 # ---------------------------------------------------------------- summary
@@ -331,6 +351,17 @@ row() {  # $1: label, $2: name, $3: connections, $4: target text, $5: met
             row "counts for 20 pages" counts "$c" "" ""
         fi
     done
+    for f in fragment page; do
+        fl=${R[$f,$FIRST_C]}
+        case $f in
+            fragment) label="the thread as an HTML fragment (all $(sed -n 's/^FRAGMENT_COMMENTS=//p' "$W/fetch.txt") comments, $(sed -n 's/^FRAGMENT_GZIP_BYTES=//p' "$W/fetch.txt") bytes gzip)" ;;
+            page) label="the no-JS page (its first page: $(sed -n 's/^PAGE_COMMENTS=//p' "$W/fetch.txt") comments, $(sed -n 's/^PAGE_GZIP_BYTES=//p' "$W/fetch.txt") bytes gzip)" ;;
+        esac
+        row "$label" "$f" "$FIRST_C" "≥ 20,000/s" "$(yes_no ge "$(field "$fl" rps)" 20000)"
+        row "same bytes from nginx" "nginx$f" "$FIRST_C" "" ""
+        ratio=$(awk -v a="$(field "$fl" rps)" -v b="$(field "${R[nginx$f,$FIRST_C]}" rps)" 'BEGIN { printf "%.2f", a / b }')
+        printf '| natter / nginx | %s | %s | | | | | |\n' "$FIRST_C" "$ratio"
+    done
     for c in $CONNECTIONS; do
         if [ "$c" = "$FIRST_C" ]; then
             row "new comments (201s per second)" post "$c" "≥ 5,000/s" \
@@ -356,4 +387,5 @@ row() {  # $1: label, $2: name, $3: connections, $4: target text, $5: met
     echo
     echo "Errors: socket errors and answers ≥ 400 from wrk; for new comments, every answer other than 201 (202 held, 409, 5xx…)."
     echo "Targets are for $FIRST_C connections. Latencies are wrk's (not corrected for coordinated omission)."
+    [ -z "$LIVE_MD" ] || printf '%s\n' "$LIVE_MD"
 } | tee "$W/summary.md"

@@ -263,6 +263,24 @@ def fetch(base, outdir):
     print(f"THREAD_PLAIN_BYTES={len(plain)}")
     print(f"THREAD_GZIP_BYTES={len(gz)}")
     print(f"THREAD_COMMENTS={n}")
+    # The same thread as HTML: the fragment (all 200) and the no-JS page
+    # (its first page, as a reader gets it).
+    quoted = urllib.parse.quote(BIG_THREAD, safe="")
+    for name, path in (("fragment", "/api/thread.html?limit=200&url=" + quoted),
+                       ("page", "/thread?url=" + quoted)):
+        status, headers, gz = client.request("GET", path, headers={"Accept-Encoding": "gzip, br"})
+        enc = dict((k.lower(), v) for k, v in headers).get("content-encoding")
+        if status != 200 or enc != "gzip":
+            raise SystemExit(f"GET {name} with gzip answered {status}, Content-Encoding {enc!r}")
+        html = gzip.decompress(gz)
+        shown = html.count(b'itemtype="https://schema.org/Comment"')
+        with open(os.path.join(outdir, name + ".html"), "wb") as f:
+            f.write(html)
+        with open(os.path.join(outdir, name + ".html.gz"), "wb") as f:
+            f.write(gz)
+        print(f"{name.upper()}_PLAIN_BYTES={len(html)}")
+        print(f"{name.upper()}_GZIP_BYTES={len(gz)}")
+        print(f"{name.upper()}_COMMENTS={shown}")
 
 
 def same(url, file):

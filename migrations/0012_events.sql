@@ -3,7 +3,10 @@
 -- that a reader whose stream dropped (or whose natter restarted) resumes
 -- from its last event id and misses nothing. Triggers write the rows in
 -- the same transaction as the change itself, whichever code made it.
--- AUTOINCREMENT: an id is never used twice, even after pruning.
+-- AUTOINCREMENT: an id is never used twice, even after pruning. Rows are
+-- only appended, in id order (and so in time order), so the table needs no
+-- index: a stream resuming reads the ids after its own, and pruning drops
+-- the oldest ids. Writes of comments pay only for the append.
 CREATE TABLE events (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     thread_id  INTEGER NOT NULL,
@@ -11,8 +14,6 @@ CREATE TABLE events (
     kind       TEXT NOT NULL CHECK (kind IN ('created', 'edited', 'deleted', 'approved')),
     at         INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX events_thread ON events (thread_id, id);
-CREATE INDEX events_at ON events (at);
 
 -- A comment published as it is posted (or imported).
 CREATE TRIGGER events_created AFTER INSERT ON comments

@@ -2,8 +2,8 @@
 
 use super::answer::{self, Negotiation};
 use super::limits::Bucket;
-use super::{Ctx, first, json_body, json_reply, page_query, query_pairs, respond};
-use crate::app::{App, Client, Extras, ThreadParams};
+use super::{Ctx, json_body, json_reply, page_query, query_pairs, respond, thread_params};
+use crate::app::{App, Client, Extras};
 use crate::domain::{CommentId, NewComment};
 use crate::notify::Wants;
 use serde::{Deserialize, Serialize};
@@ -40,15 +40,7 @@ fn list(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Cl
         .and(answer::negotiation())
         .then(
             |_client: Client, app: App, pairs: Vec<(String, String)>, n: Negotiation| async move {
-                let params = ThreadParams {
-                    sort: first(&pairs, "sort"),
-                    limit: match first(&pairs, "limit").map(|l| l.parse::<u32>()) {
-                        Some(Ok(l)) => Some(l),
-                        Some(Err(_)) => Some(0),
-                        None => None,
-                    },
-                    cursor: first(&pairs, "cursor"),
-                };
+                let params = thread_params(&pairs);
                 respond(app.thread(&page_query(&pairs), &params).await.map(|a| {
                     let mut res = answer::send(&a, &n, "application/json", "no-cache");
                     if let Ok(v) = app.form_token().parse() {

@@ -82,8 +82,14 @@ impl Ctx {
 pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallible> + Clone {
     // warp clones the routes for every request: boxed, each group is one
     // reference count to clone instead of a tree of filters.
+    // Readers' routes first: every route tried before the one that
+    // matches costs the request a little.
     let all = comments::routes(&ctx)
         .boxed()
+        .or(thread_page::routes(&ctx).boxed())
+        .unify()
+        .or(events::routes(&ctx).boxed())
+        .unify()
         .or(api::routes(&ctx).boxed())
         .unify()
         .or(admin::routes(&ctx).boxed())
@@ -93,10 +99,6 @@ pub fn routes(ctx: Ctx) -> impl Filter<Extract = (impl Reply,), Error = Infallib
         .or(auth::routes(&ctx).boxed())
         .unify()
         .or(new_posts::routes(&ctx).boxed())
-        .unify()
-        .or(events::routes(&ctx).boxed())
-        .unify()
-        .or(thread_page::routes(&ctx).boxed())
         .unify()
         .or(metrics::route(&ctx).boxed())
         .unify()
@@ -139,6 +141,20 @@ fn page_query(pairs: &[(String, String)]) -> PageQuery {
     PageQuery {
         url: first(pairs, "url"),
         page_id: first(pairs, "page_id"),
+    }
+}
+
+/// Which page of a thread a read asks for: `sort`, `limit` (a limit that
+/// is no number is one the app refuses) and `cursor`.
+fn thread_params(pairs: &[(String, String)]) -> crate::app::ThreadParams {
+    crate::app::ThreadParams {
+        sort: first(pairs, "sort"),
+        limit: match first(pairs, "limit").map(|l| l.parse::<u32>()) {
+            Some(Ok(l)) => Some(l),
+            Some(Err(_)) => Some(0),
+            None => None,
+        },
+        cursor: first(pairs, "cursor"),
     }
 }
 

@@ -3,8 +3,8 @@
 
 use super::answer::{self, Negotiation};
 use super::limits::Bucket;
-use super::{Ctx, MAX_BODY, first, page_query, query_pairs, respond};
-use crate::app::{App, Client, FormFields, HtmlAnswer, PageAsk, ThreadParams};
+use super::{Ctx, MAX_BODY, first, page_query, query_pairs, respond, thread_params};
+use crate::app::{App, Client, FormFields, HtmlAnswer, PageAsk};
 use crate::error::Error;
 use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Response;
@@ -24,15 +24,7 @@ fn fragment(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> 
         .and(answer::negotiation())
         .then(
             |_client: Client, app: App, pairs: Vec<(String, String)>, n: Negotiation| async move {
-                let params = ThreadParams {
-                    sort: first(&pairs, "sort"),
-                    limit: match first(&pairs, "limit").map(|l| l.parse::<u32>()) {
-                        Some(Ok(l)) => Some(l),
-                        Some(Err(_)) => Some(0),
-                        None => None,
-                    },
-                    cursor: first(&pairs, "cursor"),
-                };
+                let params = thread_params(&pairs);
                 respond(
                     app.thread_html(&page_query(&pairs), &params)
                         .await

@@ -64,12 +64,17 @@ impl Words {
             .and_then(|t| t.get(key))
             .or_else(|| all.get("en").and_then(|t| t.get(key)))
             .map_or(key, String::as_str);
-        let mut out = text.to_string();
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
-        out
+        fill(text, args)
     }
+}
+
+/// `text` with each `{name}` placeholder filled in.
+pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    let mut out = text.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
 }
 
 #[cfg(test)]

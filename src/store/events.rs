@@ -79,8 +79,8 @@ pub fn in_thread_after(
     let mut rows = read(
         conn,
         "SELECT e.id, e.kind, e.comment_id, e.thread_id, t.site_id, t.key
-         FROM threads t JOIN events e ON e.thread_id = t.id
-         WHERE t.site_id = ?1 AND t.key = ?2 AND e.id > ?3 ORDER BY e.id LIMIT ?4",
+         FROM events e JOIN threads t ON t.id = e.thread_id
+         WHERE e.id > ?3 AND t.site_id = ?1 AND t.key = ?2 ORDER BY e.id LIMIT ?4",
         (site.as_str(), key.as_str(), after, limit),
     )?;
     with_comments(conn, &mut rows)?;
@@ -106,12 +106,19 @@ pub fn pruned_through(conn: &Conn) -> Result<i64, StoreError> {
         .unwrap_or(0))
 }
 
-/// Deletes the events written before `before`; returns how many.
+/// How many of the oldest events one prune looks at.
+const PRUNE_BATCH: i64 = 10_000;
+
+/// Deletes (up to [`PRUNE_BATCH`] of) the events written before `before`,
+/// oldest first; returns how many.
 pub fn prune(conn: &Conn, before: UnixTime) -> Result<usize, StoreError> {
+    // Ids grow with time: the old events are the first ids.
     let highest: Option<i64> = conn
         .0
-        .prepare_cached("SELECT max(id) FROM events WHERE at < ?1")?
-        .query_row([before], |r| r.get(0))?;
+        .prepare_cached(
+            "SELECT max(id) FROM (SELECT id, at FROM events ORDER BY id LIMIT ?2) WHERE at < ?1",
+        )?
+        .query_row((before, PRUNE_BATCH), |r| r.get(0))?;
     let Some(highest) = highest else {
         return Ok(0);
     };

@@ -81,7 +81,14 @@ async fn send_new(app: &App, last: i64) -> Result<(i64, bool), crate::store::Sto
 async fn prune_old(app: &App) {
     app.live.forget_unwatched();
     let before = now() - KEPT_SECONDS;
-    if let Err(e) = app.db.write(move |c| events::prune(c, before)).await {
-        tracing::warn!(error = %e, "could not drop old live events");
+    loop {
+        match app.db.write(move |c| events::prune(c, before)).await {
+            Ok(n) if n > 0 => continue,
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not drop old live events");
+                return;
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! strings (`page_thread_*`). Plurals follow the rules the widget's
 //! `Intl.PluralRules` applies for each of the seven languages.
 
-use crate::notify::strings::Words as PageWords;
+use crate::notify::strings::{Words as PageWords, fill};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -125,14 +125,6 @@ impl Words {
             &[("day", &day), ("month", name.trim()), ("year", &year)],
         )
     }
-}
-
-fn fill(text: &str, args: &[(&str, &str)]) -> String {
-    let mut out = text.to_string();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
 }
 
 #[cfg(test)]
