@@ -85,6 +85,11 @@ export function live(t) {
     }
     const c = { ...JSON.parse(e.data), replies: [] };
     const at = find(t, c.id);
+    // The reader's own edits and deletions are shown by the answers to
+    // them (an edit held for a moderator stays shown to its author), which
+    // their events may overtake; only a moderator's approval is news.
+    const own = t.own[c.id] || (at && at[0].by && at[0].by == t.me);
+    if (own && e.type != 'approved') return;
     if (e.type == 'created' || e.type == 'approved') {
       // One shown already is the reader's own (held, then approved).
       if (at) {
