@@ -110,7 +110,7 @@ impl Clock {
 }
 
 /// A request in flight on a connection.
-pub struct InFlight(Arc<Clock>);
+pub(super) struct InFlight(Arc<Clock>);
 
 impl Drop for InFlight {
     fn drop(&mut self) {

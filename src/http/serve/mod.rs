@@ -50,14 +50,6 @@ use warp::reply::Response;
 #[derive(Debug, Clone, Copy)]
 pub struct Peer(pub SocketAddr);
 
-/// A request in flight, for an answer that goes on after its handler
-/// returned (a live stream) to hold: the connection is not idle while it
-/// is held.
-#[derive(Clone)]
-pub struct Held {
-    _request: Arc<clock::InFlight>,
-}
-
 /// What a request's body is handed to the routes as: read whole, or (too
 /// large to read) as it comes.
 type RouteBody = Either<Full<Bytes>, Incoming>;
@@ -230,12 +222,9 @@ async fn request<S>(
 where
     S: Service<Request<RouteBody>, Response = Response, Error = Infallible>,
 {
-    let busy = Held {
-        _request: Arc::new(clock.begin()),
-    };
+    let _busy = clock.begin();
     let (mut parts, body) = req.into_parts();
     parts.extensions.insert(Peer(peer));
-    parts.extensions.insert(busy.clone());
     parts.extensions.insert(handoff);
     let declared = parts
         .headers
