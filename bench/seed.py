@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -247,10 +248,8 @@ def fetch(base, outdir):
     status, headers, plain = client.request("GET", path)
     if status != 200:
         raise SystemExit(f"GET thread answered {status}")
-    status, headers, gz = client.request("GET", path, headers={"Accept-Encoding": "gzip, br"})
-    enc = dict((k.lower(), v) for k, v in headers).get("content-encoding")
-    if status != 200 or enc != "gzip":
-        raise SystemExit(f"GET thread with gzip answered {status}, Content-Encoding {enc!r}")
+    gz = encoded(client, path, "gzip")
+    br = save_brotli(client, path, os.path.join(outdir, "thread.json.br"))
     if gzip.decompress(gz) != plain:
         raise SystemExit("the gzip answer does not decompress to the plain one")
     n = count_tree(json.loads(plain)["comments"])
@@ -262,16 +261,15 @@ def fetch(base, outdir):
         f.write(gz)
     print(f"THREAD_PLAIN_BYTES={len(plain)}")
     print(f"THREAD_GZIP_BYTES={len(gz)}")
+    print(f"THREAD_BR_BYTES={br}")
     print(f"THREAD_COMMENTS={n}")
     # The same thread as HTML: the fragment (all 200) and the no-JS page
     # (its first page, as a reader gets it).
     quoted = urllib.parse.quote(BIG_THREAD, safe="")
     for name, path in (("fragment", "/api/thread.html?limit=200&url=" + quoted),
                        ("page", "/thread?url=" + quoted)):
-        status, headers, gz = client.request("GET", path, headers={"Accept-Encoding": "gzip, br"})
-        enc = dict((k.lower(), v) for k, v in headers).get("content-encoding")
-        if status != 200 or enc != "gzip":
-            raise SystemExit(f"GET {name} with gzip answered {status}, Content-Encoding {enc!r}")
+        gz = encoded(client, path, "gzip")
+        br = save_brotli(client, path, os.path.join(outdir, name + ".html.br"))
         html = gzip.decompress(gz)
         shown = html.count(b'itemtype="https://schema.org/Comment"')
         with open(os.path.join(outdir, name + ".html"), "wb") as f:
@@ -280,22 +278,64 @@ def fetch(base, outdir):
             f.write(gz)
         print(f"{name.upper()}_PLAIN_BYTES={len(html)}")
         print(f"{name.upper()}_GZIP_BYTES={len(gz)}")
+        print(f"{name.upper()}_BR_BYTES={br}")
         print(f"{name.upper()}_COMMENTS={shown}")
+    # The widget's files as served, in each encoding.
+    for name, path in (("EMBED_JS", "/embed.js"), ("EMBED_CSS", "/embed.css"), ("WRITE_JS", "/js/write.js")):
+        status, _, plain = client.request("GET", path)
+        if status != 200:
+            raise SystemExit(f"GET {path} answered {status}")
+        print(f"{name}_PLAIN_BYTES={len(plain)}")
+        print(f"{name}_GZIP_BYTES={len(encoded(client, path, 'gzip'))}")
+        print(f"{name}_BR_BYTES={save_brotli(client, path, os.devnull)}")
+
+
+def encoded(client, path, coding):
+    """The body of GET path as sent to a client that takes `coding` (gzip:
+    `Accept-Encoding: gzip`; br: a browser's `gzip, br`)."""
+    accept = "gzip, br" if coding == "br" else coding
+    status, headers, body = client.request("GET", path, headers={"Accept-Encoding": accept})
+    enc = dict((k.lower(), v) for k, v in headers).get("content-encoding")
+    if status != 200 or enc != coding:
+        raise SystemExit(f"GET {path} with {accept} answered {status}, Content-Encoding {enc!r}")
+    return body
+
+
+def save_brotli(client, path, file):
+    """Saves path's brotli answer as file and says its size, unless the
+    server sends gzip to a browser (a natter without brotli, measured
+    beside this one): then nginx sends gzip too."""
+    status, headers, body = client.request("GET", path, headers={"Accept-Encoding": "gzip, br"})
+    enc = dict((k.lower(), v) for k, v in headers).get("content-encoding")
+    if status != 200 or enc not in ("br", "gzip"):
+        raise SystemExit(f"GET {path} with gzip, br answered {status}, Content-Encoding {enc!r}")
+    if enc == "br":
+        with open(file, "wb") as f:
+            f.write(body)
+        return len(body)
+    return "none"
 
 
 def same(url, file):
+    """Checks that url sends file's bytes: a browser's `gzip, br` gets the
+    .br file (or, when there is none, the .gz file), `gzip` alone the .gz
+    file."""
+    if file.endswith(".br") and not os.path.exists(file):
+        file = file[:-3] + ".gz"
     with open(file, "rb") as f:
         want = f.read()
+    coding = "br" if file.endswith(".br") else "gzip"
     u = urllib.parse.urlsplit(url)
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
-    c.request("GET", u.path + (("?" + u.query) if u.query else ""), headers={"Accept-Encoding": "gzip, br"})
+    accept = "gzip, br" if coding == "br" else "gzip"
+    c.request("GET", u.path + (("?" + u.query) if u.query else ""), headers={"Accept-Encoding": accept})
     r = c.getresponse()
     got = r.read()
     enc = r.getheader("Content-Encoding")
-    if r.status != 200 or enc != "gzip" or got != want:
+    if r.status != 200 or enc != coding or got != want:
         raise SystemExit(f"{url} answered {r.status}, Content-Encoding {enc!r}, {len(got)} bytes; "
-                         f"expected 200, gzip, the {len(want)} bytes of {file}")
-    print(f"{url} sends the same {len(got)} gzip bytes (Content-Type {r.getheader('Content-Type')})")
+                         f"expected 200, {coding}, the {len(want)} bytes of {file}")
+    print(f"{url} sends the same {len(got)} {coding} bytes (Content-Type {r.getheader('Content-Type')})")
 
 
 def mem(pid):
@@ -371,13 +411,53 @@ def rows(db):
     print(f"ROWS={n}")
 
 
+# The layers of a server's profile, by the name of a sampled function:
+# the first pattern that matches decides.
+LAYERS = [
+    ("the kernel (TCP, system calls, scheduling)", re.compile(r"^\[k\]")),
+    ("memory allocation", re.compile(r"malloc|free|realloc|calloc|_int_|cfree|memalign|alloc::")),
+    ("copying bytes (memcpy, memmove, memset)", re.compile(r"mem(cpy|move|set)")),
+    ("hyper (HTTP parsing and writing)", re.compile(r"hyper|httparse|http::header|http::")),
+    ("warp (routes and filters)", re.compile(r"warp")),
+    ("tokio (tasks, timers, sockets)", re.compile(r"tokio|mio")),
+    ("natter's own code", re.compile(r"natter")),
+    ("compression", re.compile(r"brotli|flate|zlib|miniz|deflate|crc32|adler")),
+    ("locks and atomics", re.compile(r"pthread_mutex|futex|lock|parking")),
+]
+
+
+def layers(report, who):
+    """Shares of a `perf report --sort sym` by layer, and the top functions."""
+    shares, top, total = {}, [], 0.0
+    with open(report, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            m = re.match(r"\s*([\d.]+)%\s+(\[.\])\s+(.*)", line)
+            if not m:
+                continue
+            pct, kind, name = float(m.group(1)), m.group(2), m.group(3).strip()
+            label = f"{kind} {name}"
+            layer = next((n for n, r in LAYERS if r.search(label)), "the rest (libc, the loader, …)")
+            shares[layer] = shares.get(layer, 0.0) + pct
+            total += pct
+            top.append((pct, label))
+    print(f"| {who}: layer | share of samples |")
+    print("|---|---|")
+    for name, pct in sorted(shares.items(), key=lambda kv: -kv[1]):
+        print(f"| {name} | {pct:.1f} % |")
+    print()
+    print(f"| {who}: top functions | share |")
+    print("|---|---|")
+    for pct, label in top[:15]:
+        print(f"| `{label[:110]}` | {pct:.2f} % |")
+
+
 def main(argv):
     if len(argv) < 2:
         raise SystemExit(__doc__)
     cmd, args = argv[1], argv[2:]
     table = {"seed": seed, "bulk": lambda b, t: bulk(b, int(t)), "warm": warm, "fetch": fetch,
              "same": same, "mem": mem, "start": start, "port": lambda: print(free_port()), "rows": rows,
-             "hot": hot}
+             "hot": hot, "layers": layers}
     if cmd not in table:
         raise SystemExit(__doc__)
     table[cmd](*args)

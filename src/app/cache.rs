@@ -3,7 +3,7 @@
 //! changes them. The cache counts what it holds (keys, structure and
 //! bytes) and stays within its bounds under any input (DESIGN §14).
 
-pub use super::encoded::Encoded;
+pub use super::encoded::{Effort, Encoded};
 use super::view::{BuiltThread, Sort};
 use crate::domain::{SiteId, ThreadKey};
 use std::collections::HashMap;
@@ -323,7 +323,11 @@ mod tests {
             let noise: Vec<u8> = (0..100_000u32)
                 .map(|j| (j.wrapping_mul(2_654_435_761).wrapping_add(i) >> 13) as u8)
                 .collect();
-            let answer = Arc::new(Encoded::from_bytes(&noise, &format!("{i:024}")));
+            let answer = Arc::new(Encoded::from_bytes(
+                &noise,
+                &format!("{i:024}"),
+                Effort::Answer,
+            ));
             cache.put_shared(format!("q{i}"), cache.generation(), answer);
             within_bounds(&cache);
         }

@@ -1,8 +1,8 @@
-//! Serving cached answers: ETag and `If-None-Match` (304), gzip when the
-//! client takes it.
+//! Serving cached answers: ETag and `If-None-Match` (304), brotli or gzip
+//! as the client takes them.
 
 use crate::app::cache::Encoded;
-use warp::http::{HeaderValue, StatusCode, header};
+use warp::http::{HeaderMap, HeaderValue, StatusCode, header};
 use warp::reply::Response;
 
 /// The request headers that choose how an answer is sent.
@@ -10,6 +10,21 @@ use warp::reply::Response;
 pub struct Negotiation {
     pub accept_encoding: Option<String>,
     pub if_none_match: Option<String>,
+}
+
+impl Negotiation {
+    /// The negotiating headers of a request (those that are not text are
+    /// as if not sent).
+    pub fn of(headers: &HeaderMap) -> Negotiation {
+        let text = |name| {
+            let v = headers.get(name)?.to_str().ok()?;
+            Some(v.to_string())
+        };
+        Negotiation {
+            accept_encoding: text(header::ACCEPT_ENCODING),
+            if_none_match: text(header::IF_NONE_MATCH),
+        }
+    }
 }
 
 pub fn negotiation() -> impl warp::Filter<Extract = (Negotiation,), Error = warp::Rejection> + Clone
@@ -23,15 +38,45 @@ pub fn negotiation() -> impl warp::Filter<Extract = (Negotiation,), Error = warp
         })
 }
 
-fn takes_gzip(accept: Option<&str>) -> bool {
-    accept.is_some_and(|a| {
-        a.split(',').any(|part| {
-            let mut it = part.split(';');
-            let coding = it.next().unwrap_or("").trim();
-            let q_zero = it.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
-            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !q_zero
-        })
-    })
+/// How an answer's body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+/// The coding `Accept-Encoding` prefers: brotli or gzip, whichever has the
+/// higher weight (brotli on a tie, being smaller); `*` stands for each not
+/// named; a weight of 0 refuses.
+fn coding(accept: Option<&str>) -> Coding {
+    let Some(accept) = accept else {
+        return Coding::Identity;
+    };
+    let (mut br, mut gzip, mut any) = (None, None, None);
+    for part in accept.split(',') {
+        let mut it = part.split(';');
+        let name = it.next().unwrap_or("").trim();
+        let weight = it
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
+        if name.eq_ignore_ascii_case("br") {
+            br = Some(weight);
+        } else if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+            gzip = Some(weight);
+        } else if name == "*" {
+            any = Some(weight);
+        }
+    }
+    let br = br.or(any).unwrap_or(0.0);
+    let gzip = gzip.or(any).unwrap_or(0.0);
+    if br > 0.0 && br >= gzip {
+        Coding::Brotli
+    } else if gzip > 0.0 {
+        Coding::Gzip
+    } else {
+        Coding::Identity
+    }
 }
 
 fn etag_matches(if_none_match: Option<&str>, etag: &str) -> bool {
@@ -54,13 +99,18 @@ pub fn send(
         let mut r = Response::new(Default::default());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
         r
-    } else if takes_gzip(n.accept_encoding.as_deref()) {
-        let mut r = Response::new(answer.gzip.clone().into());
-        r.headers_mut()
-            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        r
     } else {
-        Response::new(answer.plain().into())
+        let (body, coding) = match coding(n.accept_encoding.as_deref()) {
+            Coding::Brotli => (answer.brotli.clone(), Some("br")),
+            Coding::Gzip => (answer.gzip.clone(), Some("gzip")),
+            Coding::Identity => (answer.plain(), None),
+        };
+        let mut r = Response::new(body.into());
+        if let Some(c) = coding {
+            r.headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+        }
+        r
     };
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -68,10 +118,7 @@ pub fn send(
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache_control),
     );
-    h.insert(
-        header::VARY,
-        HeaderValue::from_static("Accept-Encoding, Origin"),
-    );
+    // `Vary` is set with the CORS headers, on every answer (`cors.rs`).
     if let Ok(v) = HeaderValue::from_str(&answer.etag) {
         h.insert(header::ETAG, v);
     }
@@ -83,12 +130,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn gzip_negotiation() {
-        assert!(takes_gzip(Some("gzip, br")));
-        assert!(takes_gzip(Some("br;q=1.0, gzip;q=0.8")));
-        assert!(!takes_gzip(Some("gzip;q=0")));
-        assert!(!takes_gzip(Some("br")));
-        assert!(!takes_gzip(None));
+    fn encoding_negotiation() {
+        use Coding::*;
+        for (accept, expected) in [
+            (Some("gzip, deflate, br, zstd"), Brotli),
+            (Some("gzip, br"), Brotli),
+            (Some("br;q=1.0, gzip;q=0.8"), Brotli),
+            (Some("br;q=0.5, gzip"), Gzip),
+            (Some("gzip;q=0, br;q=0"), Identity),
+            (Some("br;q=0, gzip"), Gzip),
+            (Some("gzip;q=0"), Identity),
+            (Some("BR"), Brotli),
+            (Some("x-gzip"), Gzip),
+            (Some("*"), Brotli),
+            (Some("*;q=0.5, br;q=0"), Gzip),
+            (Some("identity"), Identity),
+            (Some("br;q=nonsense"), Identity),
+            (Some(""), Identity),
+            (None, Identity),
+        ] {
+            assert_eq!(coding(accept), expected, "{accept:?}");
+        }
     }
 
     #[test]

@@ -11,9 +11,8 @@ use warp::reply::Response;
 use warp::{Filter, Rejection};
 
 pub fn routes(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
+    // GET /api/counts is answered before the routes (`reads.rs`).
     preview(ctx)
-        .or(counts_get(ctx))
-        .unify()
         .or(counts_post(ctx))
         .unify()
         .or(config(ctx))
@@ -53,30 +52,6 @@ fn preview(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> +
                     .map(|html| json_reply(StatusCode::OK, &PreviewAnswer { html })),
             )
         })
-}
-
-/// GET /api/counts?url=A&url=B…
-fn counts_get(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
-    warp::path!("api" / "counts")
-        .and(warp::get())
-        .and(ctx.limited(Bucket::Read))
-        .and(ctx.app())
-        .and(query_pairs())
-        .and(answer::negotiation())
-        .then(
-            |_c: Client, app: App, pairs: Vec<(String, String)>, n: Negotiation| async move {
-                let urls = pairs
-                    .into_iter()
-                    .filter(|(k, _)| k == "url")
-                    .map(|(_, v)| v)
-                    .collect();
-                respond(
-                    app.counts(urls)
-                        .await
-                        .map(|a| answer::send(&a, &n, "application/json", "no-cache")),
-                )
-            },
-        )
 }
 
 #[derive(Deserialize)]

@@ -1,9 +1,10 @@
 //! The browser files in `widget/`, embedded in the binary: `/embed.js`,
 //! `/embed.css`, `/i18n/…`, and the demo page at `/`. Each is sent with an
-//! ETag and, when the browser takes it, gzip (compressed once, then kept).
+//! ETag and, when the browser takes it, brotli or gzip (compressed as hard
+//! as they can be, once, then kept).
 
 use super::answer::{self, Negotiation};
-use crate::app::cache::Encoded;
+use crate::app::cache::{Effort, Encoded};
 use sha2::Digest;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -76,6 +77,16 @@ pub fn routes() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone
         })
 }
 
+/// Compresses the files a reader's browser fetches (brotli's hardest
+/// takes a while), before anyone asks.
+pub fn prepare() {
+    for path in Files::iter() {
+        if path == "embed.js" || path == "embed.css" || path.starts_with("js/") {
+            load(&path);
+        }
+    }
+}
+
 fn load(path: &str) -> Option<(Arc<Encoded>, &'static str)> {
     let file = Files::get(path)?;
     let mime = match path.rsplit('.').next() {
@@ -98,9 +109,9 @@ fn load(path: &str) -> Option<(Arc<Encoded>, &'static str)> {
                     data = with_english(&data);
                 }
                 let tag = crate::keys::hex(&sha2::Sha256::digest(&data));
-                return Arc::new(Encoded::from_bytes(&data, &tag));
+                return Arc::new(Encoded::from_bytes(&data, &tag, Effort::File));
             }
-            Arc::new(Encoded::from_bytes(&file.data, &key))
+            Arc::new(Encoded::from_bytes(&file.data, &key, Effort::File))
         })
         .clone();
     Some((answer, mime))

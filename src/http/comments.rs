@@ -1,8 +1,7 @@
 //! The comment routes of the public API.
 
-use super::answer::{self, Negotiation};
 use super::limits::Bucket;
-use super::{Ctx, json_body, json_reply, page_query, query_pairs, respond, thread_params};
+use super::{Ctx, json_body, json_reply, page_query, query_pairs, respond};
 use crate::app::{App, Client, Extras};
 use crate::domain::{CommentId, NewComment};
 use crate::notify::Wants;
@@ -12,9 +11,8 @@ use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
 pub fn routes(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
-    list(ctx)
-        .or(post(ctx))
-        .unify()
+    // GET /api/comments is answered before the routes (`reads.rs`).
+    post(ctx)
         .or(edit(ctx))
         .unify()
         .or(delete(ctx))
@@ -28,28 +26,6 @@ pub(super) fn bearer() -> impl Filter<Extract = (Option<String>,), Error = Rejec
     warp::header::optional::<String>("authorization").map(|h: Option<String>| {
         h.and_then(|h| h.strip_prefix("Bearer ").map(|t| t.trim().to_string()))
     })
-}
-
-/// GET /api/comments?url=U[&page_id=K][&sort=][&limit=][&cursor=]
-fn list(ctx: &Ctx) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone + use<> {
-    warp::path!("api" / "comments")
-        .and(warp::get())
-        .and(ctx.limited(Bucket::Read))
-        .and(ctx.app())
-        .and(query_pairs())
-        .and(answer::negotiation())
-        .then(
-            |_client: Client, app: App, pairs: Vec<(String, String)>, n: Negotiation| async move {
-                let params = thread_params(&pairs);
-                respond(app.thread(&page_query(&pairs), &params).await.map(|a| {
-                    let mut res = answer::send(&a, &n, "application/json", "no-cache");
-                    if let Ok(v) = app.form_token().parse() {
-                        res.headers_mut().insert("natter-form-token", v);
-                    }
-                    res
-                }))
-            },
-        )
 }
 
 /// The body of `POST /api/comments`.

@@ -2,6 +2,7 @@
 //! and no credentials are ever allowed (readers get no cookies).
 
 use super::Ctx;
+use crate::app::App;
 use crate::error::Error;
 use std::convert::Infallible;
 use warp::http::{HeaderValue, Method, StatusCode, header};
@@ -16,10 +17,8 @@ fn is_api(path: &str) -> bool {
     path.starts_with("/api/") || path == "/auth/signout" || path == "/auth/signout-all"
 }
 
-/// Adds CORS headers and `X-Content-Type-Options: nosniff`: API answers go only to registered origins. The
-/// widget's files, and error answers (which carry no private data), go to
-/// any origin, so that a page on an unregistered origin can load the widget
-/// and show the reader why it was refused.
+/// Adds CORS headers and `X-Content-Type-Options: nosniff` to every answer
+/// of the routes (see [`decorate`]).
 pub fn wrap<F>(
     ctx: &Ctx,
     inner: F,
@@ -35,38 +34,43 @@ where
         .and(inner)
         .map(
             move |origin: Option<String>, path: FullPath, mut res: Response| {
-                let origin = origin.as_deref();
-                let path = path.as_str();
-                let allow = match origin {
-                    _ if path.starts_with("/admin") => None,
-                    Some(o) if is_api(path) && app.sites.knows_origin(o) => {
-                        HeaderValue::from_str(o).ok()
-                    }
-                    Some(_) if !is_api(path) || res.status().is_client_error() => {
-                        Some(HeaderValue::from_static("*"))
-                    }
-                    _ => None,
-                };
-                let h = res.headers_mut();
-                h.insert(
-                    header::VARY,
-                    HeaderValue::from_static("Accept-Encoding, Origin"),
-                );
-                // Every answer, JSON and feeds included, is read as what it says it is.
-                h.insert(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                );
-                if let Some(v) = allow {
-                    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
-                    h.insert(
-                        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                        HeaderValue::from_static(EXPOSED),
-                    );
-                }
+                decorate(&app, origin.as_deref(), path.as_str(), &mut res);
                 res
             },
         )
+}
+
+/// CORS headers and `X-Content-Type-Options: nosniff` for the answer to a
+/// request for `path` from `origin`: API answers go only to registered
+/// origins. The widget's files, and error answers (which carry no private
+/// data), go to any origin, so that a page on an unregistered origin can
+/// load the widget and show the reader why it was refused.
+pub fn decorate(app: &App, origin: Option<&str>, path: &str, res: &mut Response) {
+    let allow = match origin {
+        _ if path.starts_with("/admin") => None,
+        Some(o) if is_api(path) && app.sites.knows_origin(o) => HeaderValue::from_str(o).ok(),
+        Some(_) if !is_api(path) || res.status().is_client_error() => {
+            Some(HeaderValue::from_static("*"))
+        }
+        _ => None,
+    };
+    let h = res.headers_mut();
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Encoding, Origin"),
+    );
+    // Every answer, JSON and feeds included, is read as what it says it is.
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Some(v) = allow {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSED),
+        );
+    }
 }
 
 /// OPTIONS /api/…: the preflight of a cross-origin write.

@@ -15,6 +15,7 @@ pub mod limits;
 mod metrics;
 mod new_posts;
 mod notify;
+mod reads;
 pub mod serve;
 mod thread_page;
 
@@ -42,6 +43,8 @@ pub struct Ctx {
     pub trust: Arc<client::Trust>,
     /// The counters `/metrics` shows.
     pub metrics: Arc<metrics::Metrics>,
+    /// The busiest reads' answers, by query string.
+    recent: Arc<reads::Recent>,
 }
 
 impl Ctx {
@@ -53,6 +56,7 @@ impl Ctx {
             limits,
             trust,
             metrics: Default::default(),
+            recent: Default::default(),
         }
     }
 
@@ -129,11 +133,19 @@ fn query_pairs() -> impl Filter<Extract = (Vec<(String, String)>,), Error = Infa
     warp::query::raw()
         .or(warp::any().map(String::new))
         .unify()
-        .map(|raw: String| {
-            url::form_urlencoded::parse(raw.as_bytes())
-                .into_owned()
-                .collect()
-        })
+        .map(|raw: String| pairs_of(&raw))
+}
+
+/// A query string's pairs, decoded.
+fn pairs_of(raw: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// Compresses the widget's files now, so that no reader waits for it.
+pub fn prepare_files() {
+    assets::prepare();
 }
 
 /// The page a call is about: `?url=…[&page_id=…]`.

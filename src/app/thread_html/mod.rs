@@ -84,7 +84,7 @@ impl App {
                 more,
                 own_target: "",
             };
-            Encoded::from_html(&fragment::thread(answer, &shown))
+            Encoded::from_text(&fragment::thread(answer, &shown))
         })
         .await
     }
@@ -112,13 +112,13 @@ impl App {
                 second: crate::domain::now(),
             };
             self.thread_as(&shared.page, &params, format, |answer, page| {
-                Encoded::from_html(&self.page_markup(page, &shared, answer, Again::default()))
+                Encoded::from_text(&self.page_markup(page, &shared, answer, Again::default()))
             })
             .await
         } else {
             self.page_html(&page, ask, Again::default())
                 .await
-                .map(|html| Arc::new(Encoded::from_html(&html)))
+                .map(|html| Arc::new(Encoded::from_text(&html)))
         };
         match made {
             Ok(html) => self.answer(&page, ask.embed, None, html),
@@ -150,7 +150,7 @@ impl App {
             skip: None,
         };
         let html = page::document(&frame, &format!("<p>{}</p>\n", escape(&said)));
-        let html = Arc::new(Encoded::from_html(&html));
+        let html = Arc::new(Encoded::from_text(&html));
         HtmlAnswer {
             csp: page::csp(page.map(|p| &*p.site), embed),
             framable: embed && page.is_some(),

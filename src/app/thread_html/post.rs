@@ -44,7 +44,7 @@ impl App {
             Ok(location) => HtmlAnswer {
                 error: None,
                 location: Some(location),
-                html: Arc::new(Encoded::from_html("")),
+                html: Arc::new(Encoded::from_text("")),
                 csp: super::page::csp(Some(&page.site), fields.embed),
                 framable: fields.embed,
             },
@@ -150,7 +150,7 @@ impl App {
             bad,
         };
         match self.page_html(page, &ask, again).await {
-            Ok(html) => self.answer(page, f.embed, Some(e), Arc::new(Encoded::from_html(&html))),
+            Ok(html) => self.answer(page, f.embed, Some(e), Arc::new(Encoded::from_text(&html))),
             Err(other) => self.failed_page(other, Some(page), f.embed),
         }
     }

@@ -1,6 +1,13 @@
 //! Each connection's clock: which deadline it is under (the headers of a
 //! request, or idle between requests), told by the socket as bytes arrive
 //! and by the service as requests begin and end.
+//!
+//! The clock is checked, not woken: moving it only writes the phase, and
+//! [`Clock::expired`] looks again at least every `header_timeout` or
+//! `idle_timeout`, whichever is shorter. A deadline can come sooner than
+//! the one last looked at only when a request's headers begin or a
+//! request ends, and it is then one of those two away, so none is missed,
+//! and no request wakes the connection's task for it.
 
 use crate::config::Limits;
 use std::io;
@@ -9,7 +16,6 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
-use tokio::sync::Notify;
 use tokio::time::Instant;
 
 /// Where a connection is, which decides how long it may stay silent.
@@ -28,8 +34,6 @@ pub(super) enum Phase {
 pub(super) struct Clock {
     limits: Limits,
     phase: Mutex<Phase>,
-    /// Woken when the deadline moves.
-    moved: Notify,
 }
 
 impl Clock {
@@ -39,23 +43,18 @@ impl Clock {
             phase: Mutex::new(Phase::Head {
                 since: Instant::now(),
             }),
-            moved: Notify::new(),
         }
     }
 
     /// Resolves once the connection has passed its deadline, with why.
     pub(super) async fn expired(&self) -> &'static str {
         loop {
-            let moved = self.moved.notified();
+            let now = Instant::now();
+            let next_look = now + self.limits.header_timeout.min(self.limits.idle_timeout);
             match self.deadline() {
-                Some((at, why)) if Instant::now() >= at => return why,
-                Some((at, _)) => {
-                    tokio::select! {
-                        () = tokio::time::sleep_until(at) => {}
-                        () = moved => {}
-                    }
-                }
-                None => moved.await,
+                Some((at, why)) if now >= at => return why,
+                Some((at, _)) => tokio::time::sleep_until(at.min(next_look)).await,
+                None => tokio::time::sleep_until(next_look).await,
             }
         }
     }
@@ -64,10 +63,9 @@ impl Clock {
         f(&mut self.phase.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// Changes the phase and tells [`Clock::expired`].
+    /// Changes the phase; [`Clock::expired`] sees it when it next looks.
     pub(super) fn set(&self, f: impl FnOnce(Phase) -> Phase) {
         self.with(|p| *p = f(*p));
-        self.moved.notify_one();
     }
 
     /// When the connection must have moved on, and why it is closed then.

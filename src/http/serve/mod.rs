@@ -59,6 +59,7 @@ type RouteBody = Either<Full<Bytes>, Incoming>;
 pub async fn run(listener: TcpListener, ctx: Ctx, stop: impl Future<Output = ()>) {
     let limits = ctx.app.config.limits;
     let ctx_live = ctx.app.live.clone();
+    let reads = Arc::new(ctx.clone());
     let routes = TowerToHyperService::new(warp::service(super::routes(ctx)));
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let (stopping_tx, stopping) = watch::channel(false);
@@ -95,6 +96,7 @@ pub async fn run(listener: TcpListener, ctx: Ctx, stop: impl Future<Output = ()>
             stream,
             peer,
             routes.clone(),
+            reads.clone(),
             limits,
             stopping.clone(),
             slot,
@@ -137,6 +139,7 @@ async fn connection<S>(
     stream: TcpStream,
     peer: SocketAddr,
     routes: S,
+    reads: Arc<Ctx>,
     limits: Limits,
     mut stopping: watch::Receiver<bool>,
     slot: OwnedSemaphorePermit,
@@ -160,8 +163,19 @@ async fn connection<S>(
     let handed = handoff.clone();
     // Boxed, so that the connection can be polled without shutting down
     // its socket (which asks for futures that can move).
-    let service =
-        hyper::service::service_fn(move |req| -> Pin<Box<dyn Future<Output = _> + Send>> {
+    let service = hyper::service::service_fn(
+        move |req: Request<Incoming>| -> Pin<Box<dyn Future<Output = _> + Send>> {
+            // The readers' busiest reads are answered at once (`reads.rs`).
+            if let Some(read) = super::reads::Read::of(req.method(), req.uri().path())
+                && hyper::body::Body::is_end_stream(req.body())
+            {
+                let (reads, clock) = (reads.clone(), requests.clone());
+                return Box::pin(async move {
+                    let _busy = clock.begin();
+                    let (parts, _) = req.into_parts();
+                    Ok(super::reads::answer(&reads, read, &parts, peer).await)
+                });
+            }
             Box::pin(request(
                 routes.clone(),
                 requests.clone(),
@@ -170,7 +184,8 @@ async fn connection<S>(
                 limits,
                 req,
             ))
-        });
+        },
+    );
     let mut conn = http1::Builder::new()
         // natter keeps its own header and idle deadlines (see `Clock`).
         .header_read_timeout(None)
