@@ -162,28 +162,41 @@
     const site = /^https?:\/\//i.test(c.author.website) && c.author.website;
     const held = c.status == 'pending';
     const mine = t.own[c.id] || (c.by && c.by == t.me);
-    const vote = (value, key, n) => btn(s.t(key) + ' ' + n, { name: 'vote', value, 'aria-pressed': String(t.votes[c.id] == value) });
     // Lazy, and in a first paint only after it (`t.later`).
     const pic = c.author.avatar && h('img', { loading: 'lazy', class: 'n-av', alt: '', part: 'avatar' });
     const src = () => { pic.src = new URL(c.author.avatar, base); };
     if (pic) t.later ? t.later.push(src) : src();
-    return h('article', a,
-      h('header', { class: 'n-ch' },
-        pic,
-        h('span', { class: 'n-who' },
-          h(site ? 'a' : 'b', { class: 'n-author', href: site, rel: site && REL, part: 'author', text: name }),
-          replyTo != null && h('span', { class: 'n-muted', text: s.t('inReplyTo', { name: replyTo || s.t('anon') }) }),
-          h('time', { class: 'n-muted', datetime: c.created, text: s.ago(c.created) }),
-          c.edited && h('span', { class: 'n-muted', text: s.t('edited') }),
-          c.verified && h('span', { class: 'n-ok', text: s.t('verified', c) }),
-          [held && s.t('pending'), c.badge, c.pinned && s.t('pinned')].map((b) => b && h('strong', { class: 'n-badge', part: 'badge', text: b })))),
-      body,
-      h('div', { class: 'n-acts' },
-        !t.thread.locked && !held && btn(s.t('reply'), { name: 'reply', 'aria-expanded': 'false' }),
-        mine || held
-          ? h('span', { class: 'n-muted', text: `${s.t('like')} ${c.likes} · ${s.t('dislike')} ${c.dislikes}` })
-          : [vote(1, 'like', c.likes), vote(-1, 'dislike', c.dislikes)],
-        mine && [btn(s.t('edit'), { name: 'edit' }), btn(s.t('del'), { name: 'del' })]));
+    // The parts most comments share are cloned from ones made once per thread.
+    const like = (t.like ||= [
+      h('header', { class: 'n-ch' }, h('span', { class: 'n-who' }, h('b', { class: 'n-author', part: 'author' }), h('time', { class: 'n-muted' }))),
+      h('div', { class: 'n-acts' }, btn(s.t('reply'), { name: 'reply', 'aria-expanded': 'false' }),
+        [1, -1].map((value) => btn('', { name: 'vote', value, 'aria-pressed': 'false' }))),
+    ]);
+    const head = like[0].cloneNode(true), who = head.firstChild, time = who.lastChild;
+    if (pic) head.prepend(pic);
+    if (site) who.firstChild.replaceWith(h('a', { class: 'n-author', href: site, rel: REL, part: 'author' }));
+    who.firstChild.textContent = name;
+    time.dateTime = c.created;
+    time.textContent = s.ago(c.created);
+    who.append(...[
+      c.edited && h('span', { class: 'n-muted', text: s.t('edited') }),
+      c.verified && h('span', { class: 'n-ok', text: s.t('verified', c) }),
+      ...[held && s.t('pending'), c.badge, c.pinned && s.t('pinned')].map((b) => b && h('strong', { class: 'n-badge', part: 'badge', text: b })),
+    ].filter(Boolean));
+    if (replyTo != null) time.before(h('span', { class: 'n-muted', text: s.t('inReplyTo', { name: replyTo || s.t('anon') }) }));
+    const acts = like[1].cloneNode(true);
+    const [reply, up, down] = acts.children;
+    if (t.thread.locked || held) reply.remove();
+    if (mine || held) {
+      up.replaceWith(h('span', { class: 'n-muted', text: `${s.t('like')} ${c.likes} · ${s.t('dislike')} ${c.dislikes}` }));
+      down.remove();
+    } else {
+      up.textContent = s.t('like') + ' ' + c.likes;
+      down.textContent = s.t('dislike') + ' ' + c.dislikes;
+      (t.votes[c.id] == 1 ? up : down).setAttribute('aria-pressed', String(!!t.votes[c.id]));
+    }
+    if (mine) acts.append(btn(s.t('edit'), { name: 'edit' }), btn(s.t('del'), { name: 'del' }));
+    return h('article', a, head, body, acts);
   }
 
   /** <li>s nested to the site's depth, deeper flat; no recursion. */
