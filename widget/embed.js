@@ -27,19 +27,27 @@
       const file = lang != 'en' && (await fetch(base + 'i18n/' + lang + '.json').then((r) => r.json()).catch(() => ({})));
       const s = { ...en, ...file };
       const plural = new Intl.PluralRules(lang);
-      const num = new Intl.NumberFormat(lang);
-      const rel = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+      // English is written here: a tab's first Intl number or relative-time
+      // formatter costs it tens of ms, more than painting the thread.
+      let num, rel;
+      const n = (x) => (lang == 'en' ? String(x).replace(/\B(?=(\d{3})+$)/g, ',') : (num ||= new Intl.NumberFormat(lang)).format(x));
+      const ago = (x, u) => {
+        const w = Math.abs(x) + ' ' + u + (x * x > 1 ? 's' : '');
+        if (lang != 'en') return (rel ||= new Intl.RelativeTimeFormat(lang, { numeric: 'auto' })).format(x, u);
+        if (x * x > 1 || u[0] == 'h' || u[1] == 'i') return x < 0 ? w + ' ago' : 'in ' + w;
+        return u == 'day' ? (x < 0 ? 'yesterday' : 'tomorrow') : (x < 0 ? 'last ' : 'next ') + u;
+      };
       return {
         dir: lang == 'ar' ? 'rtl' : 'ltr',
         /** `key`'s words, {slots} from `v`. */
         t(key, v = {}) {
           let w = s[key];
           if (w.other) w = w[plural.select(v.n)] || w.other;
-          return w.replace(/\{(\w+)\}/g, (_, k) => (k == 'n' ? num.format(v.n) : v[k]));
+          return w.replace(/\{(\w+)\}/g, (_, k) => (k == 'n' ? n(v.n) : v[k]));
         },
         ago(iso) {
           const secs = (Date.parse(iso) - Date.now()) / 1000;
-          for (const u in units) if (Math.abs(secs) >= units[u]) return rel.format(Math.round(secs / units[u]), u);
+          for (const u in units) if (Math.abs(secs) >= units[u]) return ago(Math.round(secs / units[u]), u);
           return s.now;
         },
       };
@@ -154,25 +162,41 @@
     const site = /^https?:\/\//i.test(c.author.website) && c.author.website;
     const held = c.status == 'pending';
     const mine = t.own[c.id] || (c.by && c.by == t.me);
-    const vote = (value, key, n) => btn(s.t(key) + ' ' + n, { name: 'vote', value, 'aria-pressed': String(t.votes[c.id] == value) });
-    return h('article', a,
-      h('header', { class: 'n-ch' },
-        // `loading` before `src`.
-        c.author.avatar && h('img', { loading: 'lazy', class: 'n-av', alt: '', part: 'avatar', src: new URL(c.author.avatar, base) }),
-        h('span', { class: 'n-who' },
-          h(site ? 'a' : 'b', { class: 'n-author', href: site, rel: site && REL, part: 'author', text: name }),
-          replyTo != null && h('span', { class: 'n-muted', text: s.t('inReplyTo', { name: replyTo || s.t('anon') }) }),
-          h('time', { class: 'n-muted', datetime: c.created, text: s.ago(c.created) }),
-          c.edited && h('span', { class: 'n-muted', text: s.t('edited') }),
-          c.verified && h('span', { class: 'n-ok', text: s.t('verified', c) }),
-          [held && s.t('pending'), c.badge, c.pinned && s.t('pinned')].map((b) => b && h('strong', { class: 'n-badge', part: 'badge', text: b })))),
-      body,
-      h('div', { class: 'n-acts' },
-        !t.thread.locked && !held && btn(s.t('reply'), { name: 'reply', 'aria-expanded': 'false' }),
-        mine || held
-          ? h('span', { class: 'n-muted', text: `${s.t('like')} ${c.likes} · ${s.t('dislike')} ${c.dislikes}` })
-          : [vote(1, 'like', c.likes), vote(-1, 'dislike', c.dislikes)],
-        mine && [btn(s.t('edit'), { name: 'edit' }), btn(s.t('del'), { name: 'del' })]));
+    // Lazy, and in a first paint only after it (`t.later`).
+    const pic = c.author.avatar && h('img', { loading: 'lazy', class: 'n-av', alt: '', part: 'avatar' });
+    const src = () => { pic.src = new URL(c.author.avatar, base); };
+    if (pic) t.later ? t.later.push(src) : src();
+    // The parts most comments share are cloned from ones made once per thread.
+    const like = (t.like ||= [
+      h('header', { class: 'n-ch' }, h('span', { class: 'n-who' }, h('b', { class: 'n-author', part: 'author' }), h('time', { class: 'n-muted' }))),
+      h('div', { class: 'n-acts' }, btn(s.t('reply'), { name: 'reply', 'aria-expanded': 'false' }),
+        [1, -1].map((value) => btn('', { name: 'vote', value, 'aria-pressed': 'false' }))),
+    ]);
+    const head = like[0].cloneNode(true), who = head.firstChild, time = who.lastChild;
+    if (pic) head.prepend(pic);
+    if (site) who.firstChild.replaceWith(h('a', { class: 'n-author', href: site, rel: REL, part: 'author' }));
+    who.firstChild.textContent = name;
+    time.dateTime = c.created;
+    time.textContent = s.ago(c.created);
+    who.append(...[
+      c.edited && h('span', { class: 'n-muted', text: s.t('edited') }),
+      c.verified && h('span', { class: 'n-ok', text: s.t('verified', c) }),
+      ...[held && s.t('pending'), c.badge, c.pinned && s.t('pinned')].map((b) => b && h('strong', { class: 'n-badge', part: 'badge', text: b })),
+    ].filter(Boolean));
+    if (replyTo != null) time.before(h('span', { class: 'n-muted', text: s.t('inReplyTo', { name: replyTo || s.t('anon') }) }));
+    const acts = like[1].cloneNode(true);
+    const [reply, up, down] = acts.children;
+    if (t.thread.locked || held) reply.remove();
+    if (mine || held) {
+      up.replaceWith(h('span', { class: 'n-muted', text: `${s.t('like')} ${c.likes} · ${s.t('dislike')} ${c.dislikes}` }));
+      down.remove();
+    } else {
+      up.textContent = s.t('like') + ' ' + c.likes;
+      down.textContent = s.t('dislike') + ' ' + c.dislikes;
+      (t.votes[c.id] == 1 ? up : down).setAttribute('aria-pressed', String(!!t.votes[c.id]));
+    }
+    if (mine) acts.append(btn(s.t('edit'), { name: 'edit' }), btn(s.t('del'), { name: 'del' }));
+    return h('article', a, head, body, acts);
   }
 
   /** <li>s nested to the site's depth, deeper flat; no recursion. */
@@ -299,13 +323,16 @@
     const d = host.dataset;
     const o = {
       pageId: d.pageId, pageUrl: d.pageUrl || location.href, title: d.title || document.title, lang: d.lang,
-      theme: d.theme, sort: d.sort || 'oldest', live: d.live != 'false', ...opts,
+      theme: d.theme, sort: d.sort || 'oldest', live: d.live != 'false', pageSize: d.pageSize, ...opts,
     };
+    // Top-level comments a page shows: the server's default unless 1 or more
+    // (and at most the server's 200).
+    const size = +o.pageSize >= 1 ? Math.min(Math.floor(o.pageSize), 200) : null;
     const ctl = new AbortController();
     const api = connect(o.pageUrl, o.pageId, ctl.signal);
     const css = h('link', { rel: 'stylesheet', href: base + 'embed.css' });
     const styled = new Promise((r) => { css.onload = css.onerror = r; });
-    const ready = Promise.all([api.get('config'), api.get('comments', { sort: o.sort }), styled]);
+    const ready = Promise.all([api.get('config'), api.get('comments', { sort: o.sort, limit: size }), styled]);
     ready.catch(() => {});
     // The thread as the site's page already holds it (GET /api/thread.html).
     const frag = host.querySelector('[data-natter-html]');
@@ -385,12 +412,19 @@
       }
       if (ctl.signal.aborted) return;
       take(page);
+      t.later = [];
       render();
       const locked = t.thread.locked && h('p', { class: 'n-note', text: s.t('thread_locked') });
       if (!locked) t.form = form(t, 'new', s.t('write'));
       paint(locked || (frag ? write : t.form.el));
-      // New comments as they come (js/live.js).
-      if (o.live) need('live', t, (m) => m.live(t), {});
+      // What can wait comes in the frame after the one that paints the
+      // thread: the avatars, and new comments as they come (js/live.js).
+      const later = t.later;
+      t.later = null;
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        for (const f of later) f();
+        if (o.live && !ctl.signal.aborted) need('live', t, (m) => m.live(t), {});
+      }));
       // Fetch the code for acting when a form or button is near.
       const soon = (e) => e.target.closest('form, button') && writing(t) && e.target.closest('.n-in') && need('signin', t);
       for (const type of ['pointerover', 'pointerdown', 'focusin']) root.addEventListener(type, soon);
@@ -429,7 +463,7 @@
     async function load(from) {
       try {
         await ready;
-        const page = await api.get('comments', { sort: o.sort, cursor: from });
+        const page = await api.get('comments', { sort: o.sort, limit: size, cursor: from });
         const had = from ? t.comments.length : 0;
         if (!from) t.comments = [];
         take(page);
