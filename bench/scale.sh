@@ -22,9 +22,10 @@
 #    brought in by one `natter import json`, which creates the sites in the
 #    database (natter.toml declares none); then natter's memory after start,
 #    its start time to the first answered /healthz (median of SCALE_STARTS),
-#    reads of cold threads (wrk through a shuffled list of every thread,
+#    reads of cold threads (wrk through a shuffled list of the threads,
 #    bench/scale_cold.lua, each read once) and of one hot thread, and its
-#    memory after.
+#    memory after. The same is measured first at a tenth of the sites and
+#    comments, so that the table can say what grew with the database.
 #
 # Prints a Markdown table at the end, with a paragraph per figure on what
 # should grow with the work and what should not. Everything it starts is
@@ -37,7 +38,7 @@
 #   SCALE_SITES           sites of the many-sites process (default: 10000)
 #   SCALE_COMMENTS        comments over those sites (default: 1000000; 0 skips part 2)
 #   SCALE_DURATION        each wrk run of hot reads and posts (default: 10s)
-#   SCALE_COLD_DURATION   the wrk run of cold reads (default: 5s)
+#   SCALE_COLD_READS      cold threads read (default: 10000, at most the small run's threads)
 #   SCALE_CONNECTIONS     wrk connections (default: 64)
 #   SCALE_PAINT_RUNS      cold loads per paint figure; 0 skips paint (default: 5)
 #   SCALE_STARTS          fresh starts to time (default: 3)
@@ -56,9 +57,9 @@ IFS=, read -r -a BIG <<<"${SCALE_BIG:-2000,20000}"
 SITES=${SCALE_SITES:-10000}
 COMMENTS=${SCALE_COMMENTS:-1000000}
 DURATION=${SCALE_DURATION:-10s}
-COLD_DURATION=${SCALE_COLD_DURATION:-5s}
 CONNS=${SCALE_CONNECTIONS:-64}
 PAINT_RUNS=${SCALE_PAINT_RUNS:-5}
+COLD_READS=${SCALE_COLD_READS:-10000}
 STARTS=${SCALE_STARTS:-3}
 WRK_THREADS=2
 ACCEPT='Accept-Encoding: gzip, br'
@@ -195,6 +196,28 @@ bench() {  # $1: name, $2: duration, $3: url, $4: script, rest: script arguments
         "$(field "$line" p99_us)" >&2
 }
 
+bench_cold() {  # $1: name, $2: file of paths; reads COLD_READS of them once each; sets V[name]
+    local name=$1 out="$W/wrk-$1.txt" mark="$W/mark-$1" line i pid
+    echo "-- wrk $name ($CONNS connections, each of $COLD_READS threads read once)" >&2
+    rm -f "$mark".*
+    wrk -t"$WRK_THREADS" -c"$CONNS" -d300s --timeout 10s --latency -H "$ACCEPT" \
+        -s bench/scale_cold.lua "$URL" -- "$2" "$WRK_THREADS" "$COLD_READS" "$mark" >"$out" 2>&1 &
+    pid=$!
+    for i in $(seq 1 3000); do
+        [ "$(find "$W" -maxdepth 1 -name "mark-$name.*" | wc -l)" -ge "$WRK_THREADS" ] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -INT "$pid" 2>/dev/null || true
+    wait "$pid" || { cat "$out" >&2; fail "wrk failed ($name)"; }
+    line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; fail "wrk printed no result ($name)"; }
+    [ "$(field "$line" unfinished)" = 0 ] || { cat "$out" >&2; fail "wrk did not read every thread within 300 s ($name)"; }
+    [ "$(field "$line" not200)" = 0 ] || fail "some cold reads did not answer 200 (see $out)"
+    V[$name]=$line
+    printf '   %s req/s, p50 %s us, p99 %s us\n' "$(field "$line" rps)" "$(field "$line" p50_us)" \
+        "$(field "$line" p99_us)" >&2
+}
+
 wrk_errors() {  # $1: a BENCH line; socket errors, answers >= 400, and for posts every answer but 201
     local l=$1 n
     n=$(($(field "$l" err_connect) + $(field "$l" err_read) + $(field "$l" err_write) + $(field "$l" err_timeout)))
@@ -265,49 +288,63 @@ for n in "${BIG[@]}"; do
     fi
 done
 
-if [ "$COMMENTS" -gt 0 ]; then
-    say "$SITES sites, $COMMENTS comments in one process"
-    d="$W/sites"
+many() {  # $1: label, $2: sites, $3: comments; sets V[<label>,…]
+    local k=$1 sites=$2 total=$3 d="$W/sites-$1" t0 c hot seen
+    say "$sites sites, $total comments in one process"
     mkdir -p "$d"
     config "$d/natter.toml" 0
     t0=$(date +%s.%N)
-    python3 bench/scale_data.py sites "$d/sites.json" "$d/urls.txt" "$SITES" "$COMMENTS" >"$d/made.txt"
-    V[gen]=$(secs "$t0")
-    V[threads]=$(value "$d/made.txt" SITES_THREADS)
-    V[filemib]=$(awk -v b="$(stat -c %s "$d/sites.json")" 'BEGIN { printf "%.0f", b / 1048576 }')
-    echo "wrote ${V[filemib]} MiB (${V[threads]} threads) in ${V[gen]} s" >&2
+    python3 bench/scale_data.py sites "$d/sites.json" "$d/urls.txt" "$sites" "$total" >"$d/made.txt"
+    V[$k,gen]=$(secs "$t0")
+    V[$k,threads]=$(value "$d/made.txt" SITES_THREADS)
+    V[$k,filemib]=$(awk -v b="$(stat -c %s "$d/sites.json")" 'BEGIN { printf "%.0f", b / 1048576 }')
+    echo "wrote ${V[$k,filemib]} MiB (${V[$k,threads]} threads) in ${V[$k,gen]} s" >&2
     t0=$(date +%s.%N)
     "$BIN" import json "$d/sites.json" --config "$d/natter.toml" --database "$d/natter.db" \
-        >"$d/import.txt" 2>&1 || { tail -n 20 "$d/import.txt" >&2; fail "the import of $COMMENTS comments failed"; }
-    V[import]=$(secs "$t0")
-    grep -q "comments imported: $COMMENTS " "$d/import.txt" || { grep -v 'created from the file' "$d/import.txt" >&2; fail "the import did not take all $COMMENTS comments"; }
-    V[importpeak]=$(sed -n 's/^peak memory: //p' "$d/import.txt")
+        >"$d/import.txt" 2>&1 || { tail -n 20 "$d/import.txt" >&2; fail "the import of $total comments failed"; }
+    V[$k,import]=$(secs "$t0")
+    grep -q "comments imported: $total " "$d/import.txt" ||
+        { grep -v 'created from the file' "$d/import.txt" >&2; fail "the import did not take all $total comments"; }
+    V[$k,importpeak]=$(sed -n 's/^peak memory: //p' "$d/import.txt")
     rm -f "$d/sites.json"
-    V[dbmib]=$(du -cm "$d"/natter.db* | tail -n 1 | cut -f1)
-    echo "imported in ${V[import]} s (peak ${V[importpeak]}); database ${V[dbmib]} MiB" >&2
+    V[$k,dbmib]=$(du -cm "$d"/natter.db* | tail -n 1 | cut -f1)
+    echo "imported in ${V[$k,import]} s (peak ${V[$k,importpeak]}); database ${V[$k,dbmib]} MiB" >&2
 
     serve "$d/natter.toml" "$d/natter.db" "$d/natter"
     healthy
     sleep 1
     python3 bench/seed.py mem "$PID" >"$d/mem-start.txt"
-    V[rss0]=$(value "$d/mem-start.txt" RSS_KIB)
-    V[hwm0]=$(value "$d/mem-start.txt" HWM_KIB)
-    sites_seen=$(curl -s "$URL/api/config?url=https%3A%2F%2Fs$((SITES - 1)).example.org%2Fpost%2F0" -o /dev/null -w '%{http_code}')
-    [ "$sites_seen" = 200 ] || fail "the last site (s$((SITES - 1))) is not known to natter (answer $sites_seen)"
-    bench cold "$COLD_DURATION" "$URL" bench/scale_cold.lua "$d/urls.txt" "$WRK_THREADS"
-    [ "$(field "${V[cold]}" not200)" = 0 ] || fail "some cold reads did not answer 200 (see $W/wrk-cold.txt)"
+    V[$k,rss0]=$(value "$d/mem-start.txt" RSS_KIB)
+    V[$k,hwm0]=$(value "$d/mem-start.txt" HWM_KIB)
+    seen=$(curl -s "$URL/api/config?url=https%3A%2F%2Fs$((sites - 1)).example.org%2Fpost%2F0" -o /dev/null -w '%{http_code}')
+    [ "$seen" = 200 ] || fail "the last site (s$((sites - 1))) is not known to natter (answer $seen)"
+    bench_cold "$k-cold" "$d/urls.txt"
     hot="/api/comments?url=https%3A%2F%2Fs0.example.org%2Fpost%2F0"
     curl -sf -o /dev/null "$URL$hot" || fail "GET $hot failed"
-    bench hot "$DURATION" "$URL$hot" bench/report.lua
+    bench "$k-hot" "$DURATION" "$URL$hot" bench/report.lua
     python3 bench/seed.py mem "$PID" >"$d/mem-after.txt"
-    V[rss1]=$(value "$d/mem-after.txt" RSS_KIB)
-    V[hwm1]=$(value "$d/mem-after.txt" HWM_KIB)
+    V[$k,rss1]=$(value "$d/mem-after.txt" RSS_KIB)
+    V[$k,hwm1]=$(value "$d/mem-after.txt" HWM_KIB)
     halt "$PID"
     PID=""
     echo "-- start to first answered /healthz ($STARTS starts)" >&2
     python3 bench/scale_data.py start "$BIN" "$d/natter.toml" "$d/natter.db" "$STARTS" >"$d/starts.txt"
-    V[start]=$(value "$d/starts.txt" START_MS)
-    V[startall]=$(value "$d/starts.txt" START_MS_ALL)
+    V[$k,start]=$(value "$d/starts.txt" START_MS)
+    V[$k,startall]=$(value "$d/starts.txt" START_MS_ALL)
+    rm -rf "$d"
+}
+
+if [ "$COMMENTS" -gt 0 ]; then
+    # The same shape at a tenth, to say what grew with the database. The
+    # cold reads are as many in both (each thread read once), at most the
+    # smaller one's threads.
+    SMALL_SITES=$(((SITES + 9) / 10))
+    SMALL_COMMENTS=$((COMMENTS / 10 > SMALL_SITES ? COMMENTS / 10 : SMALL_SITES))
+    SMALL_THREADS=$(python3 bench/scale_data.py threads "$SMALL_SITES" "$SMALL_COMMENTS")
+    whole SCALE_COLD_READS "$COLD_READS"
+    [ "$COLD_READS" -le "$SMALL_THREADS" ] || COLD_READS=$SMALL_THREADS
+    many small "$SMALL_SITES" "$SMALL_COMMENTS"
+    many full "$SITES" "$COMMENTS"
 fi
 LOAD_AFTER=$(uptime)
 RUN_SECS=$(($(date +%s) - RUN_START))
@@ -326,6 +363,18 @@ flat() {  # $1: ratio of the largest to the smallest; "flat" within 30 %
     awk -v r="$1" 'BEGIN { if (r == "-") print "-"; else if (r >= 0.7 && r <= 1.3) print "flat"; else printf "**x%.2f**", r }'
 }
 
+many_row() {  # $1: label, $2: key, $3: format, $4: small, $5: large; the ratio last
+    V[ratio,$2]=$(ratio "$5" "$4")
+    printf "| %s | $3 | $3 | x%s |\n" "$1" "$4" "$5" "${V[ratio,$2]}"
+}
+cold_cell() {
+    printf '%s ms, %s ms, %s, %s, %s' "$(ms "$(field "$1" p50_us)")" "$(ms "$(field "$1" p99_us)")" \
+        "$(field "$1" reads)" "$(field "$1" fillers)" "$(wrk_errors "$1")"
+}
+hot_cell() {
+    printf '%s ms, %s ms, %s' "$(ms "$(field "$1" p50_us)")" "$(ms "$(field "$1" p99_us)")" "$(wrk_errors "$1")"
+}
+
 A=${BIG[0]}
 Z=${BIG[${#BIG[@]} - 1]}
 GROW=$(ratio "$Z" "$A")
@@ -337,7 +386,7 @@ GROW=$(ratio "$Z" "$A")
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), run took $((RUN_SECS / 60)) min $((RUN_SECS % 60)) s"
     echo "- machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
     echo "- natter: $BIN ($("$BIN" --version 2>/dev/null || echo '?'))"
-    echo "- wrk $WRK_THREADS threads, $CONNS connections, \`$ACCEPT\`, loopback; $DURATION per run ($COLD_DURATION for cold reads)"
+    echo "- wrk $WRK_THREADS threads, $CONNS connections, \`$ACCEPT\`, loopback; $DURATION per run (cold reads: until each of $COLD_READS threads was read once)"
     echo "- load before: $(sed 's/.*load average/load average/' <<<"$LOAD_BEFORE")"
     echo "- load after: $(sed 's/.*load average/load average/' <<<"$LOAD_AFTER")"
     echo
@@ -368,17 +417,23 @@ GROW=$(ratio "$Z" "$A")
     printf '| new comments into it (201s per second) |%s %s (%s) |\n' "$(cells "${row[@]}")" "x$r" "$(flat "$r")"
     if [ "$COMMENTS" -gt 0 ]; then
         echo
-        echo "| $SITES sites, $COMMENTS comments, one process | value |"
-        echo "|---|---|"
-        echo "| sites declared | by the import: one natter export (${V[filemib]} MiB, written in ${V[gen]} s) whose sites \`natter import json\` creates in the database; natter.toml declares none |"
-        echo "| seeding | \`natter import json\`: ${V[import]} s ($(awk -v c="$COMMENTS" -v s="${V[import]}" 'BEGIN { printf "%.0f", c / s }') comments/s), peak ${V[importpeak]}; ${V[threads]} threads of ten; database ${V[dbmib]} MiB |"
-        echo "| RSS after start, before any read | $(mib "${V[rss0]}") MiB (peak $(mib "${V[hwm0]}") MiB) |"
-        echo "| start to first answered /healthz, median of $STARTS | ${V[start]} ms (${V[startall]}) |"
-        c=${V[cold]}
-        echo "| read of cold threads (each read once, never before) | $(rate "$c" rps)/s, p50 $(ms "$(field "$c" p50_us)") ms, p99 $(ms "$(field "$c" p99_us)") ms; $(field "$c" requests) distinct threads of $(field "$c" paths)$( [ "$(field "$c" wrapped)" = 0 ] || echo ', **the list ran out: some reads repeated**'); $(wrk_errors "$c") errors |"
-        h=${V[hot]}
-        echo "| read of one hot thread | $(rate "$h" rps)/s, p50 $(ms "$(field "$h" p50_us)") ms, p99 $(ms "$(field "$h" p99_us)") ms; $(wrk_errors "$h") errors |"
-        echo "| RSS after those reads | $(mib "${V[rss1]}") MiB (peak $(mib "${V[hwm1]}") MiB) |"
+        echo "| sites and comments in one process | $SMALL_SITES sites, $SMALL_COMMENTS comments | $SITES sites, $COMMENTS comments | large / small |"
+        echo "|---|---|---|---|"
+        echo "| sites declared | by the import (one natter export, ${V[small,filemib]} MiB, written in ${V[small,gen]} s) | by the import (one natter export, ${V[full,filemib]} MiB, written in ${V[full,gen]} s) | |"
+        many_row "seeding: \`natter import json\`" import "%s s" "${V[small,import]}" "${V[full,import]}"
+        echo "| import: comments/s, peak memory | $(per "$SMALL_COMMENTS" "${V[small,import]}" | cut -d. -f1)/s, ${V[small,importpeak]} | $(per "$COMMENTS" "${V[full,import]}" | cut -d. -f1)/s, ${V[full,importpeak]} | |"
+        many_row "threads (of ten comments)" threads "%s" "${V[small,threads]}" "${V[full,threads]}"
+        many_row "database (MiB, with its WAL)" db "%s" "${V[small,dbmib]}" "${V[full,dbmib]}"
+        many_row "RSS after start, before any read (MiB)" rss0 "%s" "$(mib "${V[small,rss0]}")" "$(mib "${V[full,rss0]}")"
+        many_row "peak RSS by then (MiB)" hwm0 "%s" "$(mib "${V[small,hwm0]}")" "$(mib "${V[full,hwm0]}")"
+        many_row "start to first answered /healthz, median of $STARTS (ms)" start "%s" "${V[small,start]}" "${V[full,start]}"
+        echo "| (each start, ms) | ${V[small,startall]} | ${V[full,startall]} | |"
+        many_row "cold threads read, each once, never before (req/s)" cold "%s" \
+            "$(rate "${V[small-cold]}" rps)" "$(rate "${V[full-cold]}" rps)"
+        echo "| (cold: p50, p99, threads read, /healthz fillers, errors) | $(cold_cell "${V[small-cold]}") | $(cold_cell "${V[full-cold]}") | |"
+        many_row "one hot thread read (req/s)" hot "%s" "$(rate "${V[small-hot]}" rps)" "$(rate "${V[full-hot]}" rps)"
+        echo "| (hot: p50, p99, errors) | $(hot_cell "${V[small-hot]}") | $(hot_cell "${V[full-hot]}") | |"
+        many_row "RSS after those reads (MiB)" rss1 "%s" "$(mib "${V[small,rss1]}")" "$(mib "${V[full,rss1]}")"
     fi
     echo
     echo "What should grow with the work, and what should not (last / first: ${Z} against ${A} comments, x$GROW the work):"
@@ -389,6 +444,9 @@ GROW=$(ratio "$Z" "$A")
     r2=$(ratio "$(per "${V[warmwalk$Z]}" "${V[pages$Z]}")" "$(per "${V[warmwalk$A]}" "${V[pages$A]}")")
     r3=$(ratio "${V[coldwalk$Z]}" "${V[coldwalk$A]}")
     echo "- **Page-by-page walk.** The pages grow with the top-level comments (x$r), so the whole walk should too, and each page should cost the same: warm, a page cost x$r2 ($(flat "$r2")). Cold, the first page also builds the whole thread once (linear in its comments), and every page is cut and cached for the first time: the cold walk took x$r3 for x$GROW the comments."
+    if awk -v a="$(per "${V[warmwalk$Z]}" "${V[pages$Z]}")" -v b="$(per "${V[coldwalk$Z]}" "${V[pages$Z]}")" 'BEGIN { exit !(a >= 0.5 * b) }'; then
+        echo "  The warm walk of $Z cost as much a page as the cold one: that thread's build was not kept between reads, so every page (the first one too) rebuilt the whole thread; the answer cache keeps no entry larger than a part of its bound."
+    fi
     if [ "$PAINT_RUNS" -gt 0 ]; then
         r=$(ratio "${V[paint$Z]}" "${V[paint$A]}")
         echo "- **Paint.** The widget paints the first page only (${V[paintshown$A]} and ${V[paintshown$Z]} comments painted; the API's first page holds ${V[paintapi$A]} and ${V[paintapi$Z]}), so paint should follow that page, not the thread: x$r ($(flat "$r"))."
@@ -398,6 +456,11 @@ GROW=$(ratio "$Z" "$A")
     r=$(ratio "${V[import$Z]}" "${V[import$A]}")
     echo "- **Import** is linear in the comments: x$r for x$GROW (short imports are mostly process start)."
     if [ "$COMMENTS" -gt 0 ]; then
-        echo "- **Many sites.** Memory after start and start time should not grow with the comments (nothing is read until asked); the sites themselves are held in memory, a few hundred bytes each. A cold thread costs one read of its rows from SQLite and one build; a hot one is a cached answer, so the hot rate should match a small thread's in a small database, and the cold rate should not fall as the database grows, beyond the page cache. RSS after the reads grows with the answers cached (bounded by the cache's limits), not with the database."
+        g=$(ratio "$COMMENTS" "$SMALL_COMMENTS")
+        echo "- **Many sites: seeding** (x$g the comments and sites) should be linear: the import took x${V[ratio,import]}."
+        echo "- **Memory after start and start time** should not follow the comments (nothing is read until asked), only the sites (each held in memory once): RSS x${V[ratio,rss0]} ($(flat "${V[ratio,rss0]}")), start x${V[ratio,start]} ($(flat "${V[ratio,start]}"))."
+        echo "- **Cold threads** each cost one read of their rows through the threads' index and one build: the rate should stay flat as the database grows, while it fits the page cache: x${V[ratio,cold]} ($(flat "${V[ratio,cold]}"))."
+        echo "- **A hot thread** is a cached answer whatever lies beside it: x${V[ratio,hot]} ($(flat "${V[ratio,hot]}"))."
+        echo "- **Memory after the reads** grows with the answers cached, which the cache bounds, not with the database: x${V[ratio,rss1]} ($(flat "${V[ratio,rss1]}"))."
     fi
 } | tee "$W/summary.md"

@@ -9,6 +9,7 @@ thread's tree, and every request goes to the loopback address given.
     scale_data.py thread FILE N ORIGIN PATH    one site "bench", one thread of N comments
     scale_data.py sites FILE URLS SITES TOTAL  SITES sites holding TOTAL comments; URLS lists
                                                one API read path per thread, shuffled
+    scale_data.py threads SITES TOTAL          how many threads `sites` makes for these
     scale_data.py walk BASE PAGE_URL           GET every page of the thread by its cursor
     scale_data.py first BASE PAGE_URL          comments on the first page (the default read)
     scale_data.py start BIN CONFIG DB RUNS     median time from spawn to the first 200 of /healthz
@@ -43,13 +44,14 @@ SETTINGS = {
 }
 
 
-def text_for(rng, n):
-    """One to three plain sentences (no Markdown: the HTML is known here)."""
+def text_for(rng, n=None):
+    """One to three plain sentences (no Markdown: the HTML is known here),
+    then the comment's number if given."""
     sentences = []
     for _ in range(rng.randint(1, 3)):
         words = [rng.choice(WORDS) for _ in range(rng.randint(6, 16))]
         sentences.append(" ".join(words).capitalize() + ".")
-    return " ".join(sentences) + f" (comment {n})"
+    return " ".join(sentences) + ("" if n is None else f" (comment {n})")
 
 
 def rfc3339(t):
@@ -115,21 +117,32 @@ def write_thread(path, n, origin, page):
     print(f"THREAD_DEEPEST={deepest}")
 
 
+def site_sizes(sites, total):
+    """Comments per site: an equal share, the last site taking what is left."""
+    per_site = max(1, total // sites)
+    return [per_site + (total - per_site * sites if s == sites - 1 else 0) for s in range(sites)]
+
+
+def thread_count(sites, total):
+    """How many threads write_sites makes (each of at most ten comments)."""
+    print(sum((n + 9) // 10 for n in site_sizes(int(sites), int(total))))
+
+
 def write_sites(path, urls_path, sites, total):
     """SITES sites (s0 … on https://sN.example.org), each with threads of
     ten comments (six top-level, three replies, one reply to a reply) until
     TOTAL comments; written as a stream, one site at a time."""
     sites, total = int(sites), int(total)
-    per_site = max(1, total // sites)
+    sizes = site_sizes(sites, total)
     rng = random.Random(7)
-    texts = [text_for(rng, k) for k in range(4000)]
+    texts = [text_for(rng) for _ in range(4000)]
     cid = 0
     urls = []
     with open(path, "w", encoding="utf-8") as f:
         f.write('{"natter_export": 1, "exported": "%s", "sites": [\n' % rfc3339(time.time()))
         for s in range(sites):
             origin = f"https://s{s}.example.org"
-            left = per_site + (total - per_site * sites if s == sites - 1 else 0)
+            left = sizes[s]
             threads = []
             t = 0
             while left > 0:
@@ -248,7 +261,7 @@ def start(binary, config, db, runs):
 
 
 def main(argv):
-    table = {"thread": write_thread, "sites": write_sites, "walk": walk, "first": first, "start": start}
+    table = {"thread": write_thread, "sites": write_sites, "threads": thread_count, "walk": walk, "first": first, "start": start}
     if len(argv) < 2 or argv[1] not in table:
         raise SystemExit(__doc__)
     try:
