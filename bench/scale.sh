@@ -27,8 +27,9 @@
 #    memory after. The same is measured first at a tenth of the sites and
 #    comments, so that the table can say what grew with the database.
 #
-# Prints a Markdown table at the end, with a paragraph per figure on what
-# should grow with the work and what should not. Everything it starts is
+# Prints Markdown tables at the end (bench/scale_report.py), with a
+# paragraph per figure on what should grow with the work and what should
+# not, and whether it did. Everything it starts is
 # stopped on exit; its files live in a temp directory that is removed
 # (SCALE_KEEP=1 keeps it).
 #
@@ -218,17 +219,6 @@ bench_cold() {  # $1: name, $2: file of paths; reads COLD_READS of them once eac
         "$(field "$line" p99_us)" >&2
 }
 
-wrk_errors() {  # $1: a BENCH line; socket errors, answers >= 400, and for posts every answer but 201
-    local l=$1 n
-    n=$(($(field "$l" err_connect) + $(field "$l" err_read) + $(field "$l" err_write) + $(field "$l" err_timeout)))
-    if [ -n "$(field "$l" other)" ]; then
-        n=$((n + $(field "$l" held) + $(field "$l" other)))
-    else
-        n=$((n + $(field "$l" err_status)))
-    fi
-    echo "$n"
-}
-
 encoded_bytes() {  # $1: path; prints "BYTES ENCODING" of the answer to Accept-Encoding: gzip, br
     curl -s -o "$W/answer" -D "$W/answer-headers" -H "$ACCEPT" "$URL$1" || fail "GET $1 failed"
     printf '%s %s\n' "$(stat -c %s "$W/answer")" \
@@ -350,117 +340,17 @@ LOAD_AFTER=$(uptime)
 RUN_SECS=$(($(date +%s) - RUN_START))
 
 # ---------------------------------------------------------------- summary
-ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.2f", a / b }'; }
-per() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-rate() { printf '%.0f' "$(field "$1" "$2")"; }
-cells() {  # $@: one cell per size
-    local c
-    for c in "$@"; do printf ' %s |' "$c"; done
-}
-flat() {  # $1: ratio of the largest to the smallest; "flat" within 30 %
-    awk -v r="$1" 'BEGIN { if (r == "-") print "-"; else if (r >= 0.7 && r <= 1.3) print "flat"; else printf "**x%.2f**", r }'
-}
-
-many_row() {  # $1: label, $2: key, $3: format, $4: small, $5: large; the ratio last
-    V[ratio,$2]=$(ratio "$5" "$4")
-    printf "| %s | $3 | $3 | x%s |\n" "$1" "$4" "$5" "${V[ratio,$2]}"
-}
-cold_cell() {
-    printf '%s ms, %s ms, %s, %s, %s' "$(ms "$(field "$1" p50_us)")" "$(ms "$(field "$1" p99_us)")" \
-        "$(field "$1" reads)" "$(field "$1" fillers)" "$(wrk_errors "$1")"
-}
-hot_cell() {
-    printf '%s ms, %s ms, %s' "$(ms "$(field "$1" p50_us)")" "$(ms "$(field "$1" p99_us)")" "$(wrk_errors "$1")"
-}
-
-A=${BIG[0]}
-Z=${BIG[${#BIG[@]} - 1]}
-GROW=$(ratio "$Z" "$A")
-
 {
-    echo
-    echo "## natter as work grows"
-    echo
-    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), run took $((RUN_SECS / 60)) min $((RUN_SECS % 60)) s"
-    echo "- machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-    echo "- natter: $BIN ($("$BIN" --version 2>/dev/null || echo '?'))"
-    echo "- wrk $WRK_THREADS threads, $CONNS connections, \`$ACCEPT\`, loopback; $DURATION per run (cold reads: until each of $COLD_READS threads was read once)"
-    echo "- load before: $(sed 's/.*load average/load average/' <<<"$LOAD_BEFORE")"
-    echo "- load after: $(sed 's/.*load average/load average/' <<<"$LOAD_AFTER")"
-    echo
-    printf '| one thread of | %s last / first |\n' "$(for n in "${BIG[@]}"; do printf '%s comments |' "$n"; done)"
-    printf '|---|%s---|\n' "$(for n in "${BIG[@]}"; do printf -- '---|'; done)"
-    row=() ; for n in "${BIG[@]}"; do row+=("${V[top$n]} top-level, deepest at depth ${V[deep$n]}"); done
-    printf '| shape |%s x%s (the work) |\n' "$(cells "${row[@]}")" "$GROW"
-    row=() ; for n in "${BIG[@]}"; do row+=("${V[import$n]} s"); done
-    printf '| `natter import json` |%s %s |\n' "$(cells "${row[@]}")" "x$(ratio "${V[import$Z]}" "${V[import$A]}")"
-    row=() ; for n in "${BIG[@]}"; do row+=("${V[firsttop$n]} top-level, ${V[firstn$n]} comments, ${V[firstbytes$n]}"); done
-    printf '| first page (default read) |%s |\n' "$(cells "${row[@]}")"
-    row=() ; for n in "${BIG[@]}"; do row+=("$(rate "${V[first$n]}" rps)/s, p99 $(ms "$(field "${V[first$n]}" p99_us)") ms, $(wrk_errors "${V[first$n]}") errors"); done
-    r=$(ratio "$(field "${V[first$Z]}" rps)" "$(field "${V[first$A]}" rps)")
-    printf '| first page read |%s %s (%s) |\n' "$(cells "${row[@]}")" "x$r" "$(flat "$r")"
-    row=() ; for n in "${BIG[@]}"; do row+=("${V[pages$n]}"); done
-    printf '| pages walked (by cursor) |%s x%s |\n' "$(cells "${row[@]}")" "$(ratio "${V[pages$Z]}" "${V[pages$A]}")"
-    row=() ; for n in "${BIG[@]}"; do row+=("${V[coldwalk$n]} ms ($(per "${V[coldwalk$n]}" "${V[pages$n]}") ms a page)"); done
-    printf '| whole walk, cold (fresh process) |%s x%s |\n' "$(cells "${row[@]}")" "$(ratio "${V[coldwalk$Z]}" "${V[coldwalk$A]}")"
-    row=() ; for n in "${BIG[@]}"; do row+=("${V[warmwalk$n]} ms ($(per "${V[warmwalk$n]}" "${V[pages$n]}") ms a page)"); done
-    printf '| whole walk, warm |%s x%s |\n' "$(cells "${row[@]}")" "$(ratio "${V[warmwalk$Z]}" "${V[warmwalk$A]}")"
-    if [ "$PAINT_RUNS" -gt 0 ]; then
-        row=() ; for n in "${BIG[@]}"; do row+=("${V[paint$n]} ms (${V[paintshown$n]} comments; runs ${V[paintall$n]})"); done
-        r=$(ratio "${V[paint$Z]}" "${V[paint$A]}")
-        printf '| paint of the first page, cold, median of %s |%s %s (%s) |\n' "$PAINT_RUNS" "$(cells "${row[@]}")" "x$r" "$(flat "$r")"
-    fi
-    row=() ; for n in "${BIG[@]}"; do row+=("$(rate "${V[post$n]}" created_per_s)/s, p99 $(ms "$(field "${V[post$n]}" p99_us)") ms, $(wrk_errors "${V[post$n]}") not 201"); done
-    r=$(ratio "$(field "${V[post$Z]}" created_per_s)" "$(field "${V[post$A]}" created_per_s)")
-    printf '| new comments into it (201s per second) |%s %s (%s) |\n' "$(cells "${row[@]}")" "x$r" "$(flat "$r")"
-    if [ "$COMMENTS" -gt 0 ]; then
-        echo
-        echo "| sites and comments in one process | $SMALL_SITES sites, $SMALL_COMMENTS comments | $SITES sites, $COMMENTS comments | large / small |"
-        echo "|---|---|---|---|"
-        echo "| sites declared | by the import (one natter export, ${V[small,filemib]} MiB, written in ${V[small,gen]} s) | by the import (one natter export, ${V[full,filemib]} MiB, written in ${V[full,gen]} s) | |"
-        many_row "seeding: \`natter import json\`" import "%s s" "${V[small,import]}" "${V[full,import]}"
-        echo "| import: comments/s, peak memory | $(per "$SMALL_COMMENTS" "${V[small,import]}" | cut -d. -f1)/s, ${V[small,importpeak]} | $(per "$COMMENTS" "${V[full,import]}" | cut -d. -f1)/s, ${V[full,importpeak]} | |"
-        many_row "threads (of ten comments)" threads "%s" "${V[small,threads]}" "${V[full,threads]}"
-        many_row "database (MiB, with its WAL)" db "%s" "${V[small,dbmib]}" "${V[full,dbmib]}"
-        many_row "RSS after start, before any read (MiB)" rss0 "%s" "$(mib "${V[small,rss0]}")" "$(mib "${V[full,rss0]}")"
-        many_row "peak RSS by then (MiB)" hwm0 "%s" "$(mib "${V[small,hwm0]}")" "$(mib "${V[full,hwm0]}")"
-        many_row "start to first answered /healthz, median of $STARTS (ms)" start "%s" "${V[small,start]}" "${V[full,start]}"
-        echo "| (each start, ms) | ${V[small,startall]} | ${V[full,startall]} | |"
-        many_row "cold threads read, each once, never before (req/s)" cold "%s" \
-            "$(rate "${V[small-cold]}" rps)" "$(rate "${V[full-cold]}" rps)"
-        echo "| (cold: p50, p99, threads read, /healthz fillers, errors) | $(cold_cell "${V[small-cold]}") | $(cold_cell "${V[full-cold]}") | |"
-        many_row "one hot thread read (req/s)" hot "%s" "$(rate "${V[small-hot]}" rps)" "$(rate "${V[full-hot]}" rps)"
-        echo "| (hot: p50, p99, errors) | $(hot_cell "${V[small-hot]}") | $(hot_cell "${V[full-hot]}") | |"
-        many_row "RSS after those reads (MiB)" rss1 "%s" "$(mib "${V[small,rss1]}")" "$(mib "${V[full,rss1]}")"
-    fi
-    echo
-    echo "What should grow with the work, and what should not (last / first: ${Z} against ${A} comments, x$GROW the work):"
-    echo
-    r=$(ratio "$(field "${V[first$Z]}" rps)" "$(field "${V[first$A]}" rps)")
-    echo "- **First page read.** The default read is the first ${V[firsttop$A]} top-level comments with their replies, cut once from the thread as built and then served from the cache, so its rate should not depend on the thread's size, only on the page's bytes: x$r ($(flat "$r"))."
-    r=$(ratio "${V[pages$Z]}" "${V[pages$A]}")
-    r2=$(ratio "$(per "${V[warmwalk$Z]}" "${V[pages$Z]}")" "$(per "${V[warmwalk$A]}" "${V[pages$A]}")")
-    r3=$(ratio "${V[coldwalk$Z]}" "${V[coldwalk$A]}")
-    echo "- **Page-by-page walk.** The pages grow with the top-level comments (x$r), so the whole walk should too, and each page should cost the same: warm, a page cost x$r2 ($(flat "$r2")). Cold, the first page also builds the whole thread once (linear in its comments), and every page is cut and cached for the first time: the cold walk took x$r3 for x$GROW the comments."
-    if awk -v a="$(per "${V[warmwalk$Z]}" "${V[pages$Z]}")" -v b="$(per "${V[coldwalk$Z]}" "${V[pages$Z]}")" 'BEGIN { exit !(a >= 0.5 * b) }'; then
-        echo "  The warm walk of $Z cost as much a page as the cold one: that thread's build was not kept between reads, so every page (the first one too) rebuilt the whole thread; the answer cache keeps no entry larger than a part of its bound."
-    fi
-    if [ "$PAINT_RUNS" -gt 0 ]; then
-        r=$(ratio "${V[paint$Z]}" "${V[paint$A]}")
-        echo "- **Paint.** The widget paints the first page only (${V[paintshown$A]} and ${V[paintshown$Z]} comments painted; the API's first page holds ${V[paintapi$A]} and ${V[paintapi$Z]}), so paint should follow that page, not the thread: x$r ($(flat "$r"))."
-    fi
-    r=$(ratio "$(field "${V[post$Z]}" created_per_s)" "$(field "${V[post$A]}" created_per_s)")
-    echo "- **New comments.** A post is one row and one batch commit; it drops the thread's cached build, which the next read rebuilds (linear in the thread), but no read runs here, so the rate should stay flat: x$r ($(flat "$r"))."
-    r=$(ratio "${V[import$Z]}" "${V[import$A]}")
-    echo "- **Import** is linear in the comments: x$r for x$GROW (short imports are mostly process start)."
-    if [ "$COMMENTS" -gt 0 ]; then
-        g=$(ratio "$COMMENTS" "$SMALL_COMMENTS")
-        echo "- **Many sites: seeding** (x$g the comments and sites) should be linear: the import took x${V[ratio,import]}."
-        echo "- **Memory after start and start time** should not follow the comments (nothing is read until asked), only the sites (each held in memory once): RSS x${V[ratio,rss0]} ($(flat "${V[ratio,rss0]}")), start x${V[ratio,start]} ($(flat "${V[ratio,start]}"))."
-        echo "- **Cold threads** each cost one read of their rows through the threads' index and one build: the rate should stay flat as the database grows, while it fits the page cache: x${V[ratio,cold]} ($(flat "${V[ratio,cold]}"))."
-        echo "- **A hot thread** is a cached answer whatever lies beside it: x${V[ratio,hot]} ($(flat "${V[ratio,hot]}"))."
-        echo "- **Memory after the reads** grows with the answers cached, which the cache bounds, not with the database: x${V[ratio,rss1]} ($(flat "${V[ratio,rss1]}"))."
-    fi
-} | tee "$W/summary.md"
+    for k in "${!V[@]}"; do printf '%s=%s\n' "$k" "${V[$k]}"; done
+    printf 'big=%s\n' "$(IFS=,; echo "${BIG[*]}")"
+    printf 'sites=%s\ncomments=%s\n' "$SITES" "$COMMENTS"
+    printf 'small_sites=%s\nsmall_comments=%s\n' "${SMALL_SITES:-0}" "${SMALL_COMMENTS:-0}"
+    printf 'cold_reads=%s\nconns=%s\nwrk_threads=%s\n' "$COLD_READS" "$CONNS" "$WRK_THREADS"
+    printf 'duration=%s\naccept=%s\npaint_runs=%s\nstarts=%s\n' "$DURATION" "$ACCEPT" "$PAINT_RUNS" "$STARTS"
+    printf 'bin=%s\nversion=%s\n' "$BIN" "$("$BIN" --version 2>/dev/null || echo '?')"
+    printf 'load_before=%s\n' "$(sed 's/.*load average/load average/' <<<"$LOAD_BEFORE")"
+    printf 'load_after=%s\n' "$(sed 's/.*load average/load average/' <<<"$LOAD_AFTER")"
+    printf 'run_secs=%s\ndate=%s\n' "$RUN_SECS" "$(date -u '+%Y-%m-%d %H:%M UTC')"
+    printf 'machine=%s cores, %s\n' "$(nproc)" "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+} >"$W/figures.txt"
+python3 bench/scale_report.py "$W/figures.txt" | tee "$W/summary.md"
