@@ -113,6 +113,7 @@ W=$(mktemp -d /tmp/natter-scale.XXXXXX)
 PID=""
 # A copy, so that a rebuild during the run cannot mix two binaries.
 cp "$BIN_GIVEN" "$W/natter"
+BIN_REV=$(git -C "$(dirname "$BIN_GIVEN")" rev-parse --short HEAD 2>/dev/null || echo '?')
 BIN=$W/natter
 "$BIN" --version >/dev/null 2>&1 || { rm -rf "$W"; fail "$BIN_GIVEN does not run (being rebuilt? try again)"; }
 export NATTER_BIN=$BIN
@@ -352,7 +353,7 @@ RUN_SECS=$(($(date +%s) - RUN_START))
     printf 'cold_reads=%s\nconns=%s\nwrk_threads=%s\n' "$COLD_READS" "$CONNS" "$WRK_THREADS"
     printf 'duration=%s\naccept=%s\npaint_runs=%s\nstarts=%s\n' "$DURATION" "$ACCEPT" "$PAINT_RUNS" "$STARTS"
     printf 'bin=%s (copied at the start; its work tree at %s)\nversion=%s\n' "$BIN_GIVEN" \
-        "$(git -C "$(dirname "$BIN_GIVEN")" rev-parse --short HEAD 2>/dev/null || echo '?')" "$("$BIN" --version 2>/dev/null || echo '?')"
+        "$BIN_REV" "$("$BIN" --version 2>/dev/null || echo '?')"
     printf 'load_before=%s\n' "$(sed 's/.*load average/load average/' <<<"$LOAD_BEFORE")"
     printf 'load_after=%s\n' "$(sed 's/.*load average/load average/' <<<"$LOAD_AFTER")"
     printf 'run_secs=%s\ndate=%s\n' "$RUN_SECS" "$(date -u '+%Y-%m-%d %H:%M UTC')"
