@@ -228,8 +228,8 @@ def first(base, page_url):
 
 
 def start(binary, config, db, runs):
-    """Like seed.py start, but on one database already full (a copy is not
-    needed: natter only reads it until a write)."""
+    """Like seed.py start, but each start on the same database, already
+    full, as a restart of a running site would be."""
     times = []
     for i in range(int(runs)):
         port = seed.free_port()
