@@ -214,3 +214,33 @@ async fn limits_and_cursors_give_the_right_pages() {
         (top[0..3].to_vec(), Some("3".into()))
     );
 }
+
+#[tokio::test]
+async fn a_thread_too_large_to_keep_whole_still_has_its_first_page_kept() {
+    let s = TestServer::start().await;
+    // About 3 MiB of comments: more than the cache keeps of one thread.
+    let posts = (0..400).map(|i| {
+        let s = &s;
+        async move { s.post_text("/huge", &junk(i, 7900)).await }
+    });
+    futures_util::future::join_all(posts).await;
+    let (bytes, entries) = cache_size(&s).await;
+    assert_eq!((bytes, entries), (0, 0), "nothing read yet");
+    let first = format!("/api/comments?url={}", enc(&page_url("/huge")));
+    let res = s.get(&first).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["thread"]["count"], 400);
+    let (bytes, entries) = cache_size(&s).await;
+    assert!(
+        entries >= 1,
+        "the first page was not kept ({entries} entries)"
+    );
+    assert!(
+        bytes < MAX_BYTES / 4,
+        "the whole thread was kept ({bytes} bytes)"
+    );
+    // Read again, it is the same answer.
+    let again: Value = s.get(&first).await.json().await.unwrap();
+    assert_eq!(again, body);
+}

@@ -60,9 +60,12 @@ impl Encoded {
         let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::default());
         gz.write_all(bytes).expect("writing to memory");
         let gzip = gz.finish().expect("writing to memory");
+        // A window no larger than the bytes: brotli sets aside memory for
+        // all of it, which would cost small answers more than compressing.
+        let fits = usize::BITS - bytes.len().max(1).leading_zeros();
         let params = brotli::enc::BrotliEncoderParams {
             quality: effort.quality(),
-            lgwin: 22,
+            lgwin: fits.clamp(10, 22) as i32,
             size_hint: bytes.len(),
             ..Default::default()
         };
