@@ -118,21 +118,12 @@ BIN=$W/natter
 "$BIN" --version >/dev/null 2>&1 || { rm -rf "$W"; fail "$BIN_GIVEN does not run (being rebuilt? try again)"; }
 export NATTER_BIN=$BIN
 
-halt() {  # $1: pid; TERM, then KILL after 10 s
-    local pid=$1 i
-    [ -n "$pid" ] || return 0
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for i in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=bench/stop.sh
+source bench/stop.sh
 
 finish() {
     local rc=$?
-    halt "$PID"
+    stop_pid "$PID"
     PID=""
     if [ "${SCALE_KEEP:-0}" = 1 ]; then
         echo "scale: files kept in $W" >&2
@@ -268,7 +259,7 @@ for n in "${BIG[@]}"; do
     V[firstbytes$n]=$(encoded_bytes "$path")
     bench "first$n" "$DURATION" "$URL$path" bench/report.lua
     bench "post$n" "$DURATION" "$URL" bench/post.lua "scale$n" "scale$n"
-    halt "$PID"
+    stop_pid "$PID"
     PID=""
 
     if [ "$PAINT_RUNS" -gt 0 ]; then
@@ -320,7 +311,7 @@ many() {  # $1: label, $2: sites, $3: comments; sets V[<label>,…]
     python3 bench/seed.py mem "$PID" >"$d/mem-after.txt"
     V[$k,rss1]=$(value "$d/mem-after.txt" RSS_KIB)
     V[$k,hwm1]=$(value "$d/mem-after.txt" HWM_KIB)
-    halt "$PID"
+    stop_pid "$PID"
     PID=""
     echo "-- start to first answered /healthz ($STARTS starts)" >&2
     python3 bench/scale_data.py start "$BIN" "$d/natter.toml" "$d/natter.db" "$STARTS" >"$d/starts.txt"

@@ -234,28 +234,11 @@ def start(binary, config, db, runs):
     for i in range(int(runs)):
         port = seed.free_port()
         argv = [binary, "serve", "--config", config, "--listen", f"127.0.0.1:{port}", "--database", db]
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        took = None
-        try:
-            while time.perf_counter() < t0 + 60:
-                if seed.healthz_ok(port):
-                    took = time.perf_counter() - t0
-                    break
-                if proc.poll() is not None:
-                    break
-                time.sleep(0.0005)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        took = seed.time_start(argv, port, subprocess.DEVNULL, 60)
         if took is None:
             raise SystemExit(f"natter did not answer /healthz within 60 s (start {i + 1})")
-        times.append(took * 1000)
-        print(f"start {i + 1}: {took * 1000:.1f} ms", file=sys.stderr)
+        times.append(took)
+        print(f"start {i + 1}: {took:.1f} ms", file=sys.stderr)
     print(f"START_MS_ALL={' '.join(f'{t:.0f}' for t in times)}")
     print(f"START_MS={statistics.median(times):.1f}")
 

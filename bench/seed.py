@@ -367,6 +367,28 @@ def healthz_ok(port):
         return False
 
 
+def time_start(argv, port, out, limit_s):
+    """Starts argv and answers the milliseconds to its first answered
+    /healthz on port, or None if none came within limit_s; then stops it."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        while time.perf_counter() < t0 + limit_s:
+            if healthz_ok(port):
+                return (time.perf_counter() - t0) * 1000
+            if proc.poll() is not None:
+                return None
+            time.sleep(0.0005)
+        return None
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def start(binary, config, workdir, runs):
     times = []
     for i in range(int(runs)):
@@ -376,29 +398,11 @@ def start(binary, config, workdir, runs):
         argv = [binary, "serve", "--config", config, "--listen", f"127.0.0.1:{port}",
                 "--database", os.path.join(db_dir, "natter.db")]
         with open(os.path.join(db_dir, "out.log"), "wb") as out:
-            t0 = time.perf_counter()
-            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
-            took = None
-            try:
-                deadline = t0 + 10
-                while time.perf_counter() < deadline:
-                    if healthz_ok(port):
-                        took = time.perf_counter() - t0
-                        break
-                    if proc.poll() is not None:
-                        break
-                    time.sleep(0.0005)
-            finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            took = time_start(argv, port, out, 10)
         if took is None:
             raise SystemExit(f"natter did not answer /healthz within 10 s (start {i}); see {db_dir}/out.log")
-        times.append(took * 1000)
-        print(f"start {i + 1}: {took * 1000:.1f} ms")
+        times.append(took)
+        print(f"start {i + 1}: {took:.1f} ms")
     print(f"START_MS_ALL={' '.join(f'{t:.1f}' for t in times)}")
     print(f"START_MS={statistics.median(times):.1f}")
 

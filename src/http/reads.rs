@@ -139,10 +139,13 @@ pub struct Recent {
     inner: Mutex<RecentInner>,
 }
 
+/// Answers by query string, each with the generation it was made at.
+type ByQuery = HashMap<Box<str>, (u64, Arc<Encoded>)>;
+
 #[derive(Default)]
 struct RecentInner {
     /// By [`Read`], then by query string.
-    answers: [HashMap<Box<str>, (u64, Arc<Encoded>)>; 2],
+    answers: [ByQuery; 2],
     count: usize,
     bytes: usize,
 }
