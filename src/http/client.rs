@@ -1,7 +1,6 @@
 //! Who is asking: the client's address (the peer, or the address a trusted
 //! proxy forwarded for) and the browser's `Origin` header.
 
-use super::serve::Peer;
 use crate::app::Client;
 use crate::config::Cidr;
 use std::convert::Infallible;
@@ -22,6 +21,11 @@ pub fn ip_key(ip: IpAddr) -> IpAddr {
         v4 => v4,
     }
 }
+
+/// The address of the connection a request came on, put beside each
+/// request by the connection loop (`serve/`).
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub SocketAddr);
 
 /// Who a request is from, as far as natter can tell (DESIGN §14).
 ///

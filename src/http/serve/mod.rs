@@ -20,6 +20,7 @@
 mod clock;
 mod live;
 
+use super::client::Peer;
 use super::{Ctx, MAX_BODY};
 use crate::config::Limits;
 use bytes::Bytes;
@@ -45,10 +46,6 @@ use tokio::time::Instant;
 use warp::Reply;
 use warp::http::{HeaderValue, Request, StatusCode, header};
 use warp::reply::Response;
-
-/// The address of the connection a request came on, for [`super::client`].
-#[derive(Debug, Clone, Copy)]
-pub struct Peer(pub SocketAddr);
 
 /// What a request's body is handed to the routes as: read whole, or (too
 /// large to read) as it comes.
@@ -163,29 +160,19 @@ async fn connection<S>(
     let handed = handoff.clone();
     // Boxed, so that the connection can be polled without shutting down
     // its socket (which asks for futures that can move).
-    let service = hyper::service::service_fn(
-        move |req: Request<Incoming>| -> Pin<Box<dyn Future<Output = _> + Send>> {
-            // The readers' busiest reads are answered at once (`reads.rs`).
-            if let Some(read) = super::reads::Read::of(req.method(), req.uri().path())
-                && hyper::body::Body::is_end_stream(req.body())
-            {
-                let (reads, clock) = (reads.clone(), requests.clone());
-                return Box::pin(async move {
-                    let _busy = clock.begin();
-                    let (parts, _) = req.into_parts();
-                    Ok(super::reads::answer(&reads, read, &parts, peer).await)
-                });
-            }
-            Box::pin(request(
-                routes.clone(),
-                requests.clone(),
-                handed.clone(),
-                peer,
-                limits,
-                req,
-            ))
-        },
-    );
+    let service = hyper::service::service_fn(move |req: Request<Incoming>| -> Answering {
+        if let Some(read) = busiest_read(&req) {
+            return read_now(read, &reads, &requests, peer, req);
+        }
+        Box::pin(request(
+            routes.clone(),
+            requests.clone(),
+            handed.clone(),
+            peer,
+            limits,
+            req,
+        ))
+    });
     let mut conn = http1::Builder::new()
         // natter keeps its own header and idle deadlines (see `Clock`).
         .header_read_timeout(None)
@@ -222,6 +209,32 @@ async fn connection<S>(
             let _ = tokio::io::AsyncWriteExt::shutdown(&mut io).await;
         }
     }
+}
+
+/// A request's answer on its way.
+type Answering = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+/// Which of the readers' busiest reads (`reads.rs`) a request is, if it is
+/// one and carries no body.
+fn busiest_read(req: &Request<Incoming>) -> Option<super::reads::Read> {
+    let read = super::reads::Read::of(req.method(), req.uri().path())?;
+    hyper::body::Body::is_end_stream(req.body()).then_some(read)
+}
+
+/// Answers one of the busiest reads at once, without the routes.
+fn read_now(
+    read: super::reads::Read,
+    reads: &Arc<Ctx>,
+    clock: &Arc<Clock>,
+    peer: SocketAddr,
+    req: Request<Incoming>,
+) -> Answering {
+    let (reads, clock) = (reads.clone(), clock.clone());
+    Box::pin(async move {
+        let _busy = clock.begin();
+        let (parts, _) = req.into_parts();
+        Ok(super::reads::answer(&reads, read, &parts, peer).await)
+    })
 }
 
 /// Reads a request's body (bounded in size and time), then hands it to
