@@ -27,12 +27,7 @@ import urllib.parse
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 import seed  # noqa: E402  (bench/seed.py: free_port, healthz_ok, mem)
 
-WORDS = (
-    "the a comment thread reply post page reader writer server answer cache "
-    "question point idea agree disagree thanks useful clear wrong right "
-    "example detail later earlier version update release change bug fix "
-    "test measure number figure time memory disk note link source code"
-).split()
+WORDS = seed.WORDS
 START = 1_700_000_000   # the first comment's time (2023-11-14)
 SETTINGS = {
     "moderation": "none", "edit_window_seconds": 900, "max_depth": 5,

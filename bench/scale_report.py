@@ -189,8 +189,8 @@ class Report:
               f"first time: the cold walk took x{rc:.2f}.")
         if self.per_page("warm", z) >= 0.5 * self.per_page("cold", z):
             print(f"  The warm walk of {z:,} cost as much a page as the cold one: that thread's build was not kept "
-                  "between reads, so every page (the first one too) built the whole thread again; the answer cache "
-                  "keeps no entry larger than a part of its bound.")
+                  "between reads (the cache keeps no build larger than a part of its bound, only the pages cut from "
+                  "it), so every page not read before built the whole thread again.")
         if self.paint:
             r = ratio(v[f"paint{z}"], v[f"paint{a}"])
             print(f"- **Paint.** The widget paints the first page only ({v[f'paintshown{a}']} and "

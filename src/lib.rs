@@ -81,7 +81,6 @@ pub async fn start(config: Config) -> Result<Server, StartupError> {
     tokio::spawn(app.clone().dispatch_events());
     let ctx = http::Ctx::new(app.clone());
     spawn_housekeeping(&ctx);
-    tokio::task::spawn_blocking(http::prepare_files);
     let (tx, rx) = oneshot::channel::<()>();
     let done = tokio::spawn(async move {
         http::serve::run(listener, ctx, async {

@@ -1,7 +1,8 @@
 //! The browser files in `widget/`, embedded in the binary: `/embed.js`,
 //! `/embed.css`, `/i18n/…`, and the demo page at `/`. Each is sent with an
 //! ETag and, when the browser takes it, brotli or gzip (compressed as hard
-//! as they can be, once, then kept).
+//! as they can be when first asked for, then kept: not at start, which
+//! stays quick).
 
 use super::answer::{self, Negotiation};
 use crate::app::cache::{Effort, Encoded};
@@ -75,16 +76,6 @@ pub fn routes() -> impl Filter<Extract = (Response,), Error = Rejection> + Clone
             }
             Ok::<_, Rejection>(res)
         })
-}
-
-/// Compresses the files a reader's browser fetches (brotli's hardest
-/// takes a while), before anyone asks.
-pub fn prepare() {
-    for path in Files::iter() {
-        if path == "embed.js" || path == "embed.css" || path.starts_with("js/") {
-            load(&path);
-        }
-    }
 }
 
 fn load(path: &str) -> Option<(Arc<Encoded>, &'static str)> {

@@ -151,14 +151,18 @@ pub fn addr(trust: Arc<Trust>) -> impl Filter<Extract = (ClientAddr,), Error = I
     warp::ext::optional::<Peer>()
         .and(warp::header::headers_cloned())
         .map(move |peer: Option<Peer>, headers: HeaderMap| {
-            // A line that is not text holds no hop that can be read.
-            let lines: Vec<&str> = headers
-                .get_all("x-forwarded-for")
-                .iter()
-                .map(|v| v.to_str().unwrap_or(""))
-                .collect();
-            trust.client_addr(peer.map(|p| p.0), &lines)
+            trust.client_addr(peer.map(|p| p.0), &forwarded(&headers))
         })
+}
+
+/// Every `X-Forwarded-For` line of a request, in order; a line that is not
+/// text holds no hop that can be read.
+pub fn forwarded(headers: &HeaderMap) -> Vec<&str> {
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.to_str().unwrap_or(""))
+        .collect()
 }
 
 /// Extracts the [`Client`] of a request, and its address reduced to the

@@ -143,11 +143,6 @@ fn pairs_of(raw: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Compresses the widget's files now, so that no reader waits for it.
-pub fn prepare_files() {
-    assets::prepare();
-}
-
 /// The page a call is about: `?url=…[&page_id=…]`.
 fn page_query(pairs: &[(String, String)]) -> PageQuery {
     PageQuery {

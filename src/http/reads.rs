@@ -50,12 +50,7 @@ impl Read {
 pub async fn answer(ctx: &Ctx, read: Read, parts: &Parts, peer: SocketAddr) -> Response {
     let started = Instant::now();
     let headers = &parts.headers;
-    // A line that is not text holds no hop that can be read.
-    let forwarded: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .map(|v| v.to_str().unwrap_or(""))
-        .collect();
+    let forwarded = super::client::forwarded(headers);
     let client = ctx.trust.client_addr(Some(peer), &forwarded);
     let mut res = match ctx.limits.check(Bucket::Read, client.key()) {
         Ok(()) => answered(ctx, read, parts).await,
